@@ -1,0 +1,173 @@
+"""The database schema, as an ordered list of named migrations.
+
+Rules (the same as simonw/llm's llm/migrations.py):
+
+- A migration is a function `mNNN_what(db)` registered with @migration, in order, at the end of this
+  file. Once a migration has shipped it is never edited, renamed or removed: a change to the schema
+  is a new migration.
+- The `_migrations` table records the name of every migration applied to a database, and
+  PRAGMA user_version holds the schema version (the number of migrations applied). Each migration
+  runs in its own transaction together with its record, so a crash leaves it either done or not.
+- A database that records a migration this code does not know was written by a newer Bothy: it is
+  refused, before anything is written to it.
+
+Migrations use raw SQL (through sqlite-utils' Database.execute) rather than sqlite-utils' table
+helpers, so the schema is written down exactly and works the same with every sqlite-utils version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from assistant.errors import StoreError
+from assistant.store import search
+from assistant.store.records import now
+
+Migration = Callable[[Database], None]
+
+MIGRATIONS: list[Migration] = []
+
+MIGRATIONS_TABLE = "_migrations"
+
+
+def migration(fn: Migration) -> Migration:
+    MIGRATIONS.append(fn)
+    return fn
+
+
+def known_names() -> list[str]:
+    return [fn.__name__ for fn in MIGRATIONS]
+
+
+def applied_names(db: Database) -> list[str]:
+    """The migrations recorded in the database, in the order they were applied."""
+    if MIGRATIONS_TABLE not in db.table_names():
+        return []
+    return [row[0] for row in db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY rowid").fetchall()]
+
+
+def schema_version(db: Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def check(db: Database, path: Path | str) -> None:
+    """Refuse a database that this code must not change. Reads only.
+
+    Raises StoreError for a database written by a newer Bothy (unknown migrations, or a schema
+    version above ours) and for an SQLite database that holds tables but is not Bothy's.
+    """
+    known = set(known_names())
+    names = applied_names(db)
+    unknown = [name for name in names if name not in known]
+    if unknown or schema_version(db) > len(MIGRATIONS):
+        detail = ", ".join(unknown) if unknown else f"schema version {schema_version(db)}"
+        raise StoreError(
+            f"The conversation database at {path} was made by a newer version of Bothy "
+            f"(it has changes this version does not know: {detail}).",
+            hint="Install the newer Bothy again to open it. Bothy has not changed the file.",
+        )
+    if not names:
+        tables = [t for t in db.table_names() if not t.startswith("sqlite_") and t != MIGRATIONS_TABLE]
+        if tables:
+            raise StoreError(
+                f"The file at {path} is an SQLite database, but not Bothy's conversation database.",
+                hint="Bothy has not changed the file. Move it elsewhere and start Bothy again.",
+            )
+
+
+def migrate(db: Database, path: Path | str, *, upto: int | None = None) -> list[str]:
+    """Apply the migrations this database lacks (only the first `upto` of them, for tests).
+
+    Returns the names applied now. Each runs in a BEGIN IMMEDIATE transaction that re-reads the
+    applied list first, so two copies of Bothy starting at once do not apply one twice.
+    """
+    check(db, path)
+    done_now: list[str] = []
+    for number, fn in enumerate(MIGRATIONS[:upto], start=1):
+        if fn.__name__ in applied_names(db):
+            continue
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            if fn.__name__ not in applied_names(db):
+                db.execute(
+                    f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} (name TEXT PRIMARY KEY, applied TEXT NOT NULL)"
+                )
+                fn(db)
+                db.execute(f"INSERT INTO {MIGRATIONS_TABLE} (name, applied) VALUES (?, ?)", [fn.__name__, now()])
+                db.execute(f"PRAGMA user_version = {number}")
+                done_now.append(fn.__name__)
+            db.conn.execute("COMMIT")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+    return done_now
+
+
+# ---------------------------------------------------------------------------------------------
+# The migrations. Append only; never edit one that has shipped.
+# ---------------------------------------------------------------------------------------------
+
+
+@migration
+def m001_conversations_and_messages(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE conversations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            title TEXT,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1)),
+            model TEXT,
+            system_prompt TEXT,
+            settings TEXT
+        )
+        """
+    )
+    # The sidebar: pinned first, then most recently active. Covers ORDER BY ... LIMIT with no sort.
+    db.execute("CREATE INDEX conversations_sidebar ON conversations (pinned DESC, updated DESC, id DESC)")
+    db.execute(
+        """
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('system', 'user', 'assistant')),
+            content TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL
+                CHECK (status IN ('streaming', 'complete', 'cancelled', 'error', 'interrupted')),
+            error TEXT,
+            created TEXT NOT NULL,
+            model_file TEXT,
+            model_size INTEGER,
+            model_sha256 TEXT,
+            sampling TEXT,
+            prompt_tokens INTEGER,
+            reply_tokens INTEGER,
+            ttft_ms REAL,
+            tokens_per_s REAL,
+            finish_reason TEXT CHECK (finish_reason IN ('stop', 'length', 'cancelled', 'error')),
+            UNIQUE (conversation_id, seq)
+        )
+        """
+    )
+    # UNIQUE (conversation_id, seq) is the index that loads a conversation in order (and serves the
+    # foreign key on delete). This one finds leftover streaming rows at start without a full scan.
+    db.execute("CREATE INDEX messages_streaming ON messages (id) WHERE status = 'streaming'")
+
+
+@migration
+def m002_message_search(db: Database) -> None:
+    db.execute(f"CREATE VIRTUAL TABLE {search.FTS_TABLE} USING fts5 (body, tokenize = 'unicode61 remove_diacritics 2')")
+    db.execute(
+        f"""
+        CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+            DELETE FROM {search.FTS_TABLE} WHERE rowid = old.id;
+        END
+        """
+    )
+    search.reindex_all(db)

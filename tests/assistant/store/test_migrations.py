@@ -1,0 +1,147 @@
+import sqlite3
+
+import pytest
+
+from assistant import paths
+from assistant.errors import StoreError
+from assistant.store import Store, migrations
+
+from .helpers import build_schema, raw_database, schema
+
+ALL = migrations.known_names()
+
+
+def test_migration_names_are_unique_and_numbered_in_order():
+    assert len(ALL) == len(set(ALL)) >= 2
+    numbers = [int(name[1:4]) for name in ALL]
+    assert all(name.startswith("m") and name[4] == "_" for name in ALL)
+    assert numbers == list(range(1, len(ALL) + 1))
+
+
+def test_fresh_database_gets_every_migration_in_order(db_file):
+    with Store(db_file) as store:
+        assert migrations.applied_names(store.db) == ALL
+        assert store.schema_version == len(ALL)
+        assert store.db.journal_mode == "wal"
+        assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+        tables = set(store.db.table_names())
+        assert {"conversations", "messages", "messages_fts", "_migrations"} <= tables
+
+
+def test_reopening_applies_nothing_twice(db_file):
+    Store(db_file).close()
+    first = schema(db_file)
+    with Store(db_file) as store:
+        rows = store.db.execute("SELECT name FROM _migrations").fetchall()
+        assert [r[0] for r in rows] == ALL
+        assert migrations.migrate(store.db, db_file) == []
+    assert schema(db_file) == first
+
+
+@pytest.mark.parametrize("upto", range(len(ALL)))
+def test_upgrading_from_every_earlier_schema_gives_the_fresh_schema(tmp_path, upto):
+    """Adding a migration extends this test: each older state must upgrade to today's schema."""
+    fresh = tmp_path / "fresh.db"
+    Store(fresh).close()
+    old = tmp_path / "old.db"
+    build_schema(old, upto)
+    db = raw_database(old)
+    assert migrations.applied_names(db) == ALL[:upto]
+    assert migrations.schema_version(db) == upto
+    db.close()
+    with Store(old) as store:
+        assert migrations.applied_names(store.db) == ALL
+        assert store.schema_version == len(ALL)
+    assert schema(old) == schema(fresh)
+
+
+def test_search_migration_indexes_messages_written_before_it(tmp_path):
+    path = tmp_path / "v1.db"
+    build_schema(path, 1)  # Conversations and messages, no search yet.
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute(
+        "INSERT INTO conversations (id, title, created, updated) VALUES (1, 'Old', "
+        "'2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')"
+    )
+    rows = [
+        (1, 1, "user", "Tell me about 大模型 and zebras", "complete"),
+        (2, 2, "assistant", "Zebras have stripes", "complete"),
+        (3, 3, "assistant", "half-written giraffe", "streaming"),
+    ]
+    conn.executemany(
+        "INSERT INTO messages (id, conversation_id, seq, role, content, status, created) "
+        "VALUES (?, 1, ?, ?, ?, ?, '2024-01-01T00:00:00.000Z')",
+        rows,
+    )
+    conn.close()
+    with Store(path) as store:
+        assert [h["message_id"] for h in store.search("zebra")] == [2, 1]
+        assert [h["message_id"] for h in store.search("模型")] == [1]
+        assert store.search("giraffe") == []  # Streaming rows wait for recover_interrupted.
+        assert store.recover_interrupted() == 1
+        assert [h["message_id"] for h in store.search("giraffe")] == [3]
+
+
+def future_database(path, *, name=None, user_version=None):
+    Store(path).close()
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    if name:
+        conn.execute("INSERT INTO _migrations (name, applied) VALUES (?, '2099-01-01T00:00:00.000Z')", [name])
+    if user_version:
+        conn.execute(f"PRAGMA user_version = {user_version}")
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    "future", [{"name": "m999_from_the_future"}, {"user_version": len(ALL) + 1}], ids=["name", "version"]
+)
+def test_database_from_a_newer_bothy_is_refused_and_left_untouched(db_file, future):
+    future_database(db_file, **future)
+    before = db_file.read_bytes()
+    with pytest.raises(StoreError) as info:
+        Store(db_file)
+    assert "newer version of Bothy" in info.value.message
+    assert str(db_file) in info.value.message
+    if "name" in future:
+        assert "m999_from_the_future" in info.value.message
+    assert "not changed" in info.value.hint
+    assert db_file.read_bytes() == before
+
+
+def test_someone_elses_sqlite_database_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(str(path))
+    conn.execute("CREATE TABLE recipes (name TEXT)")
+    conn.execute("INSERT INTO recipes VALUES ('soup')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not Bothy's conversation database"):
+        Store(path)
+    assert path.read_bytes() == before
+
+
+def test_failed_migration_leaves_no_trace(tmp_path, monkeypatch):
+    """A migration and its record are one transaction: one that fails is not half applied."""
+    path = tmp_path / "db.db"
+    build_schema(path, len(ALL))
+    before = schema(path)
+
+    def m900_broken(db):
+        db.execute("CREATE TABLE half_done (x)")
+        db.execute("THIS IS NOT SQL")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, m900_broken])
+    with pytest.raises(sqlite3.OperationalError):
+        Store(path)
+    assert schema(path) == before
+    monkeypatch.undo()
+    with Store(path) as store:
+        assert migrations.applied_names(store.db) == ALL
+
+
+def test_default_location_is_under_bothy_home(store, bothy_home):
+    assert store.path == paths.db_path()
+    assert store.path.is_relative_to(bothy_home)
+    assert store.path.exists()
