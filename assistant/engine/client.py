@@ -147,26 +147,51 @@ class Reply:
         if self.done:
             return
         proc = self._engine._proc
+        finished = False
         try:
             while True:
-                event = proc.receive()
-                kind = event[0]
-                if kind == "text":
-                    self.chunks.append(event[1])
-                    yield event[1]
-                elif kind == "context":
-                    self.context = event[1]
-                elif kind == "done":
-                    self.stats = event[1]
+                event = self._handle(proc.receive())
+                if event == "done":
+                    finished = True
                     break
+                if event is not None:
+                    yield event
+        except GeneratorExit:
+            pass  # the caller stopped reading: settle the request below
         except BaseException as exc:
+            finished = True
             self.error = exc
             if isinstance(exc, errors.EngineCrashedError):
                 self._engine._lost_process()
             raise
         finally:
+            if not finished:
+                self._abandon(proc)
             self.done = True
             self._engine._finished(self)
+
+    def _handle(self, event):
+        kind = event[0]
+        if kind == "text":
+            self.chunks.append(event[1])
+            return event[1]
+        if kind == "context":
+            self.context = event[1]
+        elif kind == "done":
+            self.stats = event[1]
+            return "done"
+        return None
+
+    def _abandon(self, proc) -> None:
+        """Stop a request nobody reads any more, and drain its events so the next request starts clean."""
+        self._engine.stop(self.request_id)
+        try:
+            while self._handle(proc.receive(timeout=30)) != "done":
+                pass
+        except errors.EngineCrashedError:
+            self._engine._lost_process()
+        except Exception as exc:  # the request failed while being abandoned: nobody is waiting for it
+            self.error = exc
 
     def consume(self) -> Reply:
         for _ in self:

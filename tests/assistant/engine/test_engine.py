@@ -176,3 +176,13 @@ def test_llama_cpp_logs_go_to_the_log_file(fresh_engine, capfd, bothy_home):
     assert "llama" not in out + err
     log = (bothy_home / "logs" / "bothy.log").read_text(encoding="utf-8")
     assert "llama.cpp" in log and "load" in log
+
+
+def test_a_reply_nobody_reads_to_the_end_is_settled(engine):
+    reply = engine.chat([{"role": "user", "content": "Count to one hundred."}], GenerationSettings(max_tokens=300))
+    stream = iter(reply)
+    next(stream)
+    stream.close()  # e.g. the caller broke out of its loop
+    assert not engine.busy
+    again = ask(engine, QUESTION)
+    assert again.context.history_total == 1 and again.text

