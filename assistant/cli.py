@@ -81,12 +81,11 @@ def _run_turn(session, conversation_id, text, gen, *, as_json: bool):
 def cmd_chat(args) -> int:
     from assistant.session import ChatSession
     from assistant.settings import Settings
-    from assistant.store import Store
 
     settings = Settings.load()
     if settings.problem:
         print(f"bothy: {settings.problem}", file=sys.stderr)
-    store = Store()
+    store = _open_store()
     store.recover_interrupted()
     engine = _open_model(args, settings)
     try:
@@ -148,10 +147,17 @@ def _interactive(session, conversation_id, gen, engine) -> int:
 
 
 # -- history ------------------------------------------------------------------------------------
-def cmd_history(args) -> int:
-    from assistant.store import Store
+def _open_store():
+    from assistant.store import open_store
 
-    store = Store()
+    store, notice = open_store()
+    if notice:
+        print(f"bothy: {notice}", file=sys.stderr)
+    return store
+
+
+def cmd_history(args) -> int:
+    store = _open_store()
     try:
         action = args.history_command
         if action == "list":

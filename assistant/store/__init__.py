@@ -14,10 +14,11 @@ export.py for the JSON export format and migrations.py for the schema.
 """
 
 from assistant.errors import StoreError
-from assistant.store.errors import NotFoundError
+from assistant.store.errors import DamagedDatabaseError, NotFoundError
 from assistant.store.export import FORMAT as EXPORT_FORMAT
 from assistant.store.export import VERSION as EXPORT_VERSION
 from assistant.store.records import FINISH_REASONS, ROLES, STATUSES
+from assistant.store.recovery import open_store
 from assistant.store.store import Store
 
 __all__ = [
@@ -26,7 +27,9 @@ __all__ = [
     "FINISH_REASONS",
     "ROLES",
     "STATUSES",
+    "DamagedDatabaseError",
     "NotFoundError",
     "Store",
+    "open_store",
     "StoreError",
 ]

@@ -31,6 +31,10 @@ class NotFoundError(StoreError, KeyError):
     """
 
 
+class DamagedDatabaseError(StoreError):
+    """The database file is not an SQLite database, or is corrupt."""
+
+
 def _primary_code(exc: sqlite3.Error) -> int | None:
     code = getattr(exc, "sqlite_errorcode", None)
     if isinstance(code, int):
@@ -55,7 +59,7 @@ def damaged(path: Path | str, detail: str | None = None) -> StoreError:
     """The error for a file that is not an SQLite database, or one that is corrupt."""
     message = f"The conversation database at {path} is damaged or is not a Bothy database"
     message += f" ({detail})." if detail else "."
-    return StoreError(
+    return DamagedDatabaseError(
         message,
         hint="Bothy has not changed the file. Move it somewhere else to start with an empty history, "
         "or restore it from a backup.",
