@@ -14,6 +14,7 @@ import logging
 import os
 import random
 import sys
+import threading
 import time
 import traceback
 from collections import OrderedDict
@@ -397,6 +398,12 @@ class Worker:
 
     # -- loop ------------------------------------------------------------------------------------
     def serve(self) -> None:
+        try:
+            self._serve()
+        except (BrokenPipeError, EOFError, ConnectionResetError):
+            log.info("the app went away; the engine stops")
+
+    def _serve(self) -> None:
         while True:
             try:
                 message = self.conn.recv()
@@ -420,13 +427,33 @@ class Worker:
                     self.conn.send(("error", "bug", f"unknown command {command!r}"))
             except UserFacingError as exc:
                 self.conn.send(("error", type(exc).__name__, exc.message, exc.hint))
+            except (BrokenPipeError, EOFError, ConnectionResetError):
+                raise
             except Exception as exc:
                 log.error("engine error:\n%s", traceback.format_exc())
                 self.conn.send(("error", "bug", f"{type(exc).__name__}: {exc}", None))
 
 
+def _die_with_parent() -> None:
+    """End this process soon after the app dies, even by kill -9 in the middle of a long prompt.
+
+    A thread watches the parent's pid (PR_SET_PDEATHSIG would tie the engine's life to the thread
+    that started it, not to the app).
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def main(conn, stop_flag, log_file: str | None) -> None:
     """Entry point of the engine process (multiprocessing, spawn)."""
+    _die_with_parent()
     _setup_logging(log_file)
     try:
         worker = Worker(conn, stop_flag)
