@@ -228,8 +228,11 @@ class Engine:
 
     def load(self, path, settings: LoadSettings | None = None) -> LoadedModel:
         """Load a model in a fresh engine process; the current one keeps running until this succeeds."""
+        from assistant.models import read_info
+
         settings = settings or LoadSettings()
         self._require_idle()
+        read_info(path)  # a bad file fails here, in 25 ms, without starting a process
         new = _Process()
         try:
             new.send("load", str(path), settings)

@@ -69,6 +69,7 @@ class _LlamaLog:
         self._buffer = ""
         self._level = logging.INFO
         self._logger = logging.getLogger("llama.cpp")
+        self.errors: list[str] = []  # llama.cpp's recent error lines, to explain a failed load
 
         @llama_cpp.llama_log_callback
         def callback(level, text, user_data):
@@ -80,11 +81,24 @@ class _LlamaLog:
                     line, self._buffer = self._buffer.split("\n", 1)
                     if line.strip() and self._level > logging.DEBUG:
                         self._logger.log(self._level, line)
+                        if self._level >= logging.ERROR:
+                            self.errors = [*self.errors[-4:], line.strip()]
             except Exception:  # a log callback must never raise into C
                 pass
 
         self._callback = callback
         llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
+
+
+def _explain(errors: list[str], exc: Exception) -> str:
+    """The most telling of llama.cpp's own error lines, for people."""
+    for line in reversed(errors):
+        _, _, reason = line.partition(": ")
+        reason = (reason or line).strip().rstrip(".")
+        reason = reason.removeprefix("error loading model: ").removeprefix("error loading model architecture: ")
+        if reason and "failed to load model" not in reason.lower():
+            return reason
+    return str(exc).rstrip(".") or type(exc).__name__
 
 
 def backend_info(llama_cpp) -> BackendInfo:
@@ -194,13 +208,14 @@ class Worker:
             kwargs["n_threads_batch"] = settings.n_threads
         if self.llm is not None:
             self._unload()
+        self._log.errors = []
         try:
             self.llm = self.llama_cpp.Llama(**kwargs)
         except Exception as exc:  # llama.cpp reports failures as ValueError / RuntimeError
             log.exception("load failed: %s", path)
             raise ModelError(
-                f"{os.path.basename(path)} could not be loaded by llama.cpp ({exc}).",
-                hint="The log file has llama.cpp's own explanation. The file may be damaged, or need a newer Bothy.",
+                f"llama.cpp could not load {os.path.basename(path)}: {_explain(self._log.errors, exc)}.",
+                hint="The file may be damaged, or made for a newer llama.cpp than this Bothy has.",
             ) from None
         self.template = template
         n_layers = info.block_count or 0
