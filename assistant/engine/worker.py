@@ -249,7 +249,7 @@ class Worker:
     def _render(self, messages: list[dict]) -> list[int]:
         text = self.template.render(messages)
         bos = self.llm.token_bos()
-        tokens = self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+        tokens = self.llm.tokenize(text.encode("utf-8", errors="replace"), add_bos=False, special=True)
         wants_bos = self.llm.metadata.get("tokenizer.ggml.add_bos_token", "true") != "false"
         if wants_bos and bos >= 0 and (not tokens or tokens[0] != bos):
             tokens.insert(0, bos)

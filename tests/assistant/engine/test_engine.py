@@ -186,3 +186,19 @@ def test_a_reply_nobody_reads_to_the_end_is_settled(engine):
     assert not engine.busy
     again = ask(engine, QUESTION)
     assert again.context.history_total == 1 and again.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NUL\x00 and \x07 bell \x1b[31m",
+        "\ud800 lone surrogate",
+        "שלום, מה שלומך?",
+        "👩‍👩‍👧‍👦 🏳️‍🌈 ok?",
+        "用中文回答：大模型是什么？",
+    ],
+)
+def test_any_text_gets_a_reply(engine, text):
+    reply = ask(engine, [{"role": "user", "content": text}], max_tokens=6)
+    assert reply.stats.finish_reason in ("stop", "length")
+    assert "\ud800" not in reply.text
