@@ -202,3 +202,11 @@ def test_any_text_gets_a_reply(engine, text):
     reply = ask(engine, [{"role": "user", "content": text}], max_tokens=6)
     assert reply.stats.finish_reason in ("stop", "length")
     assert "\ud800" not in reply.text
+
+
+def test_a_one_megabyte_paste_is_explained(engine):
+    text = ("Lorem ipsum dolor sit amet, 大模型 🙂 " * 40000)[:1_000_000]
+    with pytest.raises(ContextOverflowError, match="tokens long") as err:
+        engine.chat([{"role": "user", "content": text}], GenerationSettings(max_tokens=8)).consume()
+    assert "Shorten the message" in str(err.value)
+    assert ask(engine, QUESTION).text
