@@ -470,6 +470,11 @@ def main(conn, stop_flag, log_file: str | None) -> None:
     """Entry point of the engine process (multiprocessing, spawn)."""
     _die_with_parent()
     _setup_logging(log_file)
+    # llama.cpp's OpenMP threads spin while they wait by default. On a desktop the cores are shared
+    # (a browser, the app's own GUI): spinning threads then fight each other, and measured here on
+    # a busy 2-core machine generation fell from 46 to 1 token/s with 2 threads. Passive waiting
+    # costs little when the machine is idle. Read by libgomp when llama_cpp is first imported.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         worker = Worker(conn, stop_flag)
     except Exception as exc:
