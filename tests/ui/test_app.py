@@ -1,0 +1,223 @@
+"""Start-up, restart, long conversations, models, settings, themes, translations, self-test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from assistant.settings import Settings
+from tests.starter import starter_path
+from tests.ui.conftest import LOAD, send, test_settings
+
+
+def test_restart_finds_everything_again(qtbot, windows):
+    first = windows.open()
+    first.resize(780, 560)
+    first.splitter.setSizes([300, 480])
+    send(qtbot, first, "Remember the word apricot.")
+    cid = first.conversation_id
+    before = first.store.messages(cid)
+    first.close()
+    second = windows.open()
+    assert second.sidebar.model.conversation_ids() == [cid]
+    assert (second.width(), second.height()) == (780, 560)
+    assert abs(second.splitter.sizes()[0] - 300) <= 2
+    second.open_conversation(cid)
+    assert [w.message["content"] for w in second.chat.widgets] == [m["content"] for m in before]
+    assert second.chat.widgets[-1].stats_label.text()
+    qtbot.keyClick(second, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    second.sidebar.search_field.insert("apricot")
+    second.sidebar.run_search()
+    assert second.sidebar.search_model.rowCount() >= 1
+
+
+def test_interrupted_reply_is_marked_at_start_up(qtbot, windows):
+    from assistant.store import Store
+
+    with Store() as store:
+        c = store.create_conversation(title="cut short")
+        store.begin_turn(c["id"], "Tell me a story")
+    window = windows.open()
+    window.open_conversation(c["id"])
+    reply = window.chat.widgets[-1]
+    assert reply.message["status"] == "interrupted"
+    assert "Interrupted" in reply.note.text()
+
+
+def test_a_5000_message_conversation_opens_fast_and_loads_older_on_scroll(qtbot, windows):
+    from assistant.store import Store
+
+    with Store() as store:
+        c = store.create_conversation(title="long")
+        with store._write("fill"):
+            for i in range(2500):
+                _u, r = store.begin_turn(c["id"], f"question {i}")
+                store.finish_reply(r["id"], f"Answer **{i}**\n\n- a\n- b\n\n`code`", status="complete")
+    window = windows.open()
+    start = time.perf_counter()
+    window.open_conversation(c["id"])
+    qtbot.wait(1)  # the first layout pass
+    elapsed = time.perf_counter() - start
+    print(f"opened 5,000 messages in {elapsed * 1000:.0f} ms")
+    assert elapsed < 0.3, f"opening took {elapsed * 1000:.0f} ms"
+    chat = window.chat
+    assert len(chat.widgets) <= 60
+    assert chat.widgets[-1].message["content"].startswith("Answer **2499**")
+    qtbot.waitUntil(lambda: chat.verticalScrollBar().value() == chat.verticalScrollBar().maximum() > 0)
+    first_shown = chat.start
+    chat.verticalScrollBar().setValue(0)
+    qtbot.waitUntil(lambda: chat.start < first_shown, timeout=2000)
+    assert len(chat.widgets) <= 200
+    assert not chat.stick  # reading older messages: the view does not jump to the end
+
+
+def test_switch_model_and_a_model_that_cannot_load(qtbot, windows, bothy_home):
+    from assistant import paths
+    from assistant.engine import Engine
+
+    engine = Engine()
+    window = windows.open(engine=engine)  # loads the starter model itself
+    assert window.loaded is not None and Path(window.loaded.path) == starter_path()
+    assert "SmolLM2" in window.status.model_label.text() and "CPU" in window.status.model_label.text()
+    copy = paths.models_dir() / "copy-of-starter.gguf"
+    shutil.copyfile(starter_path(), copy)
+    bad = paths.models_dir() / "broken.gguf"
+    bad.write_bytes(b"GGUF" + b"\0" * 100)
+    window.settings.set_load_settings(copy, LOAD)
+    with qtbot.waitSignal(window.model_loaded, timeout=60_000):
+        assert window.load_model(str(copy))
+        assert window.status.busy_bar.isVisible() and not window.composer.send_button.isEnabled()
+    assert Path(window.loaded.path) == copy
+    assert "copy-of-starter" in window.status.model_label.text()
+    with qtbot.waitSignal(window.model_failed, timeout=60_000):
+        window.load_model(str(bad))
+    assert window.banner.isVisible() and "broken.gguf" in window.banner.label.text()
+    assert Path(window.loaded.path) == copy  # the previous model stays usable
+    result = send(qtbot, window, "Still there?")
+    assert result.status == "complete", result.error
+
+
+def test_no_model_says_why_and_how(qtbot, windows, monkeypatch):
+    import assistant.models
+
+    monkeypatch.setattr(assistant.models, "default_model_path", lambda preferred=None: None)
+    window = windows.open(load=False)
+    window.start()
+    qtbot.wait(10)
+    assert window.loaded is None
+    assert window.composer.notice.isVisible()
+    assert "Settings > Models" in window.composer.notice_label.text()
+    window.composer.set_text("hello")
+    assert not window.composer.send_button.isEnabled()
+    window.composer.send()
+    assert window.request_id is None
+
+
+def test_settings_dialog_saves_generation_and_lists_models(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    dialog = window._settings_dialog
+    assert dialog is not None and dialog.isVisible()
+    models = dialog.models_tab
+    assert models.list.count() >= 1
+    assert "SmolLM2" in models.list.item(0).text() and "in use" in models.list.item(0).text()
+    labels = models.info_labels
+    assert labels["architecture"].text() == "llama"
+    assert labels["quantization"].text() == "Q4_1"
+    assert labels["parameters"].text() == "135M"
+    assert labels["context"].text() == "8,192"
+    assert "CPU" in models.backend_label.text()
+    gen = dialog.generation_tab
+    gen.temperature.setValue(1.25)
+    gen.seed.setValue(42)
+    dialog.close()
+    saved = Settings.load()
+    assert saved.generation.temperature == 1.25 and saved.generation.seed == 42
+    dialog.generation_tab.reset()
+    qtbot.waitUntil(lambda: Settings.load().generation.temperature == 0.7, timeout=2000)
+
+
+def test_export_all_conversations(qtbot, window, tmp_path):
+    import json
+
+    send(qtbot, window, "Export me.")
+    window.open_settings()
+    out = tmp_path / "all.json"
+    assert window._settings_dialog.data_tab.export_to(str(out)) == 1
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data[0]["messages"][0]["content"] == "Export me."
+
+
+def test_corrupt_settings_file_is_reported_not_fatal(qtbot, windows):
+    from assistant import paths
+
+    paths.settings_path().write_text("{ not json", encoding="utf-8")
+    settings = Settings.load()
+    assert settings.problem
+    window = windows.open(settings=settings, load=False)
+    window.start()
+    assert window.banner.isVisible() and "settings" in window.banner.label.text().lower()
+
+
+def test_dark_theme_and_back(qtbot, window):
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    window.set_theme("dark")
+    assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 80
+    assert Settings.load().theme == "dark"
+    window.set_theme("light")
+    assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() > 200
+
+
+def test_chinese_translation_is_complete_and_loads(qtbot, windows):
+    import xml.etree.ElementTree as ET
+
+    from ui import i18n
+
+    ts = Path(i18n.__file__).resolve().parent / "bothy_zh_CN.ts"
+    missing = []
+    for message in ET.parse(ts).getroot().iter("message"):
+        translation = message.find("translation")
+        text = "".join(translation.itertext()).strip()
+        if translation.get("type") in ("unfinished", "vanished", "obsolete") or not text:
+            missing.append(message.findtext("source"))
+    assert not missing, missing[:10]
+    assert ts.with_suffix(".qm").is_file()
+    window = windows.open(settings=test_settings(language="zh_CN"))
+    assert window.composer.send_button.text() == "发送"
+    assert window.sidebar.new_button.text().endswith("新对话")
+    window.set_language("en")
+    assert window.composer.send_button.text() == "Send"
+
+
+def test_shortcuts_are_listed_in_help(window):
+    keys = [k for k, _ in window.shortcuts()]
+    assert "Ctrl+K" in keys and "Ctrl+," in keys and "F2" in keys
+
+
+def test_accessible_names_on_controls(window):
+    for w in (
+        window.composer.edit,
+        window.composer.send_button,
+        window.composer.stop_button,
+        window.sidebar.search_field,
+        window.sidebar.new_button,
+        window.sidebar.list,
+        window.status.meter,
+    ):
+        assert w.accessibleName()
+
+
+def test_self_test_command(tmp_path):
+    env = dict(os.environ, BOTHY_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant", "--self-test"], env=env, capture_output=True, text=True, timeout=180
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "self-test OK" in proc.stdout

@@ -1,0 +1,120 @@
+"""Chatting through the real window: send, stream, stop, regenerate, edit and resend."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from tests.ui.conftest import send
+
+
+def assistant_messages(window):
+    return [m for m in window.store.messages(window.conversation_id) if m["role"] == "assistant"]
+
+
+def test_send_streams_the_reply_and_stores_it(qtbot, window):
+    flushes = []
+    original = window.chat.flush
+
+    def counting_flush():
+        flushes.append(window.chat._streaming is not None)
+        original()
+
+    window.chat._flush_timer.timeout.disconnect()
+    window.chat._flush_timer.timeout.connect(counting_flush)
+    result = send(qtbot, window, "Hi! Name a colour.")
+    assert result.status == "complete", result.error
+    [reply] = assistant_messages(window)
+    assert reply["status"] == "complete" and reply["content"].strip()
+    assert len(flushes) >= 2  # rendered progressively, in coalesced steps
+    widget = window.chat.widgets[-1]
+    assert widget.message_id == reply["id"]
+    assert widget.text_view.toPlainText().strip()
+    assert "tokens/s" in widget.stats_label.text() and "SmolLM2" in widget.stats_label.text()
+    assert widget.regenerate_button.isVisible()
+    assert not window.composer.stop_button.isVisible() and window.composer.send_button.isVisible()
+    # The sidebar lists the conversation, titled after the first message.
+    assert window.sidebar.model.conversation_ids() == [window.conversation_id]
+    assert window.store.get_conversation(window.conversation_id)["title"].startswith("Hi!")
+    assert window.status.context_label.text()  # the context meter saw the turn
+
+
+def test_stop_mid_reply_with_escape(qtbot, window):
+    window.settings.generation.max_tokens = 400
+    window.composer.set_text("Write a long story about a lighthouse keeper.")
+    qtbot.keyClick(window.composer.edit, Qt.Key.Key_Return)
+    assert window.composer.stop_button.isVisible()
+    qtbot.waitUntil(lambda: bool(window.turn_text), timeout=30_000)
+    with qtbot.waitSignal(window.turn_done, timeout=30_000) as blocker:
+        qtbot.keyClick(window.composer.edit, Qt.Key.Key_Escape)
+    assert blocker.args[0].status == "cancelled"
+    [reply] = assistant_messages(window)
+    assert reply["status"] == "cancelled"
+    widget = window.chat.widgets[-1]
+    assert widget.note.isVisible() and "Stopped" in widget.note.text()
+    assert reply["reply_tokens"] < 400
+
+
+def test_regenerate_replaces_the_last_reply(qtbot, window):
+    send(qtbot, window, "Say one word.")
+    [first] = assistant_messages(window)
+    widget = window.chat.widgets[-1]
+    with qtbot.waitSignal(window.turn_done, timeout=60_000):
+        qtbot.mouseClick(widget.regenerate_button, Qt.MouseButton.LeftButton)
+    replies = assistant_messages(window)
+    assert len(replies) == 1 and replies[0]["id"] != first["id"]
+    assert replies[0]["status"] == "complete"
+    assert [w.message["role"] for w in window.chat.widgets] == ["user", "assistant"]
+
+
+def test_edit_and_resend_asks_then_replaces_what_followed(qtbot, window, monkeypatch):
+    send(qtbot, window, "First question?")
+    send(qtbot, window, "Second question?")
+    first_user = window.chat.widgets[0]
+    asked = []
+
+    def answer(*args, **kwargs):
+        asked.append(args)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    first_user.start_edit()
+    first_user._edit_field.setPlainText("A different question?")
+    with qtbot.waitSignal(window.turn_done, timeout=60_000):
+        first_user._submit_edit(first_user._edit_field.toPlainText())
+    assert asked, "replacing later messages must be confirmed"
+    messages = window.store.messages(window.conversation_id)
+    assert [m["role"] for m in messages] == ["user", "assistant"]
+    assert messages[0]["content"] == "A different question?"
+    assert messages[1]["status"] == "complete"
+    assert [w.message["content"] for w in window.chat.widgets][:1] == ["A different question?"]
+
+
+def test_edit_cancelled_keeps_everything(qtbot, window, monkeypatch):
+    send(qtbot, window, "Keep me?")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    user = window.chat.widgets[0]
+    user.start_edit()
+    user._submit_edit("Changed")
+    assert window.request_id is None
+    assert [m["content"] for m in window.store.messages(window.conversation_id)][0] == "Keep me?"
+
+
+def test_model_error_during_a_turn_is_shown_on_the_reply_and_app_keeps_working(qtbot, windows):
+    from assistant.engine import Engine
+    from tests.starter import starter_path
+    from tests.ui.conftest import LOAD
+
+    engine = Engine()
+    engine.load(starter_path(), LOAD)
+    window = windows.open(engine=engine)
+    window.bridge.worker.current = (str(starter_path()), LOAD)
+    engine._inject_fault("exit", after_tokens=2)
+    result = send(qtbot, window, "Tell me about the sea.")
+    assert result.status == "error" and result.error
+    widget = window.chat.widgets[-1]
+    assert widget.note.isVisible() and widget.note.objectName() == "ErrorNote"
+    assert "engine" in widget.note.text().lower()
+    # The next message starts a new engine process and works.
+    result = send(qtbot, window, "Hello again.")
+    assert result.status == "complete", result.error

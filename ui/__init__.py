@@ -1,0 +1,1 @@
+"""Bothy's desktop app (PySide6). The core (`assistant`) never imports anything from here."""

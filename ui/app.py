@@ -1,0 +1,108 @@
+"""The desktop app's entry point: `ui.app.main(self_test)`, called by `bothy` (assistant/cli.py).
+
+The window is shown first; the model loads afterwards on the engine thread. Heavy imports
+(markdown-it, pygments, the settings dialog) happen on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+
+log = logging.getLogger("bothy.ui")
+
+SELF_TEST_TIMEOUT_S = 120
+SELF_TEST_PROMPT = "Say hello in one short sentence."
+
+
+def _headless_if_needed(self_test: bool) -> None:
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if (
+        self_test
+        and sys.platform.startswith("linux")
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def create_app(argv: list[str] | None = None):
+    """The QApplication, named and styled (reused when one exists, e.g. in tests)."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("Bothy")
+    app.setApplicationDisplayName("Bothy")
+    app.setOrganizationName("Bothy")
+    app.setDesktopFileName("bothy")
+    app.setStyle("Fusion")
+    return app
+
+
+def create_window(app, *, store=None, settings=None, bridge=None):
+    """Translations, theme, store (recovering interrupted replies) and the main window."""
+    from assistant.settings import Settings
+    from assistant.store import Store
+    from ui import i18n, theme
+    from ui.main_window import MainWindow
+
+    settings = settings or Settings.load()
+    i18n.install(app, settings.language)
+    theme.apply(app, settings.theme)
+    if store is None:
+        store = Store()
+    recovered = store.recover_interrupted()
+    if recovered:
+        log.info("marked %d unfinished replies as interrupted", recovered)
+    return MainWindow(store=store, settings=settings, bridge=bridge)
+
+
+def _install_excepthook(window) -> None:
+    def hook(kind, value, tb):
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        try:
+            from PySide6.QtCore import QCoreApplication
+
+            window.show_error(
+                QCoreApplication.translate(
+                    "MainWindow", "Something went wrong inside Bothy (the details are in the log)."
+                )
+            )
+        except Exception:
+            pass
+
+    sys.excepthook = hook
+
+
+def main(self_test: bool = False) -> int:
+    _headless_if_needed(self_test)
+    app = create_app()
+    from PySide6.QtWidgets import QMessageBox
+
+    from assistant.errors import UserFacingError
+
+    try:
+        window = create_window(app)
+    except UserFacingError as exc:
+        if self_test:
+            print(f"self-test FAILED: {exc}")
+            return 1
+        QMessageBox.critical(None, "Bothy", str(exc))
+        return 1
+    _install_excepthook(window)
+    window.show()
+    window.start()
+    runner = None
+    if self_test:
+        from ui.self_test import SelfTest
+
+        runner = SelfTest(window, timeout_s=SELF_TEST_TIMEOUT_S, prompt=SELF_TEST_PROMPT)
+    code = app.exec()
+    if runner is not None:
+        code = runner.code
+        print(runner.result)
+    window.close()
+    window.store.close()
+    return code

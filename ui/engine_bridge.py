@@ -1,0 +1,206 @@
+"""The bridge between the engine (blocking calls) and the GUI: one worker object on one QThread.
+
+`EngineWorker` lives on the thread named "bothy-engine" and is the only code that calls
+Engine.load and iterates a Turn. The GUI asks it for work through its own signals connected with
+explicit queued connections (`EngineBridge.request_load`, `request_turn`); the worker answers with
+signals that Qt queues back to the GUI thread. The worker never touches a widget or a Qt model.
+
+Stopping does not queue anything behind the generation: `EngineBridge.stop()` runs on the GUI
+thread and calls Turn.stop()/Engine.stop(), which set memory shared with the engine process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from assistant.engine import Engine, GenerationSettings, LoadSettings
+from assistant.errors import UserFacingError
+from assistant.session import ChatSession
+from assistant.store import Store
+
+log = logging.getLogger("bothy.ui.engine")
+
+APOLOGY = "Something went wrong inside Bothy (the details are in the log). Your conversation is saved."
+
+
+@dataclass
+class TurnRequest:
+    """What the GUI asks the worker to do: kind is 'send', 'regenerate' or 'edit'."""
+
+    request_id: int
+    kind: str
+    conversation_id: int
+    text: str = ""
+    message_id: int | None = None
+    settings: GenerationSettings | None = None
+
+
+@dataclass
+class TurnResult:
+    request_id: int
+    conversation_id: int
+    reply_message_id: int | None
+    status: str  # complete, cancelled, error
+    error: str | None = None
+    stats: object | None = None  # ReplyStats
+    context: object | None = None  # ContextInfo
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, UserFacingError):
+        return str(exc)
+    log.error("unexpected error in the engine worker", exc_info=exc)
+    return APOLOGY
+
+
+class EngineWorker(QObject):
+    """Runs engine calls on the engine thread.
+
+    Signals:
+        load_started(str path)
+        loaded(object LoadedModel)
+        load_failed(str path, str message)
+        turn_started(int request_id, object user_message_id, int reply_message_id)
+        text(int request_id, str chunk): a piece of the reply (one per token)
+        context(int request_id, object ContextInfo)
+        turn_finished(object TurnResult)
+    """
+
+    load_started = Signal(str)
+    loaded = Signal(object)
+    load_failed = Signal(str, str)
+    turn_started = Signal(int, object, int)
+    text = Signal(int, str)
+    context = Signal(int, object)
+    turn_finished = Signal(object)
+
+    def __init__(self, *, engine: Engine, store: Store):
+        super().__init__()
+        self.engine = engine
+        self.session = ChatSession(store, engine)
+        self.turn = None  # the Turn streaming now; read by the GUI thread only to call stop()
+        self.current: tuple[str, LoadSettings] | None = None  # what the engine has loaded
+        self.cancelled: set[int] = set()
+        self.lock = threading.Lock()
+
+    @Slot(str, object)
+    def load(self, path: str, settings: LoadSettings) -> None:
+        self.load_started.emit(path)
+        if self.current == (path, settings) and self.engine.loaded is not None:
+            self.loaded.emit(self.engine.loaded)  # already loaded just so: nothing to do
+            return
+        try:
+            loaded = self.engine.load(path, settings)
+        except BaseException as exc:
+            self.load_failed.emit(path, _message(exc))
+            return
+        self.current = (path, settings)
+        self.loaded.emit(loaded)
+
+    @Slot(object)
+    def run_turn(self, req: TurnRequest) -> None:
+        result = TurnResult(req.request_id, req.conversation_id, None, "error")
+        try:
+            if req.kind == "send":
+                turn = self.session.send(req.conversation_id, req.text, req.settings)
+            elif req.kind == "regenerate":
+                turn = self.session.regenerate(req.conversation_id, req.settings)
+            else:
+                turn = self.session.edit_and_resend(req.conversation_id, req.message_id, req.text, req.settings)
+        except BaseException as exc:
+            result.error = _message(exc)
+            self.turn_finished.emit(result)
+            return
+        with self.lock:
+            self.turn = turn
+            stop_now = req.request_id in self.cancelled
+        if stop_now:
+            turn.stop()
+        result.reply_message_id = turn.reply_message_id
+        self.turn_started.emit(req.request_id, turn.user_message_id, turn.reply_message_id)
+        sent_context = False
+        try:
+            for chunk in turn:
+                if not sent_context and turn.context is not None:
+                    sent_context = True
+                    self.context.emit(req.request_id, turn.context)
+                self.text.emit(req.request_id, chunk)
+        except BaseException as exc:
+            result.error = _message(exc)
+        finally:
+            with self.lock:
+                self.turn = None
+                self.cancelled.discard(req.request_id)
+        result.status = turn.status if turn.status != "streaming" else "error"
+        result.error = result.error or turn.error
+        result.stats, result.context = turn.stats, turn.context
+        self.turn_finished.emit(result)
+
+
+class EngineBridge(QObject):
+    """Owns the engine thread and the worker; the GUI's only way to reach the engine.
+
+    Signals (re-emitted from the worker, delivered on the GUI thread):
+        request_load(str, object), request_turn(object): internal, queued to the worker.
+    """
+
+    request_load = Signal(str, object)
+    request_turn = Signal(object)
+
+    def __init__(
+        self, *, store: Store, engine: Engine | None = None, close_engine: bool = True, parent: QObject | None = None
+    ):
+        super().__init__(parent)
+        self.engine = engine or Engine()
+        self.close_engine = close_engine
+        self.thread = QThread()
+        self.thread.setObjectName("bothy-engine")
+        self.worker = EngineWorker(engine=self.engine, store=store)
+        self.worker.moveToThread(self.thread)
+        queued = Qt.ConnectionType.QueuedConnection
+        self.request_load.connect(self.worker.load, queued)
+        self.request_turn.connect(self.worker.run_turn, queued)
+        self.thread.start()
+        self._next_id = 0
+        self._closed = False
+
+    def load(self, path: str, settings: LoadSettings) -> None:
+        self.request_load.emit(str(path), settings)
+
+    def start_turn(self, kind: str, conversation_id: int, **kwargs) -> int:
+        self._next_id += 1
+        self.request_turn.emit(TurnRequest(self._next_id, kind, conversation_id, **kwargs))
+        return self._next_id
+
+    def stop(self, request_id: int | None = None) -> None:
+        """Stop the reply in progress at once (GUI thread; sets shared memory, queues nothing)."""
+        with self.worker.lock:
+            turn = self.worker.turn
+            if turn is None and request_id is not None:
+                self.worker.cancelled.add(request_id)  # not started yet: stop it as soon as it is
+        if turn is not None:
+            turn.stop()
+        else:
+            self.engine.stop()
+
+    def shutdown(self, timeout_ms: int = 5000) -> None:
+        """Stop, quit the thread, wait (bounded), then close the engine."""
+        if self._closed:
+            return
+        self._closed = True
+        self.stop()
+        self.thread.quit()
+        if not self.thread.wait(timeout_ms):
+            # Still loading a model: the engine process is a daemon and ends with this process.
+            log.warning("the engine thread did not finish in %d ms", timeout_ms)
+            return
+        if not self.close_engine:
+            return
+        try:
+            self.engine.close()
+        except Exception:
+            log.exception("closing the engine failed")

@@ -1,0 +1,1118 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AppearanceTab</name>
+    <message>
+        <location filename="../settings_dialog.py" line="502" />
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="504" />
+        <location filename="../settings_dialog.py" line="512" />
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="505" />
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="506" />
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="509" />
+        <source>Theme:</source>
+        <translation>主题：</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="511" />
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="514" />
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+</context>
+<context>
+    <name>Banner</name>
+    <message>
+        <location filename="../banner.py" line="19" />
+        <source>Notification</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <location filename="../banner.py" line="31" />
+        <source>Close notification</source>
+        <translation>关闭通知</translation>
+    </message>
+</context>
+<context>
+    <name>ChatView</name>
+    <message>
+        <location filename="../chat_view.py" line="51" />
+        <source>Conversation</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <location filename="../chat_view.py" line="103" />
+        <source>↓  Latest</source>
+        <translation>↓  最新</translation>
+    </message>
+    <message>
+        <location filename="../chat_view.py" line="104" />
+        <source>Scroll to the latest message</source>
+        <translation>滚动到最新消息</translation>
+    </message>
+    <message>
+        <location filename="../chat_view.py" line="105" />
+        <source>How can I help?</source>
+        <translation>有什么可以帮你？</translation>
+    </message>
+    <message>
+        <location filename="../chat_view.py" line="110" />
+        <source>Everything stays on this computer. Ask a question, paste some text, or start from an idea.</source>
+        <translation>一切都保留在这台电脑上。提个问题、粘贴一段文字，或者从一个想法开始。</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <location filename="../composer.py" line="95" />
+        <source>Message Bothy…</source>
+        <translation>给 Bothy 发消息…</translation>
+    </message>
+    <message>
+        <location filename="../composer.py" line="96" />
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <location filename="../composer.py" line="97" />
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <location filename="../composer.py" line="98" />
+        <source>Send message</source>
+        <translation>发送消息</translation>
+    </message>
+    <message>
+        <location filename="../composer.py" line="99" />
+        <source>Send (Enter)</source>
+        <translation>发送（Enter）</translation>
+    </message>
+    <message>
+        <location filename="../composer.py" line="100" />
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../composer.py" line="101" />
+        <source>Stop the reply</source>
+        <translation>停止回复</translation>
+    </message>
+    <message>
+        <location filename="../composer.py" line="102" />
+        <source>Stop the reply (Esc)</source>
+        <translation>停止回复（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../composer.py" line="103" />
+        <source>Open Settings</source>
+        <translation>打开设置</translation>
+    </message>
+    <message>
+        <location filename="../composer.py" line="104" />
+        <source>Enter to send · Shift+Enter for a new line · Esc to stop</source>
+        <translation>Enter 发送 · Shift+Enter 换行 · Esc 停止</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationModel</name>
+    <message>
+        <location filename="../conversation_model.py" line="27" />
+        <source>New chat</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <location filename="../conversation_model.py" line="52" />
+        <source>Pinned</source>
+        <translation>已置顶</translation>
+    </message>
+    <message>
+        <location filename="../conversation_model.py" line="54" />
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location filename="../conversation_model.py" line="56" />
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <location filename="../conversation_model.py" line="58" />
+        <source>Previous 7 days</source>
+        <translation>过去 7 天</translation>
+    </message>
+    <message>
+        <location filename="../conversation_model.py" line="59" />
+        <source>Older</source>
+        <translation>更早</translation>
+    </message>
+</context>
+<context>
+    <name>DataTab</name>
+    <message>
+        <location filename="../settings_dialog.py" line="530" />
+        <source>Conversations</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="531" />
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="532" />
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="533" />
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="539" />
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="540" />
+        <source>Open the folder of %1</source>
+        <translation>打开%1所在的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="546" />
+        <source>Export all conversations…</source>
+        <translation>导出全部对话…</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="548" />
+        <source>Delete all conversations…</source>
+        <translation>删除全部对话…</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="560" />
+        <source>Export all conversations</source>
+        <translation>导出全部对话</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="562" />
+        <source>JSON (*.json)</source>
+        <translation>JSON（*.json）</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="572" />
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="583" />
+        <source>Delete all conversations</source>
+        <translation>删除全部对话</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../settings_dialog.py" line="584" />
+        <source>Delete all %n conversation(s)? This cannot be undone.</source>
+        <translation><numerusform>删除全部 %n 个对话？此操作无法撤销。</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>GenerationTab</name>
+    <message>
+        <location filename="../settings_dialog.py" line="396" />
+        <source>Default system prompt</source>
+        <translation>默认系统提示词</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="398" />
+        <source>Default system prompt:</source>
+        <translation>默认系统提示词：</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="400" />
+        <source>Used by new chats. Change one chat's prompt with Chat &gt; System prompt for this chat.</source>
+        <translation>用于新对话。要修改某个对话的提示词，请使用“对话 &gt; 此对话的系统提示词”。</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="415" />
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="416" />
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="419" />
+        <location filename="../settings_dialog.py" line="420" />
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="421" />
+        <source>Min-p</source>
+        <translation>Min-p</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="422" />
+        <source>Repeat penalty</source>
+        <translation>重复惩罚</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="425" />
+        <source>No limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="426" />
+        <source> tokens</source>
+        <translation> 个词元</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="427" />
+        <source>Maximum reply length</source>
+        <translation>最长回复</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="428" />
+        <source>Maximum reply length:</source>
+        <translation>最长回复：</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="431" />
+        <source>Random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="432" />
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="433" />
+        <source>Seed:</source>
+        <translation>随机种子：</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="434" />
+        <source>Reset to defaults</source>
+        <translation>恢复默认值</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../app.py" line="69" />
+        <source>Something went wrong inside Bothy (the details are in the log).</source>
+        <translation>Bothy 内部出错了（详情见日志）。</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="188" />
+        <source>Bothy</source>
+        <translation>Bothy</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="189" />
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="190" />
+        <source>&amp;Chat</source>
+        <translation>对话(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="191" />
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="192" />
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="193" />
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="194" />
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="195" />
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="196" />
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="197" />
+        <location filename="../main_window.py" line="623" />
+        <source>New chat</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="198" />
+        <source>Search chats</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="199" />
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="200" />
+        <location filename="../main_window.py" line="633" />
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="201" />
+        <location filename="../main_window.py" line="628" />
+        <source>Stop the reply</source>
+        <translation>停止回复</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="202" />
+        <location filename="../main_window.py" line="629" />
+        <source>Regenerate the last reply</source>
+        <translation>重新生成最后一条回复</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="203" />
+        <source>Rename chat</source>
+        <translation>重命名对话</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="204" />
+        <source>Delete chat</source>
+        <translation>删除对话</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="205" />
+        <source>System prompt for this chat…</source>
+        <translation>此对话的系统提示词…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="206" />
+        <source>Export this chat…</source>
+        <translation>导出此对话…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="207" />
+        <location filename="../main_window.py" line="640" />
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="208" />
+        <location filename="../main_window.py" line="653" />
+        <source>About Bothy</source>
+        <translation>关于 Bothy</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="209" />
+        <location filename="../main_window.py" line="625" />
+        <source>Write a message</source>
+        <translation>撰写消息</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="253" />
+        <source>Stop the reply before switching models.</source>
+        <translation>请先停止回复，再切换模型。</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="281" />
+        <source>%1 could not be loaded: %2</source>
+        <translation>无法加载 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="283" />
+        <source>Still using %1.</source>
+        <translation>仍在使用 %1。</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="293" />
+        <source>Loading %1… you can write your message meanwhile.</source>
+        <translation>正在加载 %1…你可以先写消息。</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="298" />
+        <source>No model is loaded, so Bothy cannot answer yet. Add a GGUF model file in Settings &gt; Models (or drop a .gguf file on this window), then choose Use this model.</source>
+        <translation>尚未加载模型，Bothy 暂时无法回答。请在“设置 &gt; 模型”中添加 GGUF 模型文件（或把 .gguf 文件拖到此窗口），然后选择“保存并使用此模型”。</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="344" />
+        <source>Stop the reply before deleting this chat.</source>
+        <translation>请先停止回复，再删除此对话。</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="354" />
+        <source>Untitled chat</source>
+        <translation>未命名对话</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="356" />
+        <source>Deleted “%1”.</source>
+        <translation>已删除“%1”。</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="358" />
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="387" />
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="387" />
+        <source>How Bothy should behave in this chat:</source>
+        <translation>Bothy 在此对话中应如何表现：</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="408" />
+        <source>Export this chat</source>
+        <translation>导出此对话</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="408" />
+        <source>Markdown (*.md)</source>
+        <translation>Markdown（*.md）</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="415" />
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="462" />
+        <source>Replace the rest of this chat?</source>
+        <translation>替换此对话的后续内容？</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../main_window.py" line="463" />
+        <source>Sending the edited message replaces the %n message(s) that followed it.</source>
+        <translation><numerusform>发送编辑后的消息会替换其后的 %n 条消息。</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="595" />
+        <source>Some conversations could not be deleted.</source>
+        <translation>有些对话无法删除。</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="606" />
+        <source>Your settings could not be saved: %1</source>
+        <translation>无法保存设置：%1</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="624" />
+        <source>Search all chats</source>
+        <translation>搜索全部对话</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="626" />
+        <source>Enter</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="626" />
+        <source>Send the message</source>
+        <translation>发送消息</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="627" />
+        <source>Shift+Enter</source>
+        <translation>Shift+Enter</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="627" />
+        <source>New line in the message</source>
+        <translation>在消息中换行</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="628" />
+        <source>Esc</source>
+        <translation>Esc</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="630" />
+        <source>Rename the selected chat</source>
+        <translation>重命名所选对话</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="631" />
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="631" />
+        <source>Delete the selected chat (with undo)</source>
+        <translation>删除所选对话（可撤销）</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="632" />
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="654" />
+        <source>Bothy %1: a private assistant that runs entirely on this computer.</source>
+        <translation>Bothy %1：完全在这台电脑上运行的私人助手。</translation>
+    </message>
+</context>
+<context>
+    <name>MessageWidget</name>
+    <message>
+        <location filename="../message_widget.py" line="115" />
+        <source>Your message</source>
+        <translation>你的消息</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="115" />
+        <source>Reply</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="130" />
+        <source>Bothy</source>
+        <translation>Bothy</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="146" />
+        <location filename="../message_widget.py" line="210" />
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="147" />
+        <source>Copy the whole message</source>
+        <translation>复制整条消息</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="150" />
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="151" />
+        <source>Edit this message and send it again</source>
+        <translation>编辑此消息并重新发送</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="158" />
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="159" />
+        <source>Write this reply again</source>
+        <translation>重新写这条回复</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="210" />
+        <source>image</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="219" />
+        <source>Thinking…</source>
+        <translation>思考中…</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="221" />
+        <source>Stopped before the end.</source>
+        <translation>已在结束前停止。</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="223" />
+        <source>Interrupted: Bothy closed before this reply was finished.</source>
+        <translation>已中断：这条回复完成前 Bothy 被关闭了。</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="225" />
+        <source>This reply failed.</source>
+        <translation>这条回复失败了。</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="227" />
+        <source>Reached the maximum reply length (see Settings &gt; Generation).</source>
+        <translation>已达到最长回复长度（见“设置 &gt; 生成”）。</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="250" />
+        <source>%1 tokens/s</source>
+        <translation>%1 词元/秒</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="252" />
+        <source>%1 s to first token</source>
+        <translation>首个词元 %1 秒</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="253" />
+        <source>%1 tokens</source>
+        <translation>%1 个词元</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="262" />
+        <source>Prompt: %1 tokens</source>
+        <translation>提示：%1 个词元</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="308" />
+        <source>Edit your message</source>
+        <translation>编辑你的消息</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="314" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="315" />
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsTab</name>
+    <message>
+        <location filename="../settings_dialog.py" line="81" />
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="83" />
+        <source>Add model…</source>
+        <translation>添加模型…</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="85" />
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="87" />
+        <source>Open models folder</source>
+        <translation>打开模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="93" />
+        <source>Drop .gguf files here to add them.</source>
+        <translation>把 .gguf 文件拖到这里即可添加。</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="106" />
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="107" />
+        <source>Architecture</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="108" />
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="109" />
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="110" />
+        <source>Size on disk</source>
+        <translation>磁盘占用</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="111" />
+        <source>Trained context</source>
+        <translation>训练上下文</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="112" />
+        <source>Chat template</source>
+        <translation>对话模板</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="113" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="120" />
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="123" />
+        <source>How it loads</source>
+        <translation>加载方式</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="128" />
+        <source>Automatic (trained, at most 8,192)</source>
+        <translation>自动（训练值，最多 8,192）</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="129" />
+        <source>Context length</source>
+        <translation>上下文长度</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="130" />
+        <source>Context length:</source>
+        <translation>上下文长度：</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="133" />
+        <source>GPU layers</source>
+        <translation>GPU 层数</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="139" />
+        <source>GPU layers:</source>
+        <translation>GPU 层数：</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="142" />
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="143" />
+        <source>Threads</source>
+        <translation>线程</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="144" />
+        <source>Threads:</source>
+        <translation>线程：</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="145" />
+        <source>Flash attention</source>
+        <translation>Flash Attention</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="149" />
+        <source>KV-cache type</source>
+        <translation>KV 缓存类型</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="150" />
+        <source>KV-cache type:</source>
+        <translation>KV 缓存类型：</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="154" />
+        <source>Backend:</source>
+        <translation>后端：</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="156" />
+        <source>Set as default</source>
+        <translation>设为默认</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="158" />
+        <source>Save and use this model</source>
+        <translation>保存并使用此模型</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="191" />
+        <source>in use</source>
+        <translation>使用中</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="193" />
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="195" />
+        <source>starter</source>
+        <translation>入门模型</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="240" />
+        <source>embedded in the file</source>
+        <translation>内嵌于文件</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="240" />
+        <source>none: guessed when loaded</source>
+        <translation>无：加载时推测</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="242" />
+        <source>Ready</source>
+        <translation>可用</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="244" />
+        <source>The file is missing.</source>
+        <translation>文件不存在。</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="245" />
+        <source>Cannot be used: %1</source>
+        <translation>无法使用：%1</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="259" />
+        <source>Known once a model is loaded.</source>
+        <translation>加载模型后可知。</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="263" />
+        <source>GPU offload is possible.</source>
+        <translation>可以使用 GPU 加速。</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="265" />
+        <source>This build of llama.cpp runs on the CPU only, so GPU layers have no effect.</source>
+        <translation>此 llama.cpp 版本只能在 CPU 上运行，GPU 层数设置无效。</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="273" />
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="319" />
+        <source>Delete %1 from the models folder?</source>
+        <translation>从模型文件夹中删除 %1？</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="321" />
+        <source>Remove %1 from the list? The file stays where it is.</source>
+        <translation>从列表中移除 %1？文件本身会保留。</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="323" />
+        <location filename="../settings_dialog.py" line="328" />
+        <source>Remove model</source>
+        <translation>移除模型</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="337" />
+        <location filename="../settings_dialog.py" line="345" />
+        <location filename="../settings_dialog.py" line="367" />
+        <source>Add a model</source>
+        <translation>添加模型</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="337" />
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF 模型（*.gguf）</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="346" />
+        <source>Add %1 to Bothy:</source>
+        <translation>将 %1 添加到 Bothy：</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="347" />
+        <source>Copy into the models folder</source>
+        <translation>复制到模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="348" />
+        <source>Use it where it is</source>
+        <translation>在原位置使用</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="356" />
+        <source>Adding %1…</source>
+        <translation>正在添加 %1…</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../settings_dialog.py" line="596" />
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="603" />
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="604" />
+        <source>Generation</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="605" />
+        <source>Appearance</source>
+        <translation>外观</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="606" />
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+</context>
+<context>
+    <name>Sidebar</name>
+    <message>
+        <location filename="../sidebar.py" line="186" />
+        <location filename="../sidebar.py" line="188" />
+        <source>New chat</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <location filename="../sidebar.py" line="187" />
+        <source>Start a new conversation (Ctrl+N)</source>
+        <translation>开始新对话（Ctrl+N）</translation>
+    </message>
+    <message>
+        <location filename="../sidebar.py" line="189" />
+        <source>Search all chats (Ctrl+K)</source>
+        <translation>搜索全部对话（Ctrl+K）</translation>
+    </message>
+    <message>
+        <location filename="../sidebar.py" line="190" />
+        <source>Search conversations</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message>
+        <location filename="../sidebar.py" line="191" />
+        <source>Conversations</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <location filename="../sidebar.py" line="192" />
+        <location filename="../sidebar.py" line="295" />
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <location filename="../sidebar.py" line="298" />
+        <source>Unpin</source>
+        <translation>取消置顶</translation>
+    </message>
+    <message>
+        <location filename="../sidebar.py" line="298" />
+        <source>Pin</source>
+        <translation>置顶</translation>
+    </message>
+    <message>
+        <location filename="../sidebar.py" line="300" />
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <location filename="../status_bar.py" line="45" />
+        <source>Context used</source>
+        <translation>已用上下文</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="46" />
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="63" />
+        <source>Loading %1…</source>
+        <translation>正在加载 %1…</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="67" />
+        <source>No model loaded</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="73" />
+        <source>%1/%2 layers on GPU</source>
+        <translation>%1/%2 层在 GPU 上</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="75" />
+        <source>CPU only</source>
+        <translation>仅 CPU</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="75" />
+        <source>no layers on GPU</source>
+        <translation>无层在 GPU 上</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="76" />
+        <source>%1 context</source>
+        <translation>%1 上下文</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="79" />
+        <source>Template: %1 (%2)</source>
+        <translation>模板：%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="83" />
+        <source>%1 tokens/s</source>
+        <translation>%1 词元/秒</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="90" />
+        <source>How much of the model's context this conversation uses</source>
+        <translation>此对话占用了模型上下文的多少</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="95" />
+        <source>Context %1%</source>
+        <translation>上下文 %1%</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="97" />
+        <source>%1 of %2 tokens of context used</source>
+        <translation>已用上下文 %1 / %2 个词元</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../status_bar.py" line="106" />
+        <source>⚠ %n older message(s) no longer fit</source>
+        <translation><numerusform>⚠ %n 条较早的消息已放不下</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="109" />
+        <source>The model no longer sees the oldest messages of this conversation: start a new chat or raise the context length in Settings &gt; Models.</source>
+        <translation>模型已看不到此对话中最早的消息：请开始新对话，或在“设置 &gt; 模型”中增大上下文长度。</translation>
+    </message>
+</context>
+</TS>

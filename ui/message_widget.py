@@ -1,0 +1,340 @@
+"""One message in the chat: its text (Markdown for replies), status, stats and actions.
+
+Signals (MessageWidget):
+    regenerate_requested()
+    edit_submitted(int message_id, str text)
+    link_activated(QUrl)
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QFontDatabase, QGuiApplication, QTextOption
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import markdown
+from ui.theme import Colors
+
+USER_BUBBLE_FRACTION = 0.8
+
+
+def mono_family() -> str:
+    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+
+
+class MessageText(QTextBrowser):
+    """Read-only rich text that is exactly as tall as its contents (the chat view scrolls, not it)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.viewport().setAutoFillBackground(False)
+        self.setStyleSheet("QTextBrowser { background: transparent; }")
+        self.document().setDocumentMargin(0)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.setFixedHeight(20)
+
+    def set_html(self, html: str) -> None:
+        self.setHtml(html)
+        self.fit()
+
+    def fit(self) -> None:
+        doc = self.document()
+        doc.setTextWidth(self.viewport().width())
+        height = math.ceil(doc.size().height()) + 2
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def ideal_width(self) -> float:
+        doc = self.document().clone()
+        doc.setTextWidth(-1)
+        return doc.idealWidth()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit()
+
+    def sizeHint(self) -> QSize:
+        return QSize(200, self.height())
+
+
+def _action(text: str, parent: QWidget, slot) -> QToolButton:
+    b = QToolButton(parent)
+    b.setObjectName("MessageAction")
+    b.setText(text)
+    b.setAccessibleName(text)
+    b.setCursor(Qt.CursorShape.PointingHandCursor)
+    b.clicked.connect(slot)
+    return b
+
+
+class MessageWidget(QWidget):
+    regenerate_requested = Signal()
+    edit_submitted = Signal(int, str)
+
+    def __init__(self, message: dict, colors: Colors, parent=None):
+        super().__init__(parent)
+        self.message = dict(message)
+        self.colors = colors
+        self.role = message["role"]
+        self.code_blocks: list[str] = []
+        self._editor: QFrame | None = None
+        self._rendered_text: str | None = None
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 6, 0, 6)
+        outer.setSpacing(4)
+        self.text_view = MessageText(self)
+        self.text_view.anchorClicked.connect(self._anchor)
+        self.text_view.setAccessibleName(self.tr("Your message") if self.role == "user" else self.tr("Reply"))
+
+        if self.role == "user":
+            self.bubble = QFrame(self)
+            self.bubble.setObjectName("UserBubble")
+            bl = QVBoxLayout(self.bubble)
+            bl.setContentsMargins(14, 9, 14, 9)
+            bl.addWidget(self.text_view)
+            row = QHBoxLayout()
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addStretch(1)
+            row.addWidget(self.bubble)
+            outer.addLayout(row)
+        else:
+            self.bubble = None
+            header = QLabel(self.tr("Bothy"), self)
+            header.setObjectName("RoleLabel")
+            outer.addWidget(header)
+            outer.addWidget(self.text_view)
+
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note.hide()
+        outer.addWidget(self.note)
+
+        footer = QHBoxLayout()
+        footer.setContentsMargins(0, 0, 0, 0)
+        footer.setSpacing(2)
+        self.stats_label = QLabel(self)
+        self.stats_label.setObjectName("StatsLabel")
+        self.copy_button = _action(self.tr("Copy"), self, self.copy_message)
+        self.copy_button.setToolTip(self.tr("Copy the whole message"))
+        if self.role == "user":
+            footer.addStretch(1)
+            self.edit_button = _action(self.tr("Edit"), self, self.start_edit)
+            self.edit_button.setToolTip(self.tr("Edit this message and send it again"))
+            footer.addWidget(self.edit_button)
+            footer.addWidget(self.copy_button)
+            self.regenerate_button = None
+        else:
+            self.edit_button = None
+            footer.addWidget(self.copy_button)
+            self.regenerate_button = _action(self.tr("Regenerate"), self, self.regenerate_requested)
+            self.regenerate_button.setToolTip(self.tr("Write this reply again"))
+            self.regenerate_button.hide()
+            footer.addWidget(self.regenerate_button)
+            footer.addSpacing(8)
+            footer.addWidget(self.stats_label, 1)
+        outer.addLayout(footer)
+        self._outer = outer
+        self.refresh()
+
+    # -- content -------------------------------------------------------------------------------
+    @property
+    def message_id(self) -> int | None:
+        return self.message.get("id")
+
+    @property
+    def streaming(self) -> bool:
+        return self.message.get("status") == "streaming"
+
+    def set_text(self, text: str) -> None:
+        """New streamed text (the whole reply so far)."""
+        self.message["content"] = text
+        self._render()
+        if text:
+            self._update_note()
+
+    def update_message(self, message: dict) -> None:
+        self.message = dict(message)
+        self.refresh()
+
+    def set_colors(self, colors: Colors) -> None:
+        self.colors = colors
+        self._rendered_text = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._render()
+        self._update_note()
+        self._update_footer()
+
+    def _render(self) -> None:
+        text = self.message.get("content") or ""
+        if text == self._rendered_text:
+            return
+        self._rendered_text = text
+        doc = self.text_view.document()
+        doc.setDefaultStyleSheet(markdown.style_sheet(self.colors, mono_family()))
+        if self.role == "user":
+            self.code_blocks = []
+            self.text_view.set_html(markdown.plain_html(text))
+            self._fit_bubble()
+        else:
+            rendered = markdown.render(text, self.colors, copy_label=self.tr("Copy"), image_label=self.tr("image"))
+            self.code_blocks = rendered.code_blocks
+            self.text_view.set_html(rendered.html)
+
+    def _update_note(self) -> None:
+        status = self.message.get("status")
+        note, kind = "", "StatusNote"
+        if self.role == "assistant":
+            if status == "streaming" and not self.message.get("content"):
+                note, kind = self.tr("Thinking…"), "Muted"
+            elif status == "cancelled":
+                note = self.tr("Stopped before the end.")
+            elif status == "interrupted":
+                note = self.tr("Interrupted: Bothy closed before this reply was finished.")
+            elif status == "error":
+                note, kind = self.message.get("error") or self.tr("This reply failed."), "ErrorNote"
+            elif self.message.get("finish_reason") == "length":
+                note = self.tr("Reached the maximum reply length (see Settings > Generation).")
+        if self.note.objectName() != kind:
+            self.note.setObjectName(kind)
+            self.note.style().unpolish(self.note)
+            self.note.style().polish(self.note)
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+
+    def _update_footer(self) -> None:
+        streaming = self.streaming
+        self.copy_button.setVisible(not streaming)
+        if self.edit_button is not None:
+            self.edit_button.setVisible(self._editor is None)
+        if self.role == "assistant":
+            self.stats_label.setText(self.stats_text())
+            self.stats_label.setToolTip(self.stats_tooltip())
+
+    def stats_text(self) -> str:
+        m = self.message
+        if m.get("status") == "streaming" or not m.get("reply_tokens"):
+            return ""
+        parts = []
+        if m.get("tokens_per_s"):
+            parts.append(self.tr("%1 tokens/s").replace("%1", f"{m['tokens_per_s']:.1f}"))
+        if m.get("ttft_ms") is not None:
+            parts.append(self.tr("%1 s to first token").replace("%1", f"{m['ttft_ms'] / 1000:.2f}"))
+        parts.append(self.tr("%1 tokens").replace("%1", str(m["reply_tokens"])))
+        if m.get("model_file"):
+            parts.append(Path(m["model_file"]).stem)
+        return " · ".join(parts)
+
+    def stats_tooltip(self) -> str:
+        m = self.message
+        if not m.get("prompt_tokens"):
+            return ""
+        return self.tr("Prompt: %1 tokens").replace("%1", str(m["prompt_tokens"]))
+
+    def set_last_reply(self, last: bool, can_regenerate: bool = True) -> None:
+        if self.regenerate_button is not None:
+            self.regenerate_button.setVisible(last and not self.streaming and can_regenerate)
+
+    # -- layout ----------------------------------------------------------------------------------
+    def _fit_bubble(self) -> None:
+        if self.bubble is None or self.width() <= 0:
+            return
+        limit = int(self.width() * USER_BUBBLE_FRACTION) - 28
+        ideal = math.ceil(self.text_view.ideal_width()) + 4
+        self.text_view.setFixedWidth(max(40, min(ideal, limit)))
+        self.text_view.fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_bubble()
+
+    # -- actions ---------------------------------------------------------------------------------
+    @Slot()
+    def copy_message(self) -> None:
+        QGuiApplication.clipboard().setText(self.message.get("content") or "")
+
+    @Slot(QUrl)
+    def _anchor(self, url: QUrl) -> None:
+        if url.scheme() == markdown.COPY_SCHEME:
+            try:
+                QGuiApplication.clipboard().setText(self.code_blocks[int(url.path())])
+            except (ValueError, IndexError):
+                pass
+            return
+        if url.scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)
+
+    @Slot()
+    def start_edit(self) -> None:
+        if self._editor is not None or self.bubble is None:
+            return
+        frame = QFrame(self)
+        frame.setObjectName("ComposerFrame")
+        layout = QVBoxLayout(frame)
+        layout.setContentsMargins(10, 8, 10, 8)
+        edit = QPlainTextEdit(frame)
+        edit.setObjectName("ComposerEdit")
+        edit.setAccessibleName(self.tr("Edit your message"))
+        edit.setPlainText(self.message.get("content") or "")
+        edit.setMinimumHeight(80)
+        layout.addWidget(edit)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        cancel = QPushButton(self.tr("Cancel"), frame)
+        send = QPushButton(self.tr("Send"), frame)
+        send.setObjectName("PrimaryButton")
+        row.addWidget(cancel)
+        row.addWidget(send)
+        layout.addLayout(row)
+        cancel.clicked.connect(self.cancel_edit)
+        send.clicked.connect(lambda: self._submit_edit(edit.toPlainText()))
+        self._editor = frame
+        self._edit_field = edit
+        self.bubble.hide()
+        self._outer.insertWidget(0, frame)
+        self._update_footer()
+        edit.setFocus()
+
+    @Slot()
+    def cancel_edit(self) -> None:
+        if self._editor is None:
+            return
+        self._editor.deleteLater()
+        self._editor = None
+        self.bubble.show()
+        self._update_footer()
+
+    def _submit_edit(self, text: str) -> None:
+        if text.strip() and self.message_id is not None:
+            self.edit_submitted.emit(self.message_id, text)
