@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -90,13 +91,15 @@ def cmd_chat(args) -> int:
     engine = _open_model(args, settings)
     try:
         session = ChatSession(store, engine)
-        if args.conversation is not None:
-            conversation_id = store.get_conversation(args.conversation)["id"]
-        else:
-            system = args.system if args.system is not None else settings.system_prompt
-            conversation_id = store.create_conversation(model=Path(engine.loaded.path).name, system_prompt=system)["id"]
+        system = args.system if args.system is not None else settings.system_prompt
+
+        def new_conversation() -> int:
+            return store.create_conversation(model=Path(engine.loaded.path).name, system_prompt=system)["id"]
+
+        conversation_id = store.get_conversation(args.conversation)["id"] if args.conversation is not None else None
         gen = _generation(args, settings)
         if args.prompt is not None:
+            conversation_id = conversation_id or new_conversation()
             turn = _run_turn(session, conversation_id, args.prompt, gen, as_json=args.json)
             if args.json:
                 _print_json(
@@ -112,18 +115,18 @@ def cmd_chat(args) -> int:
                     }
                 )
             return 0
-        return _interactive(session, conversation_id, gen, engine)
+        return _interactive(session, conversation_id, new_conversation, gen, engine)
     finally:
         engine.close()
         store.close()
 
 
-def _interactive(session, conversation_id, gen, engine) -> int:
+def _interactive(session, conversation_id, new_conversation, gen, engine) -> int:
+    """A terminal chat. A new conversation is stored only once its first message is sent."""
     name = Path(engine.loaded.path).name
-    print(
-        f"Bothy {__version__} · {name} · {engine.loaded.backend.backend} · "
-        f"context {engine.loaded.n_ctx} tokens · conversation {conversation_id}"
-    )
+    where = f"conversation {conversation_id}" if conversation_id else "new conversation"
+    backend, n_ctx = engine.loaded.backend.backend, engine.loaded.n_ctx
+    print(f"Bothy {__version__} · {name} · {backend} · context {n_ctx} tokens · {where}")
     print("Type a message and press Enter. Ctrl+C stops a reply; /new starts a new chat; /quit or Ctrl+D leaves.")
     while True:
         try:
@@ -136,9 +139,10 @@ def _interactive(session, conversation_id, gen, engine) -> int:
         if text.strip() in ("/quit", "/exit"):
             return 0
         if text.strip() == "/new":
-            conversation_id = session.store.create_conversation(model=name)["id"]
-            print(f"[new conversation {conversation_id}]")
+            conversation_id = None
+            print("[new conversation]")
             continue
+        conversation_id = conversation_id or new_conversation()
         print("Bothy: ", end="", flush=True)
         try:
             _run_turn(session, conversation_id, text, gen, as_json=False)
@@ -337,7 +341,20 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _no_display() -> bool:
+    """Linux without X11 or Wayland: Qt would abort, so Bothy chats in the terminal instead."""
+    return (
+        sys.platform.startswith("linux")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+        and os.environ.get("QT_QPA_PLATFORM", "") not in ("offscreen", "minimal", "vnc", "eglfs", "linuxfb")
+    )
+
+
 def _gui(args) -> int:
+    if not args.self_test and _no_display():
+        print("No display found, so Bothy starts in the terminal (the desktop app needs a screen).", file=sys.stderr)
+        return cmd_chat(build_parser().parse_args(["chat"]))
     try:
         from ui.app import main as gui_main
     except ImportError as exc:

@@ -92,3 +92,30 @@ def test_models_info_and_list(capsys):
     assert any(m["starter"] and m["path"] == str(starter_path()) for m in json.loads(out))
     code, out, _ = run(capsys, "models", "verify-starter")
     assert code == 0 and "verified" in out
+
+
+def test_interactive_chat(capsys, monkeypatch):
+    answers = iter(["/quit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    code, out, _ = run(capsys, "chat")
+    assert code == 0 and "new conversation" in out
+    code, out, _ = run(capsys, "history", "list", "--json")
+    assert json.loads(out) == []  # quitting before a message leaves no empty conversation behind
+
+    answers = iter(["Hello!", "/new", "Second chat.", "/quit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    code, out, _ = run(capsys, "chat", "--max-tokens", "6", "--system", "Be brief.")
+    assert code == 0 and out.count("Bothy: ") == 2
+    code, out, _ = run(capsys, "history", "list", "--json")
+    conversations = json.loads(out)
+    assert len(conversations) == 2 and all(c["system_prompt"] == "Be brief." for c in conversations)
+
+
+def test_no_display_falls_back_to_the_terminal(capsys, monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.setattr("builtins.input", lambda prompt="": "/quit")
+    code, out, err = run(capsys)
+    assert code == 0 and "No display found" in err and "Type a message" in out
