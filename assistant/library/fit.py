@@ -1,0 +1,435 @@
+"""Will this model fit this computer? A memory estimate before download and before load.
+
+The estimate adds up the weights (the file size, or parameters x bits per weight before download),
+the KV cache (layers x KV heads x head width x 2 (keys and values) x bytes per element x context)
+and a compute-buffer allowance (mostly the logits of one batch), splits them between the GPU and
+RAM by the number of offloaded layers, and compares them with the free memory. It is an estimate:
+llama.cpp's real use differs by some percent, which is why "tight" exists.
+
+GPU memory comes in as `gpu_memory_bytes` (the engine will report llama.cpp's devices later); when
+it is unknown, everything is counted against RAM, which is also right for Apple's unified memory.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from assistant.engine.protocol import DEFAULT_MAX_CONTEXT, LoadSettings
+from assistant.library.catalog import CatalogFile, CatalogModel
+from assistant.library.units import format_bytes
+from assistant.models.gguf_info import ModelInfo, read_info
+
+# Average bits per weight of whole files by llama.cpp file type (mixes included: a Q4_K_M file keeps
+# some tensors at Q6_K). Approximate values as published with llama.cpp's quantize tool and in
+# quantizers' model cards (e.g. "Q4_K_M ... uses about 4.83 bits per weight").
+BITS_PER_WEIGHT: dict[str, float] = {
+    "F32": 32.0,
+    "F16": 16.0,
+    "BF16": 16.0,
+    "Q8_0": 8.5,
+    "Q6_K": 6.56,
+    "Q5_K_M": 5.69,
+    "Q5_K_S": 5.54,
+    "Q5_1": 6.0,
+    "Q5_0": 5.5,
+    "Q4_K_M": 4.89,
+    "Q4_K_S": 4.58,
+    "Q4_1": 5.0,
+    "Q4_0": 4.55,
+    "Q4_0_4_4": 4.55,
+    "Q4_0_4_8": 4.55,
+    "Q4_0_8_8": 4.55,
+    "IQ4_NL": 4.5,
+    "IQ4_XS": 4.25,
+    "MXFP4_MOE": 4.25,
+    "NVFP4": 4.5,
+    "Q3_K_L": 4.27,
+    "Q3_K_M": 3.91,
+    "Q3_K_S": 3.5,
+    "IQ3_M": 3.66,
+    "IQ3_S": 3.44,
+    "IQ3_XS": 3.3,
+    "IQ3_XXS": 3.06,
+    "Q2_K": 3.0,
+    "Q2_K_S": 2.8,
+    "IQ2_M": 2.7,
+    "IQ2_S": 2.5,
+    "IQ2_XS": 2.31,
+    "IQ2_XXS": 2.06,
+    "IQ1_M": 1.75,
+    "IQ1_S": 1.56,
+    "TQ2_0": 2.06,
+    "TQ1_0": 1.69,
+    "Q1_0": 1.13,
+}
+
+# Bytes per KV-cache element by LoadSettings.kv_cache_type (ggml block sizes: q8_0 34/32, q4_0 18/32).
+KV_BYTES: dict[str, float] = {"f16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
+
+FITS_RAM = 0.80  # share of free RAM a model may use and still "fit" comfortably
+FITS_GPU = 0.90  # GPU memory is not shared with other programs as much
+ENGINE_OVERHEAD = 300 * 1024 * 1024  # the engine process itself (Python, llama.cpp, buffers)
+DEFAULT_VOCAB = 128_000
+CONTEXT_STEPS = (131072, 65536, 32768, 16384, 8192, 4096, 2048, 1024, 512)
+
+
+class Verdict(StrEnum):
+    FITS = "fits"
+    TIGHT = "tight"
+    WONT_FIT = "won't fit"
+
+
+@dataclass(frozen=True)
+class MemoryInfo:
+    """The machine's RAM in bytes."""
+
+    total: int
+    available: int
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    """What the estimate needs to know about a model."""
+
+    name: str
+    weights_bytes: int
+    layers: int | None
+    kv_bytes_per_token: int  # at F16, for one token of context, all layers
+    context_length: int | None
+    vocab_size: int | None = None
+    exact: bool = False  # weights measured from a real file rather than estimated
+
+    @classmethod
+    def from_info(cls, info: ModelInfo) -> ModelShape:
+        kv = info.kv_cache_bytes_per_token(2.0)
+        if kv is None:
+            kv = _kv_guess(info.parameter_count)
+        return cls(
+            name=info.display_name,
+            weights_bytes=info.file_size,
+            layers=info.block_count,
+            kv_bytes_per_token=kv,
+            context_length=info.context_length,
+            vocab_size=info.vocab_size,
+            exact=True,
+        )
+
+    @classmethod
+    def from_catalog(cls, model: CatalogModel, file: CatalogFile) -> ModelShape:
+        size = file.known_size
+        if size is None:
+            bits = BITS_PER_WEIGHT.get(file.quantization, 5.0)
+            size = int(model.parameters * bits / 8)
+        if model.arch is not None:
+            a = model.arch
+            kv = a.layers * a.kv_heads * a.head_dim * 2 * 2
+            layers = a.layers
+        else:
+            kv, layers = _kv_guess(model.parameters), None
+        return cls(
+            name=f"{model.name} ({file.quantization})",
+            weights_bytes=size,
+            layers=layers,
+            kv_bytes_per_token=kv,
+            context_length=model.context_length,
+            exact=file.known_size is not None,
+        )
+
+
+def _kv_guess(parameters: int) -> int:
+    """A cautious KV size per token when the architecture is unknown (~20 KB per billion parameters)."""
+    return max(8192, int(parameters * 2e-5))
+
+
+@dataclass(frozen=True)
+class FitEstimate:
+    """The estimate, its verdict, and what would fit better."""
+
+    verdict: Verdict
+    n_ctx: int
+    n_gpu_layers: int
+    kv_cache_type: str
+    weights_bytes: int
+    kv_bytes: int
+    compute_bytes: int
+    ram_needed: int
+    gpu_needed: int
+    ram_available: int | None
+    gpu_available: int | None
+    suggested_n_ctx: int | None  # the largest context that fits (None: not even the smallest)
+    suggested_n_gpu_layers: int | None  # the most GPU layers that fit (None: GPU memory unknown)
+    message: str
+
+    @property
+    def total_bytes(self) -> int:
+        return self.ram_needed + self.gpu_needed
+
+
+# -- the machine -------------------------------------------------------------------------------------
+
+
+def system_memory() -> MemoryInfo | None:
+    """Total and available RAM, or None when it cannot be read. Never imports psutil."""
+    try:
+        if sys.platform.startswith("linux"):
+            return _linux_memory()
+        if sys.platform == "darwin":
+            return _mac_memory()
+        if sys.platform == "win32":
+            return _windows_memory()
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    return None
+
+
+def _linux_memory(meminfo: str | os.PathLike[str] = "/proc/meminfo") -> MemoryInfo | None:
+    values: dict[str, int] = {}
+    with open(meminfo, encoding="ascii") as f:
+        for line in f:
+            key, _, rest = line.partition(":")
+            parts = rest.split()
+            if parts and parts[0].isdigit():
+                values[key] = int(parts[0]) * (1024 if parts[1:2] == ["kB"] else 1)
+    total = values.get("MemTotal")
+    if not total:
+        return None
+    available = values.get("MemAvailable")
+    if available is None:  # kernels before 3.14
+        available = values.get("MemFree", 0) + values.get("Cached", 0) + values.get("Buffers", 0)
+    return MemoryInfo(total, available)
+
+
+def _mac_memory() -> MemoryInfo | None:
+    total = int(subprocess.run(["sysctl", "-n", "hw.memsize"], capture_output=True, text=True, timeout=5).stdout)
+    out = subprocess.run(["vm_stat"], capture_output=True, text=True, timeout=5).stdout
+    page = 4096
+    pages: dict[str, int] = {}
+    for line in out.splitlines():
+        if "page size of" in line:
+            page = int("".join(ch for ch in line.split("page size of")[1] if ch.isdigit()) or 4096)
+        key, _, value = line.partition(":")
+        value = value.strip().rstrip(".")
+        if value.isdigit():
+            pages[key.strip()] = int(value)
+    free = sum(pages.get(k, 0) for k in ("Pages free", "Pages inactive", "Pages speculative", "Pages purgeable"))
+    return MemoryInfo(total, min(total, free * page))
+
+
+def _windows_memory() -> MemoryInfo | None:
+    class MEMORYSTATUSEX(ctypes.Structure):
+        _fields_ = [
+            ("dwLength", ctypes.c_ulong),
+            ("dwMemoryLoad", ctypes.c_ulong),
+            ("ullTotalPhys", ctypes.c_ulonglong),
+            ("ullAvailPhys", ctypes.c_ulonglong),
+            ("ullTotalPageFile", ctypes.c_ulonglong),
+            ("ullAvailPageFile", ctypes.c_ulonglong),
+            ("ullTotalVirtual", ctypes.c_ulonglong),
+            ("ullAvailVirtual", ctypes.c_ulonglong),
+            ("ullAvailExtendedVirtual", ctypes.c_ulonglong),
+        ]
+
+    status = MEMORYSTATUSEX()
+    status.dwLength = ctypes.sizeof(MEMORYSTATUSEX)
+    if not ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)):  # type: ignore[attr-defined]
+        return None
+    return MemoryInfo(int(status.ullTotalPhys), int(status.ullAvailPhys))
+
+
+# -- the estimate ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Need:
+    ram: int
+    gpu: int
+    kv: int
+    compute: int
+
+
+def _need(shape: ModelShape, n_ctx: int, gpu_layers: int, kv_type: str, n_batch: int, gpu_known: bool) -> _Need:
+    layers = shape.layers or 1
+    share = min(1.0, gpu_layers / layers) if shape.layers else (1.0 if gpu_layers else 0.0)
+    kv = int(shape.kv_bytes_per_token * n_ctx * KV_BYTES.get(kv_type, 2.0) / 2.0)
+    compute = n_batch * (shape.vocab_size or DEFAULT_VOCAB) * 4 + 64 * 1024 * 1024 + n_ctx * 1024
+    gpu = int((shape.weights_bytes + kv) * share) + (compute if gpu_layers else 0)
+    ram = shape.weights_bytes + kv + compute + ENGINE_OVERHEAD - gpu
+    if gpu_layers and not gpu_known:  # nothing known about the GPU: count all of it against RAM
+        ram, gpu = ram + gpu, 0
+    return _Need(ram, gpu, kv, compute)
+
+
+def _verdict(need: _Need, ram: int | None, gpu: int | None) -> Verdict:
+    verdicts = []
+    if ram is None:
+        verdicts.append(Verdict.TIGHT)
+    else:
+        verdicts.append(_grade(need.ram, ram, FITS_RAM))
+    if need.gpu:
+        verdicts.append(_grade(need.gpu, gpu, FITS_GPU) if gpu is not None else Verdict.TIGHT)
+    order = [Verdict.FITS, Verdict.TIGHT, Verdict.WONT_FIT]
+    return max(verdicts, key=order.index)
+
+
+def _grade(needed: int, available: int, comfortable: float) -> Verdict:
+    if needed <= available * comfortable:
+        return Verdict.FITS
+    if needed <= available:
+        return Verdict.TIGHT
+    return Verdict.WONT_FIT
+
+
+def estimate(
+    shape: ModelShape,
+    *,
+    n_ctx: int | None = None,
+    kv_cache_type: str = "f16",
+    n_gpu_layers: int | None = 0,
+    n_batch: int = 512,
+    memory: MemoryInfo | None = None,
+    gpu_memory_bytes: int | None = None,
+    read_machine: bool = True,
+) -> FitEstimate:
+    """Estimate memory for `shape` at a context length, KV-cache type and GPU layer count.
+
+    n_ctx None: the trained context capped at 8,192 (as the engine does). n_gpu_layers -1 or None:
+    all layers (None only when GPU memory is known, else 0). memory None: read this machine's RAM
+    (read_machine=False: treat it as unknown).
+    """
+    if kv_cache_type not in KV_BYTES:
+        raise ValueError(f"unknown KV-cache type {kv_cache_type!r}")
+    trained = shape.context_length or 4096
+    ctx = max(1, n_ctx if n_ctx else min(trained, DEFAULT_MAX_CONTEXT))
+    layers = shape.layers or 0
+    if n_gpu_layers is None:
+        n_gpu_layers = -1 if gpu_memory_bytes else 0
+    if layers:
+        gl = layers if n_gpu_layers < 0 else min(n_gpu_layers, layers)
+    else:  # layer count unknown: offloading means "the model", as far as the estimate can tell
+        gl = 0 if n_gpu_layers == 0 else 1
+    if memory is None and read_machine:
+        memory = system_memory()
+    ram = memory.available if memory else None
+    gpu_known = gpu_memory_bytes is not None
+
+    need = _need(shape, ctx, gl, kv_cache_type, n_batch, gpu_known)
+    verdict = _verdict(need, ram, gpu_memory_bytes)
+
+    # Suggestions: the most GPU layers that fit, then the longest context that fits with them.
+    best_gl: int | None = None
+    if gpu_known and layers:
+        best_gl = 0
+        for g in range(layers, -1, -1):
+            n = _need(shape, min(ctx, 2048), g, kv_cache_type, n_batch, True)
+            if n.gpu <= gpu_memory_bytes * FITS_GPU:
+                best_gl = g
+                break
+    best_ctx: int | None = None
+    if ram is not None:
+        use_gl = best_gl if best_gl is not None else gl
+        steps = [c for c in (trained, *CONTEXT_STEPS) if c <= trained]
+        for want in (Verdict.FITS, Verdict.TIGHT):
+            for c in sorted(set(steps), reverse=True):
+                n = _need(shape, c, use_gl, kv_cache_type, n_batch, gpu_known)
+                if _verdict(n, ram, gpu_memory_bytes) == want:
+                    best_ctx = c
+                    break
+            if best_ctx is not None:
+                break
+
+    message = _message(shape, verdict, ctx, need, ram, gpu_memory_bytes, best_ctx, gl, kv_cache_type)
+    return FitEstimate(
+        verdict=verdict,
+        n_ctx=ctx,
+        n_gpu_layers=gl,
+        kv_cache_type=kv_cache_type,
+        weights_bytes=shape.weights_bytes,
+        kv_bytes=need.kv,
+        compute_bytes=need.compute,
+        ram_needed=need.ram,
+        gpu_needed=need.gpu,
+        ram_available=ram,
+        gpu_available=gpu_memory_bytes,
+        suggested_n_ctx=best_ctx,
+        suggested_n_gpu_layers=best_gl,
+        message=message,
+    )
+
+
+def _message(shape, verdict, ctx, need: _Need, ram, gpu, best_ctx, gl, kv_type) -> str:
+    total = need.ram + need.gpu
+    about = "" if shape.exact else "about "
+    parts = (
+        f"{shape.name} needs {about}{format_bytes(total)} with {ctx:,} tokens of context "
+        f"({format_bytes(shape.weights_bytes)} for the weights, {format_bytes(need.kv)} for the context "
+        f"({kv_type.upper()} cache) and {format_bytes(need.compute)} of working memory)"
+    )
+    if need.gpu:
+        parts += f", {format_bytes(need.gpu)} of it on the GPU ({gl} layers)"
+    if ram is None:
+        return parts + ". Bothy could not read how much memory this computer has, so it may or may not fit."
+    have = f"; this computer has {format_bytes(ram)} of memory free"
+    if gpu is not None:
+        have += f" and {format_bytes(gpu)} of GPU memory"
+    sentence = parts + have + "."
+    if verdict == Verdict.FITS:
+        return sentence + " It fits."
+    if verdict == Verdict.TIGHT:
+        tail = " It should just fit; close other programs first"
+        if best_ctx and best_ctx < ctx:
+            tail += f", or use a context of {best_ctx:,} tokens"
+        return sentence + tail + "."
+    if best_ctx and best_ctx < ctx:
+        return sentence + f" It won't fit; it would with a context of {best_ctx:,} tokens."
+    return sentence + " It won't fit: choose a smaller model or quantization."
+
+
+def estimate_for_catalog(
+    model: CatalogModel,
+    file: CatalogFile,
+    *,
+    n_ctx: int | None = None,
+    kv_cache_type: str = "f16",
+    n_gpu_layers: int | None = 0,
+    memory: MemoryInfo | None = None,
+    gpu_memory_bytes: int | None = None,
+    read_machine: bool = True,
+) -> FitEstimate:
+    """Before download: from the catalog's parameters, quantization, context and architecture."""
+    return estimate(
+        ModelShape.from_catalog(model, file),
+        n_ctx=n_ctx,
+        kv_cache_type=kv_cache_type,
+        n_gpu_layers=n_gpu_layers,
+        memory=memory,
+        gpu_memory_bytes=gpu_memory_bytes,
+        read_machine=read_machine,
+    )
+
+
+def estimate_for_file(
+    path: str | os.PathLike[str],
+    settings: LoadSettings | None = None,
+    *,
+    memory: MemoryInfo | None = None,
+    gpu_memory_bytes: int | None = None,
+    read_machine: bool = True,
+) -> FitEstimate:
+    """Before load: from the GGUF header (raises ModelError for a bad file) and the load settings."""
+    s = settings or LoadSettings()
+    return estimate(
+        ModelShape.from_info(read_info(Path(path))),
+        n_ctx=s.n_ctx,
+        kv_cache_type=s.kv_cache_type,
+        n_gpu_layers=s.n_gpu_layers,
+        n_batch=s.n_batch,
+        memory=memory,
+        gpu_memory_bytes=gpu_memory_bytes,
+        read_machine=read_machine,
+    )

@@ -1,0 +1,204 @@
+"""The Discover widget against a local HTTP server: browsing, fit verdicts, downloads, pasted links."""
+
+from __future__ import annotations
+
+import json
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+
+from assistant import paths  # noqa: E402
+from assistant.library import DownloadManager, DownloadState, MemoryInfo  # noqa: E402
+from assistant.library.catalog import Arch, CatalogFile, CatalogModel, hf_url  # noqa: E402
+from tests.assistant.library.payloads import make_model  # noqa: E402
+from tests.assistant.library.server import FileServer  # noqa: E402
+
+GB = 10**9
+REPO = "tester/Tiny-GGUF"
+
+
+def _file(name: str) -> CatalogFile:
+    return CatalogFile(REPO, name, hf_url(REPO, name), "Q4_K_M", confirmed="served by the test server")
+
+
+CATALOG = [
+    CatalogModel(
+        "tiny-chat",
+        "Tiny Chat",
+        "Tiny",
+        1_000_000_000,
+        4096,
+        "apache-2.0",
+        "A tiny test model.",
+        Arch(16, 8, 64),
+        (_file("tiny-Q4_K_M.gguf"),),
+    ),
+    CatalogModel(
+        "huge",
+        "Huge Model",
+        "Huge",
+        70_000_000_000,
+        8192,
+        "llama3.1",
+        "Far too big for this computer.",
+        Arch(80, 8, 128),
+        (_file("huge-Q4_K_M.gguf"),),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def payload(tmp_path_factory) -> bytes:
+    return make_model(tmp_path_factory.mktemp("gguf") / "m.gguf")
+
+
+@pytest.fixture
+def server(payload):
+    with FileServer() as s:
+        s.add(REPO, "tiny-Q4_K_M.gguf", payload)
+        yield s
+
+
+@pytest.fixture
+def discover(qtbot, server):
+    from ui.discover import DiscoverWidget
+
+    manager = DownloadManager(base_url=server.base_url, retries=2, backoff=0.01, timeout=5, chunk_size=16 * 1024)
+    w = DiscoverWidget(manager=manager, catalog=CATALOG, memory=MemoryInfo(16 * GB, 8 * GB), poll_ms=20)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.shutdown()
+    manager.close()
+
+
+def select(w, model_id: str) -> None:
+    for i in range(w.model_list.count()):
+        if w.model_list.item(i).data(Qt.ItemDataRole.UserRole + 1) == model_id:
+            w.model_list.setCurrentRow(i)
+            return
+    raise AssertionError(model_id)
+
+
+def test_opening_and_browsing_touch_no_network(qtbot, discover, server):
+    qtbot.wait(100)
+    assert discover.model_list.count() == 2
+    select(discover, "tiny-chat")
+    assert discover.name_label.text() == "Tiny Chat"
+    assert discover.license_label.text() == "apache-2.0"
+    assert discover.params_label.text() == "1.0B"
+    assert "size known at download" in discover.quant_combo.itemText(0)
+    assert discover.verdict_label.text() == "Fits" and "It fits." in discover.fit_label.text()
+    select(discover, "huge")
+    assert discover.verdict_label.text() == "Won't fit" and "won't fit" in discover.fit_label.text()
+    assert server.requests == []
+
+
+def test_search_and_filters(qtbot, discover):
+    qtbot.keyClicks(discover.search, "huge")
+    assert discover.model_list.count() == 1 and discover.selected_model().id == "huge"
+    discover.search.clear()
+    discover.fits_check.setChecked(True)
+    assert [discover.model_list.item(i).text().split()[0] for i in range(discover.model_list.count())] == ["Tiny"]
+    discover.fits_check.setChecked(False)
+    discover.family_combo.setCurrentIndex(discover.family_combo.findData("Huge"))
+    assert discover.model_list.count() == 1
+    discover.search.setText("nothing like this")
+    assert discover.model_list.count() == 0 and discover.fit_label.text() == "No model matches the search."
+
+
+def test_download_button_downloads_and_reports(qtbot, discover, payload):
+    select(discover, "tiny-chat")
+    with qtbot.waitSignal(discover.model_downloaded, timeout=20_000) as blocker:
+        qtbot.mouseClick(discover.download_button, Qt.MouseButton.LeftButton)
+    path = paths.models_dir() / "tiny-Q4_K_M.gguf"
+    assert blocker.args == [str(path)] and path.read_bytes() == payload
+    qtbot.waitUntil(lambda: "Done" in discover.status_label.text())
+    assert discover.download_button.text() == "Downloaded" and not discover.download_button.isEnabled()
+    assert discover.progress.value() == 1000
+    assert not discover.cancel_button.isEnabled()
+
+
+def test_pause_resume_and_progress_from_the_buttons(qtbot, discover, server, payload):
+    server.delay = 0.01
+    select(discover, "tiny-chat")
+    qtbot.mouseClick(discover.download_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: " of " in discover.status_label.text() and discover.progress.value() > 0, timeout=10_000)
+    assert discover.pause_button.isEnabled() and not discover.resume_button.isEnabled()
+    assert not discover.download_button.isEnabled()  # "Downloading…"
+    qtbot.mouseClick(discover.pause_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: discover.resume_button.isEnabled(), timeout=10_000)
+    assert discover.status_label.text().startswith("Paused at")
+    assert discover.current_download().state == DownloadState.PAUSED
+    server.delay = 0
+    with qtbot.waitSignal(discover.model_downloaded, timeout=20_000):
+        qtbot.mouseClick(discover.resume_button, Qt.MouseButton.LeftButton)
+    assert (paths.models_dir() / "tiny-Q4_K_M.gguf").read_bytes() == payload
+    assert server.range_requests("tiny-Q4_K_M.gguf")[-1].startswith("bytes=")
+
+
+def test_cancel_from_the_button(qtbot, discover, server):
+    server.delay = 0.01
+    select(discover, "tiny-chat")
+    qtbot.mouseClick(discover.download_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: discover.cancel_button.isEnabled() and discover.progress.value() > 0, timeout=10_000)
+    qtbot.mouseClick(discover.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: discover.status_label.text() == "Cancelled.", timeout=10_000)
+    assert not any(paths.models_dir().glob("tiny-Q4_K_M.gguf*"))
+    assert discover.download_button.isEnabled()
+
+
+def test_pasted_file_link_downloads(qtbot, discover, server, payload):
+    server.add("someone/Other-GGUF", "other-Q8_0.gguf", payload)
+    discover.paste_edit.setText("https://huggingface.co/someone/Other-GGUF/blob/main/other-Q8_0.gguf")
+    with qtbot.waitSignal(discover.model_downloaded, timeout=20_000):
+        qtbot.keyClick(discover.paste_edit, Qt.Key.Key_Return)
+    assert (paths.models_dir() / "other-Q8_0.gguf").read_bytes() == payload
+
+
+def test_pasted_repository_lists_its_files_then_downloads_one(qtbot, discover, server, payload):
+    server.add("someone/Listed-GGUF", "listed-Q4_K_M.gguf", payload)
+    server.api["someone/Listed-GGUF"] = {
+        "siblings": [{"rfilename": "README.md"}, {"rfilename": "listed-Q4_K_M.gguf", "size": len(payload)}]
+    }
+    discover.paste_edit.setText("someone/Listed-GGUF")
+    qtbot.mouseClick(discover.paste_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: discover.repo_files_combo.count() == 1, timeout=10_000)
+    assert discover.repo_files_combo.isVisible() and "listed-Q4_K_M.gguf" in discover.repo_files_combo.itemText(0)
+    with qtbot.waitSignal(discover.model_downloaded, timeout=20_000):
+        qtbot.mouseClick(discover.repo_download_button, Qt.MouseButton.LeftButton)
+    assert (paths.models_dir() / "listed-Q4_K_M.gguf").is_file()
+
+
+def test_bad_paste_and_unknown_repository_are_explained(qtbot, discover):
+    discover.paste_edit.setText("https://example.com/x.gguf")
+    qtbot.mouseClick(discover.paste_button, Qt.MouseButton.LeftButton)
+    assert "not a Hugging Face address" in discover.message_label.text()
+    discover.paste_edit.setText("someone/Missing-GGUF")
+    qtbot.mouseClick(discover.paste_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "not found" in discover.message_label.text(), timeout=10_000)
+    assert discover.paste_button.isEnabled()
+
+
+def test_a_download_left_from_last_time_shows_and_resumes(qtbot, server, payload):
+    from ui.discover import DiscoverWidget
+
+    final = paths.models_dir() / "tiny-Q4_K_M.gguf"
+    final.with_name(final.name + ".part").write_bytes(payload[:300_000])
+    sidecar = {"url": CATALOG[0].files[0].url, "filename": "tiny-Q4_K_M.gguf", "total": len(payload)}
+    final.with_name(final.name + ".part.json").write_text(json.dumps(sidecar))
+    manager = DownloadManager(base_url=server.base_url, backoff=0.01, timeout=5)
+    w = DiscoverWidget(manager=manager, catalog=CATALOG, memory=MemoryInfo(16 * GB, 8 * GB), poll_ms=20)
+    qtbot.addWidget(w)
+    try:
+        assert w.download_list.count() == 1 and w.status_label.text().startswith("Paused at 300.0 KB")
+        with qtbot.waitSignal(w.model_downloaded, timeout=20_000):
+            qtbot.mouseClick(w.resume_button, Qt.MouseButton.LeftButton)
+        assert final.read_bytes() == payload
+        assert server.range_requests("tiny-Q4_K_M.gguf") == ["bytes=300000-"]
+    finally:
+        w.shutdown()
+        manager.close()

@@ -1,0 +1,519 @@
+"""Settings > Models > Discover: browse the curated catalog, see what fits, download models.
+
+A self-contained widget. It reads the catalog from disk and this machine's memory; it touches the
+network only when the user presses Download or asks for a repository's files. Download progress
+comes from assistant.library.DownloadManager, polled on the GUI thread by a QTimer (every 200 ms),
+so no download thread ever touches a widget.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.errors import UserFacingError
+from assistant.library import (
+    CatalogFile,
+    CatalogModel,
+    DownloadManager,
+    DownloadState,
+    DownloadStatus,
+    FitEstimate,
+    MemoryInfo,
+    RepoFile,
+    Verdict,
+    estimate_for_catalog,
+    format_bytes,
+    format_duration,
+    hf_repo_files,
+    load_catalog,
+    parse_hf_reference,
+    system_memory,
+)
+from assistant.library.fit import BITS_PER_WEIGHT
+from assistant.models.gguf_info import format_parameter_count
+
+IdRole = Qt.ItemDataRole.UserRole + 1
+
+
+class _RepoLister(QObject):
+    """Lists a repository's GGUF files on a plain thread; `finished` reaches the GUI thread queued."""
+
+    finished = Signal(str, object, str)  # repo, list[RepoFile] or None, error message
+
+    def start(self, repo: str, base_url: str) -> None:
+        threading.Thread(target=self._run, args=(repo, base_url), name="bothy-hf-list", daemon=True).start()
+
+    def _run(self, repo: str, base_url: str) -> None:
+        try:
+            files = hf_repo_files(repo, base_url=base_url)
+        except UserFacingError as exc:
+            self.finished.emit(repo, None, str(exc))
+            return
+        self.finished.emit(repo, files, "")
+
+
+class DiscoverWidget(QWidget):
+    """The Discover page: catalog with search and filters, details with a fit verdict, downloads.
+
+    Signals:
+        model_downloaded(str): a download finished; the argument is the new file's path (it is in
+            the models folder, so the model list only needs a refresh).
+    """
+
+    model_downloaded = Signal(str)
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        manager: DownloadManager | None = None,
+        catalog: list[CatalogModel] | None = None,
+        memory: MemoryInfo | None = None,
+        gpu_memory_bytes: int | None = None,
+        poll_ms: int = 200,
+    ):
+        super().__init__(parent)
+        self._owns_manager = manager is None
+        self.manager = manager or DownloadManager()
+        self.memory = memory if memory is not None else system_memory()
+        self.gpu_memory_bytes = gpu_memory_bytes
+        self._notified: set[str] = set()
+        self._repo_files: list[RepoFile] = []
+        self._repo: str | None = None
+        self._current_download: str | None = None
+        self.catalog: list[CatalogModel] = []
+        self._catalog_error = ""
+        try:
+            self.catalog = catalog if catalog is not None else load_catalog()
+        except UserFacingError as exc:
+            self._catalog_error = str(exc)
+        self._lister = _RepoLister(self)
+        self._lister.finished.connect(self._repo_listed)
+        self._build()
+        self._fill_list()
+        self.refresh_downloads()
+        self._timer = QTimer(self)
+        self._timer.setInterval(poll_ms)
+        self._timer.timeout.connect(self.refresh_downloads)
+        self._timer.start()
+
+    # -- layout --------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+
+        filters = QHBoxLayout()
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(self.tr("Search models (name, family, licence, use)…"))
+        self.search.setAccessibleName(self.tr("Search models"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._fill_list)
+        self.family_combo = QComboBox(self)
+        self.family_combo.setAccessibleName(self.tr("Family"))
+        self.family_combo.addItem(self.tr("All families"), "")
+        for family in sorted({m.family for m in self.catalog}):
+            self.family_combo.addItem(family, family)
+        self.family_combo.currentIndexChanged.connect(self._fill_list)
+        self.fits_check = QCheckBox(self.tr("Only models that fit this computer"), self)
+        self.fits_check.toggled.connect(self._fill_list)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.family_combo)
+        filters.addWidget(self.fits_check)
+        root.addLayout(filters)
+
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.model_list = QListWidget(split)
+        self.model_list.setAccessibleName(self.tr("Models you can download"))
+        self.model_list.currentItemChanged.connect(lambda *_: self._show_details())
+        details = QWidget(split)
+        dl = QVBoxLayout(details)
+        self.name_label = QLabel(details)
+        self.name_label.setStyleSheet("font-weight: bold; font-size: 14pt;")
+        self.name_label.setWordWrap(True)
+        self.description_label = QLabel(details)
+        self.description_label.setWordWrap(True)
+        form = QFormLayout()
+        self.params_label = QLabel(details)
+        self.context_label = QLabel(details)
+        self.license_label = QLabel(details)
+        self.repo_label = QLabel(details)
+        self.repo_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.tr("Parameters:"), self.params_label)
+        form.addRow(self.tr("Trained context:"), self.context_label)
+        form.addRow(self.tr("Licence:"), self.license_label)
+        form.addRow(self.tr("From:"), self.repo_label)
+        self.quant_combo = QComboBox(details)
+        self.quant_combo.setAccessibleName(self.tr("Quantization"))
+        self.quant_combo.currentIndexChanged.connect(lambda *_: self._show_fit())
+        form.addRow(self.tr("Quantization:"), self.quant_combo)
+        self.verdict_label = QLabel(details)
+        self.verdict_label.setStyleSheet("font-weight: bold;")
+        form.addRow(self.tr("On this computer:"), self.verdict_label)
+        self.fit_label = QLabel(details)
+        self.fit_label.setWordWrap(True)
+        self.download_button = QPushButton(self.tr("Download"), details)
+        self.download_button.clicked.connect(self._download_selected)
+        dl.addWidget(self.name_label)
+        dl.addWidget(self.description_label)
+        dl.addLayout(form)
+        dl.addWidget(self.fit_label)
+        dl.addWidget(self.download_button, 0, Qt.AlignmentFlag.AlignLeft)
+        dl.addStretch(1)
+        split.addWidget(self.model_list)
+        split.addWidget(details)
+        split.setStretchFactor(1, 2)
+        root.addWidget(split, 1)
+
+        paste = QGroupBox(self.tr("From Hugging Face"), self)
+        pl = QHBoxLayout(paste)
+        self.paste_edit = QLineEdit(paste)
+        self.paste_edit.setPlaceholderText(self.tr("Paste a Hugging Face link, or a repository such as owner/name"))
+        self.paste_edit.setAccessibleName(self.tr("Hugging Face link or repository"))
+        self.paste_edit.returnPressed.connect(self._paste_go)
+        self.paste_button = QPushButton(self.tr("Get"), paste)
+        self.paste_button.clicked.connect(self._paste_go)
+        self.repo_files_combo = QComboBox(paste)
+        self.repo_files_combo.setAccessibleName(self.tr("Files in the repository"))
+        self.repo_files_combo.setVisible(False)
+        self.repo_download_button = QPushButton(self.tr("Download file"), paste)
+        self.repo_download_button.setVisible(False)
+        self.repo_download_button.clicked.connect(self._download_repo_file)
+        pl.addWidget(self.paste_edit, 1)
+        pl.addWidget(self.paste_button)
+        pl.addWidget(self.repo_files_combo, 1)
+        pl.addWidget(self.repo_download_button)
+        root.addWidget(paste)
+
+        box = QGroupBox(self.tr("Downloads"), self)
+        bl = QVBoxLayout(box)
+        self.download_list = QListWidget(box)
+        self.download_list.setAccessibleName(self.tr("Downloads"))
+        self.download_list.setMaximumHeight(110)
+        self.download_list.currentItemChanged.connect(lambda *_: self._show_current_download())
+        self.progress = QProgressBar(box)
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.status_label = QLabel(box)
+        self.status_label.setWordWrap(True)
+        buttons = QHBoxLayout()
+        self.pause_button = QPushButton(self.tr("Pause"), box)
+        self.resume_button = QPushButton(self.tr("Resume"), box)
+        self.cancel_button = QPushButton(self.tr("Cancel"), box)
+        self.pause_button.clicked.connect(lambda: self._act(self.manager.pause))
+        self.resume_button.clicked.connect(lambda: self._act(self.manager.resume))
+        self.cancel_button.clicked.connect(lambda: self._act(self.manager.cancel))
+        for b in (self.pause_button, self.resume_button, self.cancel_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        bl.addWidget(self.download_list)
+        bl.addWidget(self.progress)
+        bl.addWidget(self.status_label)
+        bl.addLayout(buttons)
+        root.addWidget(box)
+
+        self.message_label = QLabel(self)
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet("color: #b3261e;")
+        self.message_label.setText(self._catalog_error)
+        root.addWidget(self.message_label)
+
+    # -- the catalog ---------------------------------------------------------------------------------
+
+    def _estimate(self, model: CatalogModel, file: CatalogFile) -> FitEstimate:
+        return estimate_for_catalog(
+            model, file, memory=self.memory, gpu_memory_bytes=self.gpu_memory_bytes, read_machine=False
+        )
+
+    def _best_verdict(self, model: CatalogModel) -> Verdict:
+        order = [Verdict.FITS, Verdict.TIGHT, Verdict.WONT_FIT]
+        return min((self._estimate(model, f).verdict for f in model.files), key=order.index)
+
+    def _verdict_text(self, verdict: Verdict) -> str:
+        return {
+            Verdict.FITS: self.tr("Fits"),
+            Verdict.TIGHT: self.tr("Tight fit"),
+            Verdict.WONT_FIT: self.tr("Won't fit"),
+        }[verdict]
+
+    @Slot()
+    def _fill_list(self) -> None:
+        selected = self.selected_model()
+        text = self.search.text()
+        family = self.family_combo.currentData() or ""
+        only_fits = self.fits_check.isChecked()
+        self.model_list.blockSignals(True)
+        self.model_list.clear()
+        for m in self.catalog:
+            if not m.matches(text) or (family and m.family != family):
+                continue
+            verdict = self._best_verdict(m)
+            if only_fits and verdict == Verdict.WONT_FIT:
+                continue
+            label = self.tr("{name}  ·  {params}  ·  {verdict}").format(
+                name=m.name, params=format_parameter_count(m.parameters), verdict=self._verdict_text(verdict)
+            )
+            item = QListWidgetItem(label, self.model_list)
+            item.setData(IdRole, m.id)
+            item.setToolTip(m.description)
+        self.model_list.blockSignals(False)
+        row = 0
+        for i in range(self.model_list.count()):
+            if selected is not None and self.model_list.item(i).data(IdRole) == selected.id:
+                row = i
+        if self.model_list.count():
+            self.model_list.setCurrentRow(row)
+        self._show_details()
+
+    def selected_model(self) -> CatalogModel | None:
+        item = self.model_list.currentItem() if hasattr(self, "model_list") else None
+        if item is None:
+            return None
+        return next((m for m in self.catalog if m.id == item.data(IdRole)), None)
+
+    def selected_file(self) -> CatalogFile | None:
+        model = self.selected_model()
+        i = self.quant_combo.currentIndex()
+        return model.files[i] if model is not None and 0 <= i < len(model.files) else None
+
+    def _show_details(self) -> None:
+        model = self.selected_model()
+        self.download_button.setEnabled(model is not None)
+        self.quant_combo.blockSignals(True)
+        self.quant_combo.clear()
+        if model is None:
+            for label in (self.name_label, self.description_label, self.params_label, self.context_label):
+                label.clear()
+            self.license_label.clear()
+            self.repo_label.clear()
+            self.verdict_label.clear()
+            self.fit_label.setText(self.tr("No model matches the search.") if self.catalog else "")
+            self.quant_combo.blockSignals(False)
+            return
+        self.name_label.setText(model.name)
+        self.description_label.setText(model.description)
+        self.params_label.setText(format_parameter_count(model.parameters))
+        self.context_label.setText(self.tr("{n} tokens").format(n=f"{model.context_length:,}"))
+        self.license_label.setText(model.license)
+        for f in model.files:
+            size = f.known_size
+            if size is not None:
+                text = f"{f.quantization} — {format_bytes(size)}"
+            else:
+                guess = model.parameters * BITS_PER_WEIGHT.get(f.quantization, 5.0) / 8
+                text = self.tr("{quant} — size known at download (about {size})").format(
+                    quant=f.quantization, size=format_bytes(guess)
+                )
+            self.quant_combo.addItem(text)
+        self.quant_combo.blockSignals(False)
+        self.quant_combo.setCurrentIndex(0)
+        self._show_fit()
+
+    def _show_fit(self) -> None:
+        model, f = self.selected_model(), self.selected_file()
+        if model is None or f is None:
+            return
+        self.repo_label.setText(f"huggingface.co/{f.repo}")
+        e = self._estimate(model, f)
+        self.verdict_label.setText(self._verdict_text(e.verdict))
+        self.fit_label.setText(e.message)
+        self._update_download_button()
+
+    def _update_download_button(self) -> None:
+        f = self.selected_file()
+        if f is None:
+            return
+        st = self.manager.find(f.file)
+        if (self.manager.models_dir / f.file).exists():
+            self.download_button.setText(self.tr("Downloaded"))
+            self.download_button.setEnabled(False)
+        elif st is not None and st.active:
+            self.download_button.setText(self.tr("Downloading…"))
+            self.download_button.setEnabled(False)
+        else:
+            self.download_button.setText(self.tr("Download"))
+            self.download_button.setEnabled(True)
+
+    # -- starting downloads --------------------------------------------------------------------------
+
+    def _start(self, starter) -> None:
+        self.message_label.clear()
+        try:
+            download_id = starter()
+        except UserFacingError as exc:
+            self.message_label.setText(str(exc))
+            return
+        self._current_download = download_id
+        self.refresh_downloads()
+
+    @Slot()
+    def _download_selected(self) -> None:
+        f = self.selected_file()
+        if f is not None:
+            self._start(lambda: self.manager.start_file(f))
+
+    @Slot()
+    def _paste_go(self) -> None:
+        self.message_label.clear()
+        try:
+            ref = parse_hf_reference(self.paste_edit.text())
+        except UserFacingError as exc:
+            self.message_label.setText(str(exc))
+            return
+        if ref.file is not None:
+            name = ref.file.rsplit("/", 1)[-1]
+            self._start(lambda: self.manager.start(ref.url(), filename=name))
+            return
+        self._repo = ref.repo
+        self.paste_button.setEnabled(False)
+        self.status_label.setText(self.tr("Listing the files of {repo}…").format(repo=ref.repo))
+        self._lister.start(ref.repo, self.manager.base_url)
+
+    @Slot(str, object, str)
+    def _repo_listed(self, repo: str, files, error: str) -> None:
+        self.paste_button.setEnabled(True)
+        self.status_label.clear()
+        if files is None:
+            self.message_label.setText(error)
+            return
+        if not files:
+            self.message_label.setText(self.tr("{repo} has no GGUF files.").format(repo=repo))
+            return
+        self._repo = repo
+        self._repo_files = list(files)
+        self.repo_files_combo.clear()
+        for f in self._repo_files:
+            size = format_bytes(f.size) if f.size else self.tr("size known at download")
+            self.repo_files_combo.addItem(f"{f.name} — {size}")
+        self.repo_files_combo.setVisible(True)
+        self.repo_download_button.setVisible(True)
+
+    @Slot()
+    def _download_repo_file(self) -> None:
+        i = self.repo_files_combo.currentIndex()
+        if self._repo is None or not 0 <= i < len(self._repo_files):
+            return
+        f = self._repo_files[i]
+        url = parse_hf_reference(f"{self._repo}/{f.name}").url()
+        name = f.name.rsplit("/", 1)[-1]
+        self._start(lambda: self.manager.start(url, filename=name, sha256=f.sha256, size=f.size))
+
+    # -- download progress ---------------------------------------------------------------------------
+
+    def _status_text(self, st: DownloadStatus) -> str:
+        amount = format_bytes(st.downloaded)
+        if st.total:
+            amount = self.tr("{done} of {total}").format(done=amount, total=format_bytes(st.total))
+        if st.state == DownloadState.DONE:
+            return self.tr("Done ({size}); the model is in your models folder.").format(
+                size=format_bytes(st.total or st.downloaded)
+            )
+        if st.state == DownloadState.FAILED:
+            return " ".join(x for x in (st.error, st.hint) if x)
+        if st.state == DownloadState.CANCELLED:
+            return self.tr("Cancelled.")
+        if st.state == DownloadState.PAUSED:
+            return self.tr("Paused at {amount}.").format(amount=amount)
+        if st.state == DownloadState.VERIFYING:
+            return self.tr("Checking the file…")
+        if st.state == DownloadState.STARTING:
+            return self.tr("Connecting…")
+        parts = [amount]
+        if st.speed > 0:
+            parts.append(self.tr("{speed}/s").format(speed=format_bytes(st.speed)))
+        if st.eta is not None:
+            parts.append(self.tr("about {time} left").format(time=format_duration(st.eta)))
+        return " · ".join(parts)
+
+    @Slot()
+    def refresh_downloads(self) -> None:
+        """Poll the download manager (GUI thread) and show what changed."""
+        statuses = self.manager.statuses()
+        items = {
+            self.download_list.item(i).data(IdRole): self.download_list.item(i)
+            for i in range(self.download_list.count())
+        }
+        for st in statuses:
+            item = items.pop(st.id, None)
+            if item is None:
+                item = QListWidgetItem(self.download_list)
+                item.setData(IdRole, st.id)
+            pct = f"{st.fraction * 100:.0f}% · " if st.fraction is not None and st.state != DownloadState.DONE else ""
+            text = f"{st.filename} — {pct}{self._status_text(st)}"
+            if item.text() != text:
+                item.setText(text)
+            if st.state == DownloadState.DONE and st.id not in self._notified and st.path is not None:
+                self._notified.add(st.id)
+                self.model_downloaded.emit(str(st.path))
+        for item in items.values():
+            self.download_list.takeItem(self.download_list.row(item))
+        if self._current_download is not None:
+            for i in range(self.download_list.count()):
+                if self.download_list.item(i).data(IdRole) == self._current_download:
+                    self.download_list.setCurrentRow(i)
+            self._current_download = None
+        if self.download_list.currentItem() is None and self.download_list.count():
+            self.download_list.setCurrentRow(0)
+        self._show_current_download()
+        self._update_download_button()
+
+    def current_download(self) -> DownloadStatus | None:
+        item = self.download_list.currentItem()
+        if item is None:
+            return None
+        return self.manager.find(item.data(IdRole))
+
+    def _show_current_download(self) -> None:
+        st = self.current_download()
+        if st is None:
+            self.progress.setValue(0)
+            self.progress.setRange(0, 1000)
+            for b in (self.pause_button, self.resume_button, self.cancel_button):
+                b.setEnabled(False)
+            return
+        if st.fraction is None and st.active:
+            self.progress.setRange(0, 0)  # busy indicator: size not known yet
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int((st.fraction or 0) * 1000))
+        text = self._status_text(st)
+        if self.status_label.text() != text:
+            self.status_label.setText(text)
+        self.pause_button.setEnabled(st.active)
+        self.resume_button.setEnabled(
+            st.state == DownloadState.PAUSED or (st.state == DownloadState.FAILED and st.resumable)
+        )
+        self.cancel_button.setEnabled(st.state not in (DownloadState.DONE, DownloadState.CANCELLED))
+
+    def _act(self, action) -> None:
+        st = self.current_download()
+        if st is None:
+            return
+        try:
+            action(st.id)
+        except (KeyError, UserFacingError) as exc:
+            self.message_label.setText(str(exc))
+        self.refresh_downloads()
+
+    def shutdown(self) -> None:
+        """Stop polling; a manager this widget created pauses its downloads (they resume next time)."""
+        self._timer.stop()
+        if self._owns_manager:
+            self.manager.close()
