@@ -76,6 +76,19 @@ def _install_excepthook(window) -> None:
     sys.excepthook = hook
 
 
+def _exit_when_shown(app, window) -> None:
+    """Print "BOTHY_SHOWN <unix time> <visible>" at the first turn of the event loop, then quit."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    def shown():
+        print(f"BOTHY_SHOWN {time.time():.6f} {window.isVisible()}", flush=True)
+        app.quit()
+
+    QTimer.singleShot(0, shown)
+
+
 def main(self_test: bool = False) -> int:
     _headless_if_needed(self_test)
     app = create_app()
@@ -94,6 +107,8 @@ def main(self_test: bool = False) -> int:
     _install_excepthook(window)
     window.show()
     window.start()
+    if os.environ.get("BOTHY_EXIT_WHEN_SHOWN"):  # start-up timing (benchmarks, packaging)
+        _exit_when_shown(app, window)
     runner = None
     if self_test:
         from ui.self_test import SelfTest

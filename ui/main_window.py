@@ -71,6 +71,11 @@ class MainWindow(QMainWindow):
         self._tokens = 0
         self._closing = False
         self._settings_dialog = None
+        self._downloads = None  # the app's one DownloadManager, made when Discover is first opened
+        self._models_watcher = None
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setInterval(2000)
+        self._watch_timer.timeout.connect(self._poll_models_folder)
 
         self.sidebar = Sidebar(store=store)
         self.chat = ChatView(self.colors)
@@ -105,6 +110,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._update_composer()
         self.setAcceptDrops(True)
+        QTimer.singleShot(0, self._watch_timer.start)
 
     # -- construction ----------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -658,6 +664,26 @@ class MainWindow(QMainWindow):
             self.tr("Bothy %1: a private assistant that runs entirely on this computer.").replace("%1", __version__),
         )
 
+    # -- the models folder and downloads --------------------------------------------------------
+    def download_manager(self):
+        """The app's one download manager (downloads go on when Settings is closed)."""
+        if self._downloads is None:
+            from assistant.library import DownloadManager
+
+            self._downloads = DownloadManager()
+        return self._downloads
+
+    @Slot()
+    def _poll_models_folder(self) -> None:
+        """A GGUF dropped into the models folder appears without a restart."""
+        from assistant.library import FolderWatcher
+
+        if self._models_watcher is None:
+            self._models_watcher = FolderWatcher(paths.models_dir())
+            return
+        if self._models_watcher.poll() and self._settings_dialog is not None:
+            self._settings_dialog.models_tab.refresh()
+
     # -- drag and drop a model -------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:
         if any(u.toLocalFile().lower().endswith(".gguf") for u in event.mimeData().urls()):
@@ -674,7 +700,10 @@ class MainWindow(QMainWindow):
         if not self._closing:
             self._closing = True
             self.save_layout()
+            self._watch_timer.stop()
             if self._settings_dialog is not None:
                 self._settings_dialog.close()
+            if self._downloads is not None:
+                self._downloads.close()  # partial downloads stay, and resume next time
             self.bridge.shutdown()
         super().closeEvent(event)

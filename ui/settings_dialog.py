@@ -610,6 +610,11 @@ class SettingsDialog(QDialog):
         self.appearance_tab = AppearanceTab(window, self)
         self.data_tab = DataTab(window, self)
         self.tabs.addTab(self.models_tab, self.tr("Models"))
+        self.discover_holder = QWidget(self)  # the Discover page is built when first opened
+        QVBoxLayout(self.discover_holder).setContentsMargins(0, 0, 0, 0)
+        self.discover = None
+        self.tabs.addTab(self.discover_holder, self.tr("Discover"))
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.tabs.addTab(self.generation_tab, self.tr("Generation"))
         self.tabs.addTab(self.appearance_tab, self.tr("Appearance"))
         self.tabs.addTab(self.data_tab, self.tr("Data"))
@@ -630,6 +635,15 @@ class SettingsDialog(QDialog):
         self.models_tab.refresh()
         self.generation_tab.load()
         self.appearance_tab.load()
+
+    @Slot(int)
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.discover_holder and self.discover is None:
+            from ui.discover import DiscoverWidget
+
+            self.discover = DiscoverWidget(self.discover_holder, manager=self.window.download_manager())
+            self.discover.model_downloaded.connect(lambda _path: self.models_tab.refresh())
+            self.discover_holder.layout().addWidget(self.discover)
 
     @Slot()
     def _model_changed(self, *_args) -> None:

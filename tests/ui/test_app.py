@@ -188,6 +188,17 @@ def test_chinese_translation_is_complete_and_loads(qtbot, windows):
         if translation.get("type") in ("unfinished", "vanished", "obsolete") or not text:
             missing.append(message.findtext("source"))
     assert not missing, missing[:10]
+    # Every string the code passes to tr() is in the translation file (run pyside6-lupdate when not).
+    import ast
+
+    sources = {m.findtext("source") for m in ET.parse(ts).getroot().iter("message")}
+    in_code = set()
+    for file in Path(i18n.__file__).resolve().parents[1].glob("*.py"):
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            is_tr = isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "tr" and node.args
+            if is_tr and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                in_code.add(node.args[0].value)
+    assert in_code - sources == set()
     assert ts.with_suffix(".qm").is_file()
     window = windows.open(settings=test_settings(language="zh_CN"))
     assert window.composer.send_button.text() == "发送"
@@ -221,3 +232,18 @@ def test_self_test_command(tmp_path):
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "self-test OK" in proc.stdout
+
+
+def test_discover_tab_and_a_model_dropped_into_the_folder(qtbot, window, bothy_home):
+    from assistant import paths
+
+    qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    dialog = window._settings_dialog
+    assert dialog.discover is None  # nothing about downloads is built until Discover is opened
+    dialog.tabs.setCurrentWidget(dialog.discover_holder)
+    assert dialog.discover is not None and dialog.discover.manager is window.download_manager()
+    before = dialog.models_tab.list.count()
+    qtbot.waitUntil(lambda: window._models_watcher is not None, timeout=5000)
+    shutil.copy(starter_path(), paths.models_dir() / "dropped-in.gguf")
+    qtbot.waitUntil(lambda: dialog.models_tab.list.count() == before + 1, timeout=15_000)
+    assert any("dropped" in dialog.models_tab.list.item(i).text() for i in range(dialog.models_tab.list.count()))

@@ -1,41 +1,40 @@
 <?xml version='1.0' encoding='utf-8'?>
-<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AppearanceTab</name>
     <message>
-        <location filename="../settings_dialog.py" line="502" />
+        <location filename="../settings_dialog.py" line="511" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="504" />
-        <location filename="../settings_dialog.py" line="512" />
+        <location filename="../settings_dialog.py" line="513" />
+        <location filename="../settings_dialog.py" line="521" />
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="505" />
+        <location filename="../settings_dialog.py" line="514" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="506" />
+        <location filename="../settings_dialog.py" line="515" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="509" />
+        <location filename="../settings_dialog.py" line="518" />
         <source>Theme:</source>
         <translation>主题：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="511" />
+        <location filename="../settings_dialog.py" line="520" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="514" />
+        <location filename="../settings_dialog.py" line="523" />
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
@@ -170,151 +169,378 @@
 <context>
     <name>DataTab</name>
     <message>
-        <location filename="../settings_dialog.py" line="530" />
+        <location filename="../settings_dialog.py" line="539" />
         <source>Conversations</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="531" />
+        <location filename="../settings_dialog.py" line="540" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="532" />
+        <location filename="../settings_dialog.py" line="541" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="533" />
+        <location filename="../settings_dialog.py" line="542" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="539" />
+        <location filename="../settings_dialog.py" line="548" />
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="540" />
+        <location filename="../settings_dialog.py" line="549" />
         <source>Open the folder of %1</source>
         <translation>打开%1所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="546" />
+        <location filename="../settings_dialog.py" line="555" />
         <source>Export all conversations…</source>
         <translation>导出全部对话…</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="548" />
+        <location filename="../settings_dialog.py" line="557" />
         <source>Delete all conversations…</source>
         <translation>删除全部对话…</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="560" />
+        <location filename="../settings_dialog.py" line="569" />
         <source>Export all conversations</source>
         <translation>导出全部对话</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="562" />
+        <location filename="../settings_dialog.py" line="571" />
         <source>JSON (*.json)</source>
         <translation>JSON（*.json）</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="572" />
+        <location filename="../settings_dialog.py" line="581" />
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="583" />
+        <location filename="../settings_dialog.py" line="592" />
         <source>Delete all conversations</source>
         <translation>删除全部对话</translation>
     </message>
     <message numerus="yes">
-        <location filename="../settings_dialog.py" line="584" />
+        <location filename="../settings_dialog.py" line="593" />
         <source>Delete all %n conversation(s)? This cannot be undone.</source>
-        <translation><numerusform>删除全部 %n 个对话？此操作无法撤销。</numerusform></translation>
+        <translation>
+            <numerusform>删除全部 %n 个对话？此操作无法撤销。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DiscoverWidget</name>
+    <message>
+        <location filename="../discover.py" line="125" />
+        <source>Search models (name, family, licence, use)…</source>
+        <translation>搜索模型（名称、系列、许可证、用途）…</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="126" />
+        <source>Search models</source>
+        <translation>搜索模型</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="130" />
+        <source>Family</source>
+        <translation>系列</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="131" />
+        <source>All families</source>
+        <translation>全部系列</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="135" />
+        <source>Only models that fit this computer</source>
+        <translation>只显示这台电脑放得下的模型</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="144" />
+        <source>Models you can download</source>
+        <translation>可下载的模型</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="159" />
+        <source>Parameters:</source>
+        <translation>参数量：</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="160" />
+        <source>Trained context:</source>
+        <translation>训练上下文：</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="161" />
+        <source>Licence:</source>
+        <translation>许可证：</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="162" />
+        <source>From:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="164" />
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="166" />
+        <source>Quantization:</source>
+        <translation>量化：</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="169" />
+        <source>On this computer:</source>
+        <translation>在这台电脑上：</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="172" />
+        <location filename="../discover.py" line="351" />
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="185" />
+        <source>From Hugging Face</source>
+        <translation>从 Hugging Face 获取</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="188" />
+        <source>Paste a Hugging Face link, or a repository such as owner/name</source>
+        <translation>粘贴 Hugging Face 链接，或 owner/name 形式的仓库名</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="189" />
+        <source>Hugging Face link or repository</source>
+        <translation>Hugging Face 链接或仓库</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="191" />
+        <source>Get</source>
+        <translation>获取</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="194" />
+        <source>Files in the repository</source>
+        <translation>仓库中的文件</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="196" />
+        <source>Download file</source>
+        <translation>下载文件</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="205" />
+        <location filename="../discover.py" line="208" />
+        <source>Downloads</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="217" />
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="218" />
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="219" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="251" />
+        <source>Fits</source>
+        <translation>放得下</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="252" />
+        <source>Tight fit</source>
+        <translation>勉强放得下</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="253" />
+        <source>Won't fit</source>
+        <translation>放不下</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="270" />
+        <source>{name}  ·  {params}  ·  {verdict}</source>
+        <translation>{name}  ·  {params}  ·  {verdict}</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="307" />
+        <source>No model matches the search.</source>
+        <translation>没有符合搜索的模型。</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="313" />
+        <source>{n} tokens</source>
+        <translation>{n} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="321" />
+        <source>{quant} — size known at download (about {size})</source>
+        <translation>{quant} — 下载时才知道确切大小（约 {size}）</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="345" />
+        <source>Downloaded</source>
+        <translation>已下载</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="348" />
+        <source>Downloading…</source>
+        <translation>正在下载…</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="386" />
+        <source>Listing the files of {repo}…</source>
+        <translation>正在列出 {repo} 的文件…</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="397" />
+        <source>{repo} has no GGUF files.</source>
+        <translation>{repo} 中没有 GGUF 文件。</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="403" />
+        <source>size known at download</source>
+        <translation>下载时才知道大小</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="423" />
+        <source>{done} of {total}</source>
+        <translation>{done} / {total}</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="425" />
+        <source>Done ({size}); the model is in your models folder.</source>
+        <translation>完成（{size}）；模型已放入你的模型文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="431" />
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="433" />
+        <source>Paused at {amount}.</source>
+        <translation>已暂停，已下载 {amount}。</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="435" />
+        <source>Checking the file…</source>
+        <translation>正在校验文件…</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="437" />
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="440" />
+        <source>{speed}/s</source>
+        <translation>{speed}/秒</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="442" />
+        <source>about {time} left</source>
+        <translation>约剩 {time}</translation>
     </message>
 </context>
 <context>
     <name>GenerationTab</name>
     <message>
-        <location filename="../settings_dialog.py" line="396" />
+        <location filename="../settings_dialog.py" line="398" />
         <source>Default system prompt</source>
         <translation>默认系统提示词</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="398" />
+        <location filename="../settings_dialog.py" line="400" />
         <source>Default system prompt:</source>
         <translation>默认系统提示词：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="400" />
+        <location filename="../settings_dialog.py" line="402" />
         <source>Used by new chats. Change one chat's prompt with Chat &gt; System prompt for this chat.</source>
         <translation>用于新对话。要修改某个对话的提示词，请使用“对话 &gt; 此对话的系统提示词”。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="415" />
+        <location filename="../settings_dialog.py" line="419" />
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="416" />
+        <location filename="../settings_dialog.py" line="420" />
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="419" />
-        <location filename="../settings_dialog.py" line="420" />
+        <location filename="../settings_dialog.py" line="423" />
+        <location filename="../settings_dialog.py" line="424" />
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="421" />
+        <location filename="../settings_dialog.py" line="425" />
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="422" />
+        <location filename="../settings_dialog.py" line="426" />
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="425" />
+        <location filename="../settings_dialog.py" line="429" />
         <source>No limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="426" />
+        <location filename="../settings_dialog.py" line="430" />
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="427" />
+        <location filename="../settings_dialog.py" line="431" />
         <source>Maximum reply length</source>
         <translation>最长回复</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="428" />
+        <location filename="../settings_dialog.py" line="432" />
         <source>Maximum reply length:</source>
         <translation>最长回复：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="431" />
+        <location filename="../settings_dialog.py" line="435" />
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="432" />
+        <location filename="../settings_dialog.py" line="436" />
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="433" />
+        <location filename="../settings_dialog.py" line="437" />
         <source>Seed:</source>
         <translation>随机种子：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="434" />
+        <location filename="../settings_dialog.py" line="440" />
         <source>Reset to defaults</source>
         <translation>恢复默认值</translation>
     </message>
@@ -327,264 +553,266 @@
         <translation>Bothy 内部出错了（详情见日志）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="188" />
+        <location filename="../main_window.py" line="194" />
         <source>Bothy</source>
         <translation>Bothy</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="189" />
+        <location filename="../main_window.py" line="195" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="190" />
+        <location filename="../main_window.py" line="196" />
         <source>&amp;Chat</source>
         <translation>对话(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="191" />
+        <location filename="../main_window.py" line="197" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="192" />
+        <location filename="../main_window.py" line="198" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="193" />
+        <location filename="../main_window.py" line="199" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="194" />
+        <location filename="../main_window.py" line="200" />
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="195" />
+        <location filename="../main_window.py" line="201" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="196" />
+        <location filename="../main_window.py" line="202" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="197" />
-        <location filename="../main_window.py" line="623" />
+        <location filename="../main_window.py" line="203" />
+        <location filename="../main_window.py" line="633" />
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="198" />
+        <location filename="../main_window.py" line="204" />
         <source>Search chats</source>
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="199" />
+        <location filename="../main_window.py" line="205" />
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="200" />
-        <location filename="../main_window.py" line="633" />
+        <location filename="../main_window.py" line="206" />
+        <location filename="../main_window.py" line="643" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="201" />
-        <location filename="../main_window.py" line="628" />
+        <location filename="../main_window.py" line="207" />
+        <location filename="../main_window.py" line="638" />
         <source>Stop the reply</source>
         <translation>停止回复</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="202" />
-        <location filename="../main_window.py" line="629" />
+        <location filename="../main_window.py" line="208" />
+        <location filename="../main_window.py" line="639" />
         <source>Regenerate the last reply</source>
         <translation>重新生成最后一条回复</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="203" />
+        <location filename="../main_window.py" line="209" />
         <source>Rename chat</source>
         <translation>重命名对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="204" />
+        <location filename="../main_window.py" line="210" />
         <source>Delete chat</source>
         <translation>删除对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="205" />
+        <location filename="../main_window.py" line="211" />
         <source>System prompt for this chat…</source>
         <translation>此对话的系统提示词…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="206" />
+        <location filename="../main_window.py" line="212" />
         <source>Export this chat…</source>
         <translation>导出此对话…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="207" />
-        <location filename="../main_window.py" line="640" />
+        <location filename="../main_window.py" line="213" />
+        <location filename="../main_window.py" line="650" />
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="208" />
-        <location filename="../main_window.py" line="653" />
+        <location filename="../main_window.py" line="214" />
+        <location filename="../main_window.py" line="663" />
         <source>About Bothy</source>
         <translation>关于 Bothy</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="209" />
-        <location filename="../main_window.py" line="625" />
+        <location filename="../main_window.py" line="215" />
+        <location filename="../main_window.py" line="635" />
         <source>Write a message</source>
         <translation>撰写消息</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="253" />
+        <location filename="../main_window.py" line="259" />
         <source>Stop the reply before switching models.</source>
         <translation>请先停止回复，再切换模型。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="281" />
+        <location filename="../main_window.py" line="287" />
         <source>%1 could not be loaded: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="283" />
+        <location filename="../main_window.py" line="289" />
         <source>Still using %1.</source>
         <translation>仍在使用 %1。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="293" />
+        <location filename="../main_window.py" line="299" />
         <source>Loading %1… you can write your message meanwhile.</source>
         <translation>正在加载 %1…你可以先写消息。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="298" />
+        <location filename="../main_window.py" line="304" />
         <source>No model is loaded, so Bothy cannot answer yet. Add a GGUF model file in Settings &gt; Models (or drop a .gguf file on this window), then choose Use this model.</source>
         <translation>尚未加载模型，Bothy 暂时无法回答。请在“设置 &gt; 模型”中添加 GGUF 模型文件（或把 .gguf 文件拖到此窗口），然后选择“保存并使用此模型”。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="344" />
+        <location filename="../main_window.py" line="354" />
         <source>Stop the reply before deleting this chat.</source>
         <translation>请先停止回复，再删除此对话。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="354" />
+        <location filename="../main_window.py" line="364" />
         <source>Untitled chat</source>
         <translation>未命名对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="356" />
+        <location filename="../main_window.py" line="366" />
         <source>Deleted “%1”.</source>
         <translation>已删除“%1”。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="358" />
+        <location filename="../main_window.py" line="368" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="387" />
+        <location filename="../main_window.py" line="397" />
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="387" />
+        <location filename="../main_window.py" line="397" />
         <source>How Bothy should behave in this chat:</source>
         <translation>Bothy 在此对话中应如何表现：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="408" />
+        <location filename="../main_window.py" line="418" />
         <source>Export this chat</source>
         <translation>导出此对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="408" />
+        <location filename="../main_window.py" line="418" />
         <source>Markdown (*.md)</source>
         <translation>Markdown（*.md）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="415" />
+        <location filename="../main_window.py" line="425" />
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="462" />
+        <location filename="../main_window.py" line="472" />
         <source>Replace the rest of this chat?</source>
         <translation>替换此对话的后续内容？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="463" />
+        <location filename="../main_window.py" line="473" />
         <source>Sending the edited message replaces the %n message(s) that followed it.</source>
-        <translation><numerusform>发送编辑后的消息会替换其后的 %n 条消息。</numerusform></translation>
+        <translation>
+            <numerusform>发送编辑后的消息会替换其后的 %n 条消息。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="595" />
+        <location filename="../main_window.py" line="605" />
         <source>Some conversations could not be deleted.</source>
         <translation>有些对话无法删除。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="606" />
+        <location filename="../main_window.py" line="616" />
         <source>Your settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="624" />
+        <location filename="../main_window.py" line="634" />
         <source>Search all chats</source>
         <translation>搜索全部对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="626" />
+        <location filename="../main_window.py" line="636" />
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="626" />
+        <location filename="../main_window.py" line="636" />
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="627" />
+        <location filename="../main_window.py" line="637" />
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="627" />
+        <location filename="../main_window.py" line="637" />
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="628" />
+        <location filename="../main_window.py" line="638" />
         <source>Esc</source>
         <translation>Esc</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="630" />
+        <location filename="../main_window.py" line="640" />
         <source>Rename the selected chat</source>
         <translation>重命名所选对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="631" />
+        <location filename="../main_window.py" line="641" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="631" />
+        <location filename="../main_window.py" line="641" />
         <source>Delete the selected chat (with undo)</source>
         <translation>删除所选对话（可撤销）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="632" />
+        <location filename="../main_window.py" line="642" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="654" />
+        <location filename="../main_window.py" line="664" />
         <source>Bothy %1: a private assistant that runs entirely on this computer.</source>
         <translation>Bothy %1：完全在这台电脑上运行的私人助手。</translation>
     </message>
@@ -706,255 +934,255 @@
 <context>
     <name>ModelsTab</name>
     <message>
-        <location filename="../settings_dialog.py" line="81" />
+        <location filename="../settings_dialog.py" line="83" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="83" />
+        <location filename="../settings_dialog.py" line="85" />
         <source>Add model…</source>
         <translation>添加模型…</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="85" />
+        <location filename="../settings_dialog.py" line="87" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="87" />
+        <location filename="../settings_dialog.py" line="89" />
         <source>Open models folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="93" />
+        <location filename="../settings_dialog.py" line="95" />
         <source>Drop .gguf files here to add them.</source>
         <translation>把 .gguf 文件拖到这里即可添加。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="106" />
+        <location filename="../settings_dialog.py" line="108" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="107" />
+        <location filename="../settings_dialog.py" line="109" />
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="108" />
+        <location filename="../settings_dialog.py" line="110" />
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="109" />
+        <location filename="../settings_dialog.py" line="111" />
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="110" />
+        <location filename="../settings_dialog.py" line="112" />
         <source>Size on disk</source>
         <translation>磁盘占用</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="111" />
+        <location filename="../settings_dialog.py" line="113" />
         <source>Trained context</source>
         <translation>训练上下文</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="112" />
+        <location filename="../settings_dialog.py" line="114" />
         <source>Chat template</source>
         <translation>对话模板</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="113" />
+        <location filename="../settings_dialog.py" line="115" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="120" />
+        <location filename="../settings_dialog.py" line="122" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="123" />
+        <location filename="../settings_dialog.py" line="125" />
         <source>How it loads</source>
         <translation>加载方式</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="128" />
+        <location filename="../settings_dialog.py" line="130" />
         <source>Automatic (trained, at most 8,192)</source>
         <translation>自动（训练值，最多 8,192）</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="129" />
+        <location filename="../settings_dialog.py" line="131" />
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="130" />
+        <location filename="../settings_dialog.py" line="132" />
         <source>Context length:</source>
         <translation>上下文长度：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="133" />
+        <location filename="../settings_dialog.py" line="135" />
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="139" />
+        <location filename="../settings_dialog.py" line="141" />
         <source>GPU layers:</source>
         <translation>GPU 层数：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="142" />
+        <location filename="../settings_dialog.py" line="144" />
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="143" />
+        <location filename="../settings_dialog.py" line="145" />
         <source>Threads</source>
         <translation>线程</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="144" />
+        <location filename="../settings_dialog.py" line="146" />
         <source>Threads:</source>
         <translation>线程：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="145" />
+        <location filename="../settings_dialog.py" line="147" />
         <source>Flash attention</source>
         <translation>Flash Attention</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="149" />
+        <location filename="../settings_dialog.py" line="151" />
         <source>KV-cache type</source>
         <translation>KV 缓存类型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="150" />
+        <location filename="../settings_dialog.py" line="152" />
         <source>KV-cache type:</source>
         <translation>KV 缓存类型：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="154" />
+        <location filename="../settings_dialog.py" line="156" />
         <source>Backend:</source>
         <translation>后端：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="156" />
+        <location filename="../settings_dialog.py" line="158" />
         <source>Set as default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="158" />
+        <location filename="../settings_dialog.py" line="160" />
         <source>Save and use this model</source>
         <translation>保存并使用此模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="191" />
+        <location filename="../settings_dialog.py" line="193" />
         <source>in use</source>
         <translation>使用中</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="193" />
+        <location filename="../settings_dialog.py" line="195" />
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="195" />
+        <location filename="../settings_dialog.py" line="197" />
         <source>starter</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="240" />
+        <location filename="../settings_dialog.py" line="242" />
         <source>embedded in the file</source>
         <translation>内嵌于文件</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="240" />
+        <location filename="../settings_dialog.py" line="242" />
         <source>none: guessed when loaded</source>
         <translation>无：加载时推测</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="242" />
+        <location filename="../settings_dialog.py" line="244" />
         <source>Ready</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="244" />
+        <location filename="../settings_dialog.py" line="246" />
         <source>The file is missing.</source>
         <translation>文件不存在。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="245" />
+        <location filename="../settings_dialog.py" line="247" />
         <source>Cannot be used: %1</source>
         <translation>无法使用：%1</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="259" />
+        <location filename="../settings_dialog.py" line="261" />
         <source>Known once a model is loaded.</source>
         <translation>加载模型后可知。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="263" />
+        <location filename="../settings_dialog.py" line="265" />
         <source>GPU offload is possible.</source>
         <translation>可以使用 GPU 加速。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="265" />
+        <location filename="../settings_dialog.py" line="267" />
         <source>This build of llama.cpp runs on the CPU only, so GPU layers have no effect.</source>
         <translation>此 llama.cpp 版本只能在 CPU 上运行，GPU 层数设置无效。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="273" />
+        <location filename="../settings_dialog.py" line="275" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="319" />
+        <location filename="../settings_dialog.py" line="321" />
         <source>Delete %1 from the models folder?</source>
         <translation>从模型文件夹中删除 %1？</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="321" />
+        <location filename="../settings_dialog.py" line="323" />
         <source>Remove %1 from the list? The file stays where it is.</source>
         <translation>从列表中移除 %1？文件本身会保留。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="323" />
-        <location filename="../settings_dialog.py" line="328" />
+        <location filename="../settings_dialog.py" line="325" />
+        <location filename="../settings_dialog.py" line="330" />
         <source>Remove model</source>
         <translation>移除模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="337" />
-        <location filename="../settings_dialog.py" line="345" />
-        <location filename="../settings_dialog.py" line="367" />
+        <location filename="../settings_dialog.py" line="339" />
+        <location filename="../settings_dialog.py" line="347" />
+        <location filename="../settings_dialog.py" line="369" />
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="337" />
+        <location filename="../settings_dialog.py" line="339" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型（*.gguf）</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="346" />
+        <location filename="../settings_dialog.py" line="348" />
         <source>Add %1 to Bothy:</source>
         <translation>将 %1 添加到 Bothy：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="347" />
+        <location filename="../settings_dialog.py" line="349" />
         <source>Copy into the models folder</source>
         <translation>复制到模型文件夹</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="348" />
+        <location filename="../settings_dialog.py" line="350" />
         <source>Use it where it is</source>
         <translation>在原位置使用</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="356" />
+        <location filename="../settings_dialog.py" line="358" />
         <source>Adding %1…</source>
         <translation>正在添加 %1…</translation>
     </message>
@@ -962,27 +1190,32 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings_dialog.py" line="596" />
+        <location filename="../settings_dialog.py" line="605" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="603" />
+        <location filename="../settings_dialog.py" line="612" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="604" />
+        <location filename="../settings_dialog.py" line="616" />
+        <source>Discover</source>
+        <translation>发现</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="618" />
         <source>Generation</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="605" />
+        <location filename="../settings_dialog.py" line="619" />
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="606" />
+        <location filename="../settings_dialog.py" line="620" />
         <source>Data</source>
         <translation>数据</translation>
     </message>
@@ -990,49 +1223,49 @@
 <context>
     <name>Sidebar</name>
     <message>
+        <location filename="../sidebar.py" line="184" />
         <location filename="../sidebar.py" line="186" />
-        <location filename="../sidebar.py" line="188" />
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="187" />
+        <location filename="../sidebar.py" line="185" />
         <source>Start a new conversation (Ctrl+N)</source>
         <translation>开始新对话（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="189" />
+        <location filename="../sidebar.py" line="187" />
         <source>Search all chats (Ctrl+K)</source>
         <translation>搜索全部对话（Ctrl+K）</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="190" />
+        <location filename="../sidebar.py" line="188" />
         <source>Search conversations</source>
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="191" />
+        <location filename="../sidebar.py" line="189" />
         <source>Conversations</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="192" />
-        <location filename="../sidebar.py" line="295" />
+        <location filename="../sidebar.py" line="190" />
+        <location filename="../sidebar.py" line="293" />
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="298" />
+        <location filename="../sidebar.py" line="296" />
         <source>Unpin</source>
         <translation>取消置顶</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="298" />
+        <location filename="../sidebar.py" line="296" />
         <source>Pin</source>
         <translation>置顶</translation>
     </message>
     <message>
-        <location filename="../sidebar.py" line="300" />
+        <location filename="../sidebar.py" line="298" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -1060,57 +1293,59 @@
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="73" />
+        <location filename="../status_bar.py" line="75" />
         <source>%1/%2 layers on GPU</source>
         <translation>%1/%2 层在 GPU 上</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="75" />
+        <location filename="../status_bar.py" line="79" />
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="75" />
+        <location filename="../status_bar.py" line="77" />
         <source>no layers on GPU</source>
         <translation>无层在 GPU 上</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="76" />
+        <location filename="../status_bar.py" line="80" />
         <source>%1 context</source>
         <translation>%1 上下文</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="79" />
+        <location filename="../status_bar.py" line="83" />
         <source>Template: %1 (%2)</source>
         <translation>模板：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="83" />
+        <location filename="../status_bar.py" line="87" />
         <source>%1 tokens/s</source>
         <translation>%1 词元/秒</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="90" />
+        <location filename="../status_bar.py" line="94" />
         <source>How much of the model's context this conversation uses</source>
         <translation>此对话占用了模型上下文的多少</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="95" />
+        <location filename="../status_bar.py" line="100" />
         <source>Context %1%</source>
         <translation>上下文 %1%</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="97" />
+        <location filename="../status_bar.py" line="102" />
         <source>%1 of %2 tokens of context used</source>
         <translation>已用上下文 %1 / %2 个词元</translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="106" />
+        <location filename="../status_bar.py" line="111" />
         <source>⚠ %n older message(s) no longer fit</source>
-        <translation><numerusform>⚠ %n 条较早的消息已放不下</numerusform></translation>
+        <translation>
+            <numerusform>⚠ %n 条较早的消息已放不下</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="109" />
+        <location filename="../status_bar.py" line="114" />
         <source>The model no longer sees the oldest messages of this conversation: start a new chat or raise the context length in Settings &gt; Models.</source>
         <translation>模型已看不到此对话中最早的消息：请开始新对话，或在“设置 &gt; 模型”中增大上下文长度。</translation>
     </message>
