@@ -44,19 +44,22 @@ def create_app(argv: list[str] | None = None):
 def create_window(app, *, store=None, settings=None, bridge=None):
     """Translations, theme, store (recovering interrupted replies) and the main window."""
     from assistant.settings import Settings
-    from assistant.store import Store
+    from assistant.store import open_store
     from ui import i18n, theme
     from ui.main_window import MainWindow
 
     settings = settings or Settings.load()
     i18n.install(app, settings.language)
     theme.apply(app, settings.theme)
+    notice = None
     if store is None:
-        store = Store()
+        store, notice = open_store()  # a damaged database is moved aside, and the person told
     recovered = store.recover_interrupted()
     if recovered:
         log.info("marked %d unfinished replies as interrupted", recovered)
-    return MainWindow(store=store, settings=settings, bridge=bridge)
+    window = MainWindow(store=store, settings=settings, bridge=bridge)
+    window.startup_notice = notice
+    return window
 
 
 def _install_excepthook(window) -> None:
@@ -95,6 +98,13 @@ def main(self_test: bool = False) -> int:
     from PySide6.QtWidgets import QMessageBox
 
     from assistant.errors import UserFacingError
+    from ui.single_instance import SingleInstance
+
+    instance = SingleInstance(app)
+    if not self_test and instance.another_is_running():
+        log.info("Bothy is already running for this data folder: brought it to the front")
+        return 0
+    instance.listen()
 
     try:
         window = create_window(app)
@@ -105,6 +115,7 @@ def main(self_test: bool = False) -> int:
         QMessageBox.critical(None, "Bothy", str(exc))
         return 1
     _install_excepthook(window)
+    instance.activated.connect(window.bring_to_front)
     window.show()
     window.start()
     if os.environ.get("BOTHY_EXIT_WHEN_SHOWN"):  # start-up timing (benchmarks, packaging)
@@ -113,7 +124,13 @@ def main(self_test: bool = False) -> int:
     if self_test:
         from ui.self_test import SelfTest
 
-        runner = SelfTest(window, timeout_s=SELF_TEST_TIMEOUT_S, prompt=SELF_TEST_PROMPT)
+        custom = os.environ.get("BOTHY_SELF_TEST_PROMPT")  # the kill tests ask for a long reply
+        runner = SelfTest(
+            window,
+            timeout_s=SELF_TEST_TIMEOUT_S,
+            prompt=custom or SELF_TEST_PROMPT,
+            **({"max_tokens": None} if custom else {}),
+        )
     code = app.exec()
     if runner is not None:
         code = runner.code

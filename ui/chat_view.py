@@ -136,7 +136,7 @@ class ChatView(QScrollArea):
         if focus is not None:
             target = self.widgets[focus - self.start]
             self._set_highlight(target)
-            QTimer.singleShot(0, lambda: self._scroll_to_widget(target))
+            QTimer.singleShot(0, target, lambda: self._scroll_to_widget(target))
         else:
             QTimer.singleShot(0, self.scroll_to_end)
 
@@ -310,7 +310,9 @@ class ChatView(QScrollArea):
         w.setStyleSheet(f"MessageWidget {{ border-left: 3px solid {self.colors.accent}; }}")
         w.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._highlight = w
-        QTimer.singleShot(2500, lambda: self._clear_highlight(w))
+        # w as the timer's context: if the widget is gone by then (another conversation was opened),
+        # Qt drops the timer instead of calling into a deleted object.
+        QTimer.singleShot(2500, w, lambda: self._clear_highlight(w))
 
     def _clear_highlight(self, w: MessageWidget) -> None:
         if self._highlight is w:

@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self._tokens = 0
         self._closing = False
         self._settings_dialog = None
+        self.startup_notice: str | None = None  # e.g. the database was damaged and moved aside
         self._downloads = None  # the app's one DownloadManager, made when Discover is first opened
         self._models_watcher = None
         self._watch_timer = QTimer(self)
@@ -240,8 +241,9 @@ class MainWindow(QMainWindow):
     # -- models ----------------------------------------------------------------------------------
     def start(self) -> None:
         """After the window is shown: recover, list conversations, load the default model."""
-        if self.settings.problem:
-            self.show_error(self.settings.problem)
+        problems = [p for p in (self.settings.problem, self.startup_notice) if p]
+        if problems:
+            self.show_error(" ".join(problems))
         QTimer.singleShot(0, self.load_default_model)
 
     @Slot()
@@ -559,6 +561,16 @@ class MainWindow(QMainWindow):
 
     # -- messages --------------------------------------------------------------------------------
     @Slot(str)
+    @Slot()
+    def bring_to_front(self) -> None:
+        """Another start of Bothy asked for this window."""
+        log.info("another start of Bothy: bringing the window to the front")
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
     def show_error(self, text: str) -> None:
         self.banner.show_message(text, kind="error")
 

@@ -11,16 +11,15 @@ SELF_TEST_MAX_TOKENS = 48
 
 
 class SelfTest(QObject):
-    def __init__(self, window, *, timeout_s: float, prompt: str):
+    def __init__(self, window, *, timeout_s: float, prompt: str, max_tokens: int | None = SELF_TEST_MAX_TOKENS):
         super().__init__(window)
         self.window = window
         self.prompt = prompt
         self.code = 1
         self.result = "self-test FAILED: did not finish"
-        gen = window.settings.generation
-        window.settings.generation = dataclasses.replace(
-            gen, max_tokens=min(gen.max_tokens or 1024, SELF_TEST_MAX_TOKENS)
-        )
+        if max_tokens is not None:  # a short reply keeps the self-test quick
+            gen = window.settings.generation
+            window.settings.generation = dataclasses.replace(gen, max_tokens=min(gen.max_tokens or 1024, max_tokens))
         window.model_loaded.connect(self._loaded)
         window.model_failed.connect(self._failed)
         window.turn_done.connect(self._done)

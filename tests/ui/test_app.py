@@ -247,3 +247,46 @@ def test_discover_tab_and_a_model_dropped_into_the_folder(qtbot, window, bothy_h
     shutil.copy(starter_path(), paths.models_dir() / "dropped-in.gguf")
     qtbot.waitUntil(lambda: dialog.models_tab.list.count() == before + 1, timeout=15_000)
     assert any("dropped" in dialog.models_tab.list.item(i).text() for i in range(dialog.models_tab.list.count()))
+
+
+def test_a_second_start_brings_the_first_to_the_front(tmp_path):
+    env = dict(os.environ, BOTHY_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen")
+    first = subprocess.Popen(
+        [sys.executable, "-m", "assistant"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    log = tmp_path / "home" / "logs" / "bothy.log"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (log.exists() and "loaded" in log.read_text(encoding="utf-8")):
+            assert first.poll() is None, first.stderr.read()
+            time.sleep(0.2)
+        started = time.monotonic()
+        second = subprocess.run([sys.executable, "-m", "assistant"], env=env, capture_output=True, timeout=60)
+        assert second.returncode == 0
+        assert time.monotonic() - started < 30  # it did not open a window and wait
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and "bringing the window to the front" not in log.read_text(encoding="utf-8"):
+            time.sleep(0.1)
+        text = log.read_text(encoding="utf-8")
+        assert "already running" in text and "bringing the window to the front" in text
+        assert first.poll() is None  # the first one carries on
+    finally:
+        first.kill()
+        first.wait()
+        first.stderr.close()
+
+
+def test_a_damaged_database_is_moved_aside_and_the_person_told(qtbot, windows, bothy_home):
+    from assistant import paths
+
+    paths.db_path().write_bytes(b"not a database at all" * 200)
+    from ui.app import create_app, create_window
+
+    window = create_window(create_app(), settings=test_settings())
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    assert window.banner.isVisible() and "damaged" in window.banner.label.text()
+    assert [p for p in paths.db_path().parent.iterdir() if ".damaged-" in p.name]
+    window.bridge.shutdown()
+    window.store.close()

@@ -1,7 +1,8 @@
-"""Kill -9 of the CLI while a reply streams, at random moments; then check that nothing was lost.
+"""Kill -9 of the app (CLI or GUI) while a reply streams, at random moments; then check nothing was lost.
 
-Run as a stress script:  .venv/bin/python -m tests.assistant.reliability.kill --runs 50
-The test suite runs a few rounds of the same function.
+Run as a stress script:  .venv/bin/python -m tests.assistant.reliability.kill --runs 50 [--gui]
+The test suite runs a few rounds of the same function. The GUI runs offscreen and sends its
+message through the real window (the self-test path), asking for a long reply.
 """
 
 from __future__ import annotations
@@ -32,13 +33,27 @@ def _rows(db: Path):
         conn.close()
 
 
-def kill_once(home: Path, rng: random.Random, prompt_no: int) -> dict:
-    """Start a turn, kill -9 the CLI at a random moment, and report what the database holds."""
+def _gui_settings(home: Path) -> None:
+    """Settings for the GUI runs: long replies, so the kill lands while one streams."""
+    env = dict(os.environ, BOTHY_HOME=str(home))
+    code = "from assistant.settings import Settings; s = Settings.load(); s.generation.max_tokens = 400; s.save()"
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+
+
+def kill_once(home: Path, rng: random.Random, prompt_no: int, *, gui: bool = False) -> dict:
+    """Start a turn, kill -9 the app at a random moment, and report what the database holds."""
     env = dict(os.environ, BOTHY_HOME=str(home))
     db = home / "data" / "bothy.db"
     before = len(_rows(db))
+    prompt = f"{PROMPT} ({prompt_no})"
+    if gui:
+        _gui_settings(home)
+        env.update(QT_QPA_PLATFORM="offscreen", BOTHY_SELF_TEST_PROMPT=prompt)
+        command = [sys.executable, "-m", "assistant", "--self-test"]
+    else:
+        command = [sys.executable, "-m", "assistant", "chat", "-p", prompt, "--max-tokens", "400"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "chat", "-p", f"{PROMPT} ({prompt_no})", "--max-tokens", "400"],
+        command,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -71,11 +86,11 @@ def check_after_restart(home: Path) -> list[tuple]:
     return _rows(home / "data" / "bothy.db")
 
 
-def run(runs: int, seed: int, home: Path) -> dict:
+def run(runs: int, seed: int, home: Path, *, gui: bool = False) -> dict:
     rng = random.Random(seed)
     summary = {"runs": runs, "integrity_ok": 0, "user_kept": 0, "partial_marked": 0, "finished_first": 0}
     for i in range(runs):
-        result = kill_once(home, rng, i)
+        result = kill_once(home, rng, i, gui=gui)
         summary["integrity_ok"] += result["integrity"] == "ok"
         summary["finished_first"] += result["finished_first"]
         user = [r for r in result["rows"] if r[0] == "user"]
@@ -100,9 +115,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--gui", action="store_true", help="kill the desktop app instead of the CLI")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        summary = run(args.runs, args.seed, Path(tmp))
+        summary = run(args.runs, args.seed, Path(tmp), gui=args.gui)
     print(summary)
     ok = all(summary[k] == args.runs for k in ("integrity_ok", "user_kept", "partial_marked"))
     return 0 if ok else 1

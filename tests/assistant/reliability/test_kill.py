@@ -1,9 +1,12 @@
+import pytest
+
 from tests.assistant.reliability.kill import run
 
 
-def test_kill_minus_nine_mid_reply_loses_nothing(tmp_path):
+@pytest.mark.parametrize("gui", [False, True], ids=["cli", "gui"])
+def test_kill_minus_nine_mid_reply_loses_nothing(tmp_path, gui):
     runs = 3
-    summary = run(runs, seed=11, home=tmp_path / "home")
-    assert summary["integrity_ok"] == runs
-    assert summary["user_kept"] == runs
-    assert summary["partial_marked"] == runs
+    summary = run(runs, seed=11, home=tmp_path / "home", gui=gui)
+    assert summary["integrity_ok"] == runs, summary
+    assert summary["user_kept"] == runs, summary
+    assert summary["partial_marked"] == runs, summary
