@@ -117,8 +117,10 @@ def main(outdir: Path) -> int:
 
     # Some history for the sidebar.
     with Store() as store:
-        for title, text in (("Packing list for a hike", "What should I pack for a day hike?"),
-                            ("Explain recursion", "Explain recursion simply.")):
+        for title, text in (
+            ("Packing list for a hike", "What should I pack for a day hike?"),
+            ("Explain recursion", "Explain recursion simply."),
+        ):
             c = store.create_conversation(title=title)
             _u, r = store.begin_turn(c["id"], text)
             store.finish_reply(r["id"], "…", status="complete", stats={"reply_tokens": 1})
@@ -143,8 +145,12 @@ def main(outdir: Path) -> int:
     store = window.store
     c = store.create_conversation(title="Code and tables")
     _u, r = store.begin_turn(c["id"], "Show me a Python function and a table of models.")
-    store.finish_reply(r["id"], CANNED, status="complete",
-                       stats={"reply_tokens": 212, "tokens_per_s": 41.7, "ttft_ms": 180.0, "prompt_tokens": 64})
+    store.finish_reply(
+        r["id"],
+        CANNED,
+        status="complete",
+        stats={"reply_tokens": 212, "tokens_per_s": 41.7, "ttft_ms": 180.0, "prompt_tokens": 64},
+    )
     store.update_conversation(c["id"])
     window.sidebar.reload()
     window.open_conversation(c["id"])
@@ -173,8 +179,9 @@ def main(outdir: Path) -> int:
     # Chinese UI with a Chinese conversation.
     c = store.create_conversation(title="量化是什么？")
     _u, r = store.begin_turn(c["id"], CHINESE_Q)
-    store.finish_reply(r["id"], CHINESE_A, status="complete",
-                       stats={"reply_tokens": 96, "tokens_per_s": 38.2, "ttft_ms": 150.0})
+    store.finish_reply(
+        r["id"], CHINESE_A, status="complete", stats={"reply_tokens": 96, "tokens_per_s": 38.2, "ttft_ms": 150.0}
+    )
     window.set_language("zh_CN")
     window.set_theme("light")
     window.sidebar.reload()
@@ -187,8 +194,12 @@ def main(outdir: Path) -> int:
     with store._write("fill"):
         for i in range(1500):
             _u, r = store.begin_turn(c["id"], f"Question number {i}: what comes next?")
-            store.finish_reply(r["id"], f"Answer **{i}**: the next number is `{i + 1}`.", status="complete",
-                               stats={"reply_tokens": 12, "tokens_per_s": 40.0, "ttft_ms": 90.0})
+            store.finish_reply(
+                r["id"],
+                f"Answer **{i}**: the next number is `{i + 1}`.",
+                status="complete",
+                stats={"reply_tokens": 12, "tokens_per_s": 40.0, "ttft_ms": 90.0},
+            )
     window.sidebar.reload()
     window.open_conversation(c["id"])
     wait(300)

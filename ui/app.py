@@ -28,6 +28,25 @@ def _headless_if_needed(self_test: bool) -> None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
+def _qt_messages_to_log() -> None:
+    """Qt's own warnings go to Bothy's log, like llama.cpp's (a windowed app has no console)."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+    qt_log = logging.getLogger("qt")
+
+    def handler(kind, context, message):
+        qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
+
+
 def create_app(argv: list[str] | None = None):
     """The QApplication, named and styled (reused when one exists, e.g. in tests)."""
     from PySide6.QtWidgets import QApplication
@@ -94,6 +113,7 @@ def _exit_when_shown(app, window) -> None:
 
 def main(self_test: bool = False) -> int:
     _headless_if_needed(self_test)
+    _qt_messages_to_log()
     app = create_app()
     from PySide6.QtWidgets import QMessageBox
 
