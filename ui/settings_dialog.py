@@ -113,6 +113,7 @@ class ModelsTab(QWidget):
             ("context", self.tr("Trained context")),
             ("template", self.tr("Chat template")),
             ("state", self.tr("Status")),
+            ("fit", self.tr("On this computer")),
         ):
             value = QLabel(self)
             value.setWordWrap(True)
@@ -154,6 +155,9 @@ class ModelsTab(QWidget):
         self.backend_label.setWordWrap(True)
         self.backend_label.setObjectName("Muted")
         lf.addRow(self.tr("Backend:"), self.backend_label)
+        self.ctx_spin.valueChanged.connect(self._update_fit)
+        self.gpu_slider.valueChanged.connect(self._update_fit)
+        self.kv_combo.currentTextChanged.connect(self._update_fit)
 
         self.default_button = QPushButton(self.tr("Set as default"), self)
         self.default_button.clicked.connect(self.set_default)
@@ -268,6 +272,27 @@ class ModelsTab(QWidget):
             )
             self.backend_label.setText(f"{backend.backend}. {can}")
             self.gpu_slider.setEnabled(backend.gpu_offload)
+        self._update_fit()
+
+    @Slot()
+    def _update_fit(self, *_args) -> None:
+        """Before loading: do the weights and the KV cache fit this machine with these settings?"""
+        from assistant.errors import UserFacingError
+        from assistant.library import estimate_for_file
+
+        e = self._entry()
+        label = self.info_labels["fit"]
+        if e is None or not e.exists or e.info is None:
+            label.setText("")
+            return
+        settings = self.load_settings()
+        backend = self.window.loaded.backend if self.window.loaded else None
+        if backend is not None and not backend.gpu_offload:
+            settings = dataclasses.replace(settings, n_gpu_layers=0)  # a CPU build keeps it all in RAM
+        try:
+            label.setText(estimate_for_file(e.path, settings).message)
+        except UserFacingError as exc:
+            label.setText(str(exc))
 
     @Slot()
     def _gpu_label(self, *_args) -> None:

@@ -368,7 +368,8 @@ def _message(shape, verdict, ctx, need: _Need, ram, gpu, best_ctx, gl, kv_type) 
     parts = (
         f"{shape.name} needs {about}{format_bytes(total)} with {ctx:,} tokens of context "
         f"({format_bytes(shape.weights_bytes)} for the weights, {format_bytes(need.kv)} for the context "
-        f"({kv_type.upper()} cache) and {format_bytes(need.compute)} of working memory)"
+        f"({kv_type.upper()} cache), {format_bytes(need.compute)} of working memory and "
+        f"{format_bytes(ENGINE_OVERHEAD)} for the engine itself)"
     )
     if need.gpu:
         parts += f", {format_bytes(need.gpu)} of it on the GPU ({gl} layers)"

@@ -290,3 +290,14 @@ def test_a_damaged_database_is_moved_aside_and_the_person_told(qtbot, windows, b
     assert [p for p in paths.db_path().parent.iterdir() if ".damaged-" in p.name]
     window.bridge.shutdown()
     window.store.close()
+
+
+def test_models_tab_says_whether_the_model_fits(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    models = window._settings_dialog.models_tab
+    fit = models.info_labels["fit"]
+    qtbot.waitUntil(lambda: bool(fit.text()), timeout=5000)
+    assert "fits" in fit.text().lower() and "MB" in fit.text()
+    before = fit.text()
+    models.ctx_spin.setValue(4096 if models.ctx_spin.value() != 4096 else 2048)
+    assert fit.text() != before  # the estimate follows the load settings

@@ -109,12 +109,12 @@ def test_model_error_during_a_turn_is_shown_on_the_reply_and_app_keeps_working(q
     engine.load(starter_path(), LOAD)
     window = windows.open(engine=engine)
     window.bridge.worker.current = (str(starter_path()), LOAD)
-    engine._inject_fault("exit", after_tokens=2)
+    engine._inject_fault("segfault", after_tokens=2)  # a native crash inside llama.cpp's process
     result = send(qtbot, window, "Tell me about the sea.")
     assert result.status == "error" and result.error
     widget = window.chat.widgets[-1]
     assert widget.note.isVisible() and widget.note.objectName() == "ErrorNote"
-    assert "engine" in widget.note.text().lower()
+    assert "engine" in widget.note.text().lower() and "SIGSEGV" in widget.note.text()
     # The next message starts a new engine process and works.
     result = send(qtbot, window, "Hello again.")
     assert result.status == "complete", result.error

@@ -3,38 +3,38 @@
 <context>
     <name>AppearanceTab</name>
     <message>
-        <location filename="../settings_dialog.py" line="511" />
+        <location filename="../settings_dialog.py" line="536" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="513" />
-        <location filename="../settings_dialog.py" line="521" />
+        <location filename="../settings_dialog.py" line="538" />
+        <location filename="../settings_dialog.py" line="546" />
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="514" />
+        <location filename="../settings_dialog.py" line="539" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="515" />
+        <location filename="../settings_dialog.py" line="540" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="518" />
+        <location filename="../settings_dialog.py" line="543" />
         <source>Theme:</source>
         <translation>主题：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="520" />
+        <location filename="../settings_dialog.py" line="545" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="523" />
+        <location filename="../settings_dialog.py" line="548" />
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
@@ -169,67 +169,67 @@
 <context>
     <name>DataTab</name>
     <message>
-        <location filename="../settings_dialog.py" line="539" />
+        <location filename="../settings_dialog.py" line="564" />
         <source>Conversations</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="540" />
+        <location filename="../settings_dialog.py" line="565" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="541" />
+        <location filename="../settings_dialog.py" line="566" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="542" />
+        <location filename="../settings_dialog.py" line="567" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="548" />
+        <location filename="../settings_dialog.py" line="573" />
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="549" />
+        <location filename="../settings_dialog.py" line="574" />
         <source>Open the folder of %1</source>
         <translation>打开%1所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="555" />
+        <location filename="../settings_dialog.py" line="580" />
         <source>Export all conversations…</source>
         <translation>导出全部对话…</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="557" />
+        <location filename="../settings_dialog.py" line="582" />
         <source>Delete all conversations…</source>
         <translation>删除全部对话…</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="569" />
+        <location filename="../settings_dialog.py" line="594" />
         <source>Export all conversations</source>
         <translation>导出全部对话</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="571" />
+        <location filename="../settings_dialog.py" line="596" />
         <source>JSON (*.json)</source>
         <translation>JSON（*.json）</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="581" />
+        <location filename="../settings_dialog.py" line="606" />
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="592" />
+        <location filename="../settings_dialog.py" line="617" />
         <source>Delete all conversations</source>
         <translation>删除全部对话</translation>
     </message>
     <message numerus="yes">
-        <location filename="../settings_dialog.py" line="593" />
+        <location filename="../settings_dialog.py" line="618" />
         <source>Delete all %n conversation(s)? This cannot be undone.</source>
         <translation>
             <numerusform>删除全部 %n 个对话？此操作无法撤销。</numerusform>
@@ -464,83 +464,83 @@
 <context>
     <name>GenerationTab</name>
     <message>
-        <location filename="../settings_dialog.py" line="398" />
+        <location filename="../settings_dialog.py" line="423" />
         <source>Default system prompt</source>
         <translation>默认系统提示词</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="400" />
+        <location filename="../settings_dialog.py" line="425" />
         <source>Default system prompt:</source>
         <translation>默认系统提示词：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="402" />
+        <location filename="../settings_dialog.py" line="427" />
         <source>Used by new chats. Change one chat's prompt with Chat &gt; System prompt for this chat.</source>
         <translation>用于新对话。要修改某个对话的提示词，请使用“对话 &gt; 此对话的系统提示词”。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="419" />
+        <location filename="../settings_dialog.py" line="444" />
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="420" />
+        <location filename="../settings_dialog.py" line="445" />
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="423" />
-        <location filename="../settings_dialog.py" line="424" />
+        <location filename="../settings_dialog.py" line="448" />
+        <location filename="../settings_dialog.py" line="449" />
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="425" />
+        <location filename="../settings_dialog.py" line="450" />
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="426" />
+        <location filename="../settings_dialog.py" line="451" />
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="429" />
+        <location filename="../settings_dialog.py" line="454" />
         <source>No limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="430" />
+        <location filename="../settings_dialog.py" line="455" />
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="431" />
+        <location filename="../settings_dialog.py" line="456" />
         <source>Maximum reply length</source>
         <translation>最长回复</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="432" />
+        <location filename="../settings_dialog.py" line="457" />
         <source>Maximum reply length:</source>
         <translation>最长回复：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="435" />
+        <location filename="../settings_dialog.py" line="460" />
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="436" />
+        <location filename="../settings_dialog.py" line="461" />
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="437" />
+        <location filename="../settings_dialog.py" line="462" />
         <source>Seed:</source>
         <translation>随机种子：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="440" />
+        <location filename="../settings_dialog.py" line="465" />
         <source>Reset to defaults</source>
         <translation>恢复默认值</translation>
     </message>
@@ -548,271 +548,271 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app.py" line="69" />
+        <location filename="../app.py" line="91" />
         <source>Something went wrong inside Bothy (the details are in the log).</source>
         <translation>Bothy 内部出错了（详情见日志）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="194" />
+        <location filename="../main_window.py" line="195" />
         <source>Bothy</source>
         <translation>Bothy</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="195" />
+        <location filename="../main_window.py" line="196" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="196" />
+        <location filename="../main_window.py" line="197" />
         <source>&amp;Chat</source>
         <translation>对话(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="197" />
+        <location filename="../main_window.py" line="198" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="198" />
+        <location filename="../main_window.py" line="199" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="199" />
+        <location filename="../main_window.py" line="200" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="200" />
+        <location filename="../main_window.py" line="201" />
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="201" />
+        <location filename="../main_window.py" line="202" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="202" />
+        <location filename="../main_window.py" line="203" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="203" />
-        <location filename="../main_window.py" line="633" />
+        <location filename="../main_window.py" line="204" />
+        <location filename="../main_window.py" line="645" />
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="204" />
+        <location filename="../main_window.py" line="205" />
         <source>Search chats</source>
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="205" />
+        <location filename="../main_window.py" line="206" />
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="206" />
-        <location filename="../main_window.py" line="643" />
+        <location filename="../main_window.py" line="207" />
+        <location filename="../main_window.py" line="655" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="207" />
-        <location filename="../main_window.py" line="638" />
+        <location filename="../main_window.py" line="208" />
+        <location filename="../main_window.py" line="650" />
         <source>Stop the reply</source>
         <translation>停止回复</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="208" />
-        <location filename="../main_window.py" line="639" />
+        <location filename="../main_window.py" line="209" />
+        <location filename="../main_window.py" line="651" />
         <source>Regenerate the last reply</source>
         <translation>重新生成最后一条回复</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="209" />
+        <location filename="../main_window.py" line="210" />
         <source>Rename chat</source>
         <translation>重命名对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="210" />
+        <location filename="../main_window.py" line="211" />
         <source>Delete chat</source>
         <translation>删除对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="211" />
+        <location filename="../main_window.py" line="212" />
         <source>System prompt for this chat…</source>
         <translation>此对话的系统提示词…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="212" />
+        <location filename="../main_window.py" line="213" />
         <source>Export this chat…</source>
         <translation>导出此对话…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="213" />
-        <location filename="../main_window.py" line="650" />
+        <location filename="../main_window.py" line="214" />
+        <location filename="../main_window.py" line="662" />
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="214" />
-        <location filename="../main_window.py" line="663" />
+        <location filename="../main_window.py" line="215" />
+        <location filename="../main_window.py" line="675" />
         <source>About Bothy</source>
         <translation>关于 Bothy</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="215" />
-        <location filename="../main_window.py" line="635" />
+        <location filename="../main_window.py" line="216" />
+        <location filename="../main_window.py" line="647" />
         <source>Write a message</source>
         <translation>撰写消息</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="259" />
+        <location filename="../main_window.py" line="261" />
         <source>Stop the reply before switching models.</source>
         <translation>请先停止回复，再切换模型。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="287" />
+        <location filename="../main_window.py" line="289" />
         <source>%1 could not be loaded: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="289" />
+        <location filename="../main_window.py" line="291" />
         <source>Still using %1.</source>
         <translation>仍在使用 %1。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="299" />
+        <location filename="../main_window.py" line="301" />
         <source>Loading %1… you can write your message meanwhile.</source>
         <translation>正在加载 %1…你可以先写消息。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="304" />
+        <location filename="../main_window.py" line="306" />
         <source>No model is loaded, so Bothy cannot answer yet. Add a GGUF model file in Settings &gt; Models (or drop a .gguf file on this window), then choose Use this model.</source>
         <translation>尚未加载模型，Bothy 暂时无法回答。请在“设置 &gt; 模型”中添加 GGUF 模型文件（或把 .gguf 文件拖到此窗口），然后选择“保存并使用此模型”。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="354" />
+        <location filename="../main_window.py" line="356" />
         <source>Stop the reply before deleting this chat.</source>
         <translation>请先停止回复，再删除此对话。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="364" />
+        <location filename="../main_window.py" line="366" />
         <source>Untitled chat</source>
         <translation>未命名对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="366" />
+        <location filename="../main_window.py" line="368" />
         <source>Deleted “%1”.</source>
         <translation>已删除“%1”。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="368" />
+        <location filename="../main_window.py" line="370" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="397" />
+        <location filename="../main_window.py" line="399" />
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="397" />
+        <location filename="../main_window.py" line="399" />
         <source>How Bothy should behave in this chat:</source>
         <translation>Bothy 在此对话中应如何表现：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="418" />
+        <location filename="../main_window.py" line="420" />
         <source>Export this chat</source>
         <translation>导出此对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="418" />
+        <location filename="../main_window.py" line="420" />
         <source>Markdown (*.md)</source>
         <translation>Markdown（*.md）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="425" />
+        <location filename="../main_window.py" line="427" />
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="472" />
+        <location filename="../main_window.py" line="474" />
         <source>Replace the rest of this chat?</source>
         <translation>替换此对话的后续内容？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="473" />
+        <location filename="../main_window.py" line="475" />
         <source>Sending the edited message replaces the %n message(s) that followed it.</source>
         <translation>
             <numerusform>发送编辑后的消息会替换其后的 %n 条消息。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="605" />
+        <location filename="../main_window.py" line="617" />
         <source>Some conversations could not be deleted.</source>
         <translation>有些对话无法删除。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="616" />
+        <location filename="../main_window.py" line="628" />
         <source>Your settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="634" />
+        <location filename="../main_window.py" line="646" />
         <source>Search all chats</source>
         <translation>搜索全部对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="636" />
+        <location filename="../main_window.py" line="648" />
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="636" />
+        <location filename="../main_window.py" line="648" />
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="637" />
+        <location filename="../main_window.py" line="649" />
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="637" />
+        <location filename="../main_window.py" line="649" />
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="638" />
+        <location filename="../main_window.py" line="650" />
         <source>Esc</source>
         <translation>Esc</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="640" />
+        <location filename="../main_window.py" line="652" />
         <source>Rename the selected chat</source>
         <translation>重命名所选对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="641" />
+        <location filename="../main_window.py" line="653" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="641" />
+        <location filename="../main_window.py" line="653" />
         <source>Delete the selected chat (with undo)</source>
         <translation>删除所选对话（可撤销）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="642" />
+        <location filename="../main_window.py" line="654" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="664" />
+        <location filename="../main_window.py" line="676" />
         <source>Bothy %1: a private assistant that runs entirely on this computer.</source>
         <translation>Bothy %1：完全在这台电脑上运行的私人助手。</translation>
     </message>
@@ -999,190 +999,195 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="122" />
+        <location filename="../settings_dialog.py" line="116" />
+        <source>On this computer</source>
+        <translation>在这台电脑上</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="123" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="125" />
+        <location filename="../settings_dialog.py" line="126" />
         <source>How it loads</source>
         <translation>加载方式</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="130" />
+        <location filename="../settings_dialog.py" line="131" />
         <source>Automatic (trained, at most 8,192)</source>
         <translation>自动（训练值，最多 8,192）</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="131" />
+        <location filename="../settings_dialog.py" line="132" />
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="132" />
+        <location filename="../settings_dialog.py" line="133" />
         <source>Context length:</source>
         <translation>上下文长度：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="135" />
+        <location filename="../settings_dialog.py" line="136" />
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="141" />
+        <location filename="../settings_dialog.py" line="142" />
         <source>GPU layers:</source>
         <translation>GPU 层数：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="144" />
+        <location filename="../settings_dialog.py" line="145" />
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="145" />
+        <location filename="../settings_dialog.py" line="146" />
         <source>Threads</source>
         <translation>线程</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="146" />
+        <location filename="../settings_dialog.py" line="147" />
         <source>Threads:</source>
         <translation>线程：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="147" />
+        <location filename="../settings_dialog.py" line="148" />
         <source>Flash attention</source>
         <translation>Flash Attention</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="151" />
+        <location filename="../settings_dialog.py" line="152" />
         <source>KV-cache type</source>
         <translation>KV 缓存类型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="152" />
+        <location filename="../settings_dialog.py" line="153" />
         <source>KV-cache type:</source>
         <translation>KV 缓存类型：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="156" />
+        <location filename="../settings_dialog.py" line="157" />
         <source>Backend:</source>
         <translation>后端：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="158" />
+        <location filename="../settings_dialog.py" line="162" />
         <source>Set as default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="160" />
+        <location filename="../settings_dialog.py" line="164" />
         <source>Save and use this model</source>
         <translation>保存并使用此模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="193" />
+        <location filename="../settings_dialog.py" line="197" />
         <source>in use</source>
         <translation>使用中</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="195" />
+        <location filename="../settings_dialog.py" line="199" />
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="197" />
+        <location filename="../settings_dialog.py" line="201" />
         <source>starter</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="242" />
+        <location filename="../settings_dialog.py" line="246" />
         <source>embedded in the file</source>
         <translation>内嵌于文件</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="242" />
+        <location filename="../settings_dialog.py" line="246" />
         <source>none: guessed when loaded</source>
         <translation>无：加载时推测</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="244" />
+        <location filename="../settings_dialog.py" line="248" />
         <source>Ready</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="246" />
+        <location filename="../settings_dialog.py" line="250" />
         <source>The file is missing.</source>
         <translation>文件不存在。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="247" />
+        <location filename="../settings_dialog.py" line="251" />
         <source>Cannot be used: %1</source>
         <translation>无法使用：%1</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="261" />
+        <location filename="../settings_dialog.py" line="265" />
         <source>Known once a model is loaded.</source>
         <translation>加载模型后可知。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="265" />
+        <location filename="../settings_dialog.py" line="269" />
         <source>GPU offload is possible.</source>
         <translation>可以使用 GPU 加速。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="267" />
+        <location filename="../settings_dialog.py" line="271" />
         <source>This build of llama.cpp runs on the CPU only, so GPU layers have no effect.</source>
         <translation>此 llama.cpp 版本只能在 CPU 上运行，GPU 层数设置无效。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="275" />
+        <location filename="../settings_dialog.py" line="300" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="321" />
+        <location filename="../settings_dialog.py" line="346" />
         <source>Delete %1 from the models folder?</source>
         <translation>从模型文件夹中删除 %1？</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="323" />
+        <location filename="../settings_dialog.py" line="348" />
         <source>Remove %1 from the list? The file stays where it is.</source>
         <translation>从列表中移除 %1？文件本身会保留。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="325" />
-        <location filename="../settings_dialog.py" line="330" />
+        <location filename="../settings_dialog.py" line="350" />
+        <location filename="../settings_dialog.py" line="355" />
         <source>Remove model</source>
         <translation>移除模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="339" />
-        <location filename="../settings_dialog.py" line="347" />
-        <location filename="../settings_dialog.py" line="369" />
+        <location filename="../settings_dialog.py" line="364" />
+        <location filename="../settings_dialog.py" line="372" />
+        <location filename="../settings_dialog.py" line="394" />
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="339" />
+        <location filename="../settings_dialog.py" line="364" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型（*.gguf）</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="348" />
+        <location filename="../settings_dialog.py" line="373" />
         <source>Add %1 to Bothy:</source>
         <translation>将 %1 添加到 Bothy：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="349" />
+        <location filename="../settings_dialog.py" line="374" />
         <source>Copy into the models folder</source>
         <translation>复制到模型文件夹</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="350" />
+        <location filename="../settings_dialog.py" line="375" />
         <source>Use it where it is</source>
         <translation>在原位置使用</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="358" />
+        <location filename="../settings_dialog.py" line="383" />
         <source>Adding %1…</source>
         <translation>正在添加 %1…</translation>
     </message>
@@ -1190,32 +1195,32 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings_dialog.py" line="605" />
+        <location filename="../settings_dialog.py" line="630" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="612" />
+        <location filename="../settings_dialog.py" line="637" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="616" />
+        <location filename="../settings_dialog.py" line="641" />
         <source>Discover</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="618" />
+        <location filename="../settings_dialog.py" line="643" />
         <source>Generation</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="619" />
+        <location filename="../settings_dialog.py" line="644" />
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="620" />
+        <location filename="../settings_dialog.py" line="645" />
         <source>Data</source>
         <translation>数据</translation>
     </message>
