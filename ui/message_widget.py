@@ -36,6 +36,10 @@ def mono_family() -> str:
     return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
 
 
+LONG_MESSAGE_CHARS = 6000
+EXPAND_URL = "bothy:expand"
+
+
 class MessageText(QTextBrowser):
     """Read-only rich text that is exactly as tall as its contents (the chat view scrolls, not it)."""
 
@@ -106,6 +110,7 @@ class MessageWidget(QWidget):
         self.code_blocks: list[str] = []
         self._editor: QFrame | None = None
         self._rendered_text: str | None = None
+        self._expanded = False  # a very long message is shown shortened until asked for in full
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 6, 0, 6)
@@ -204,7 +209,14 @@ class MessageWidget(QWidget):
         doc.setDefaultStyleSheet(markdown.style_sheet(self.colors, mono_family()))
         if self.role == "user":
             self.code_blocks = []
-            self.text_view.set_html(markdown.plain_html(text))
+            if len(text) > LONG_MESSAGE_CHARS and not self._expanded:
+                # Laying out a huge paste (1 MB) would freeze the window for seconds: show its start.
+                more = self.tr("Show all %1 characters").replace("%1", f"{len(text):,}")
+                html = markdown.plain_html(text[:LONG_MESSAGE_CHARS] + " …")
+                html += f'<p><a href="{EXPAND_URL}">{more}</a></p>'
+                self.text_view.set_html(html)
+            else:
+                self.text_view.set_html(markdown.plain_html(text))
             self._fit_bubble()
         else:
             rendered = markdown.render(text, self.colors, copy_label=self.tr("Copy"), image_label=self.tr("image"))
@@ -286,6 +298,11 @@ class MessageWidget(QWidget):
 
     @Slot(QUrl)
     def _anchor(self, url: QUrl) -> None:
+        if url.toString() == EXPAND_URL:
+            self._expanded = True
+            self._rendered_text = None
+            self._render()
+            return
         if url.scheme() == markdown.COPY_SCHEME:
             try:
                 QGuiApplication.clipboard().setText(self.code_blocks[int(url.path())])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QMessageBox
 
 from tests.ui.conftest import send
@@ -118,3 +118,16 @@ def test_model_error_during_a_turn_is_shown_on_the_reply_and_app_keeps_working(q
     # The next message starts a new engine process and works.
     result = send(qtbot, window, "Hello again.")
     assert result.status == "complete", result.error
+
+
+def test_a_huge_paste_is_kept_whole_but_shown_short(qtbot, window):
+    text = ("Lorem ipsum dolor sit amet, 大模型 🙂\n" * 30000)[:1_000_000]
+    result = send(qtbot, window, text)
+    assert result.status == "error" and "tokens long" in result.error  # explained, not sent
+    stored = window.store.messages(window.conversation_id)[0]
+    assert stored["content"] == text  # nothing lost
+    widget = next(w for w in window.chat.widgets if w.role == "user")
+    shown = widget.text_view.toPlainText()
+    assert len(shown) < 10_000 and "Show all 1,000,000 characters" in shown
+    widget._anchor(QUrl("bothy:expand"))
+    assert len(widget.text_view.toPlainText()) >= 1_000_000

@@ -820,113 +820,118 @@
 <context>
     <name>MessageWidget</name>
     <message>
-        <location filename="../message_widget.py" line="115" />
+        <location filename="../message_widget.py" line="120" />
         <source>Your message</source>
         <translation>你的消息</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="115" />
+        <location filename="../message_widget.py" line="120" />
         <source>Reply</source>
         <translation>回复</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="130" />
+        <location filename="../message_widget.py" line="135" />
         <source>Bothy</source>
         <translation>Bothy</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="146" />
-        <location filename="../message_widget.py" line="210" />
+        <location filename="../message_widget.py" line="151" />
+        <location filename="../message_widget.py" line="222" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="147" />
+        <location filename="../message_widget.py" line="152" />
         <source>Copy the whole message</source>
         <translation>复制整条消息</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="150" />
+        <location filename="../message_widget.py" line="155" />
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="151" />
+        <location filename="../message_widget.py" line="156" />
         <source>Edit this message and send it again</source>
         <translation>编辑此消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="158" />
+        <location filename="../message_widget.py" line="163" />
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="159" />
+        <location filename="../message_widget.py" line="164" />
         <source>Write this reply again</source>
         <translation>重新写这条回复</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="210" />
+        <location filename="../message_widget.py" line="214" />
+        <source>Show all %1 characters</source>
+        <translation>显示全部 %1 个字符</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="222" />
         <source>image</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="219" />
+        <location filename="../message_widget.py" line="231" />
         <source>Thinking…</source>
         <translation>思考中…</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="221" />
+        <location filename="../message_widget.py" line="233" />
         <source>Stopped before the end.</source>
         <translation>已在结束前停止。</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="223" />
+        <location filename="../message_widget.py" line="235" />
         <source>Interrupted: Bothy closed before this reply was finished.</source>
         <translation>已中断：这条回复完成前 Bothy 被关闭了。</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="225" />
+        <location filename="../message_widget.py" line="237" />
         <source>This reply failed.</source>
         <translation>这条回复失败了。</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="227" />
+        <location filename="../message_widget.py" line="239" />
         <source>Reached the maximum reply length (see Settings &gt; Generation).</source>
         <translation>已达到最长回复长度（见“设置 &gt; 生成”）。</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="250" />
+        <location filename="../message_widget.py" line="262" />
         <source>%1 tokens/s</source>
         <translation>%1 词元/秒</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="252" />
+        <location filename="../message_widget.py" line="264" />
         <source>%1 s to first token</source>
         <translation>首个词元 %1 秒</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="253" />
+        <location filename="../message_widget.py" line="265" />
         <source>%1 tokens</source>
         <translation>%1 个词元</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="262" />
+        <location filename="../message_widget.py" line="274" />
         <source>Prompt: %1 tokens</source>
         <translation>提示：%1 个词元</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="308" />
+        <location filename="../message_widget.py" line="325" />
         <source>Edit your message</source>
         <translation>编辑你的消息</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="314" />
+        <location filename="../message_widget.py" line="331" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="315" />
+        <location filename="../message_widget.py" line="332" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
