@@ -166,7 +166,9 @@ class Worker:
         self.llm = None
         self.loaded: LoadedModel | None = None
         self.template = None
-        self._snapshots: OrderedDict[str, tuple[bytes, list[int]]] = OrderedDict()
+        # conversation key -> (the buffer llama.cpp wrote, bytes used, tokens): kept as it is, so saving
+        # and restoring a state copies it once, not three times
+        self._snapshots: OrderedDict[str, tuple[ctypes.Array, int, list[int]]] = OrderedDict()
         self._current_key: str | None = None
         self._request_id = 0
         self._abort_cb = llama_cpp.ggml_abort_callback(lambda _data: self.stop_flag.value >= self._request_id)
@@ -206,6 +208,10 @@ class Worker:
         if settings.n_threads:
             kwargs["n_threads"] = settings.n_threads
             kwargs["n_threads_batch"] = settings.n_threads
+        elif (os.cpu_count() or 1) <= 4:
+            # Leave a core to the window on small machines: with every core processing a long prompt,
+            # the GUI's event loop stalled 84-96 ms on 2 cores, 33-38 ms with one core left free.
+            kwargs["n_threads_batch"] = max(1, (os.cpu_count() or 1) - 1)
         if self.llm is not None:
             self._unload()
         self._log.errors = []
@@ -264,12 +270,12 @@ class Worker:
         buf = (ctypes.c_uint8 * size)()
         n = self.llama_cpp.llama_state_get_data(ctx, buf, size)
         tokens = self.llm.input_ids[: self.llm.n_tokens].tolist()
-        self._snapshots[self._current_key] = (bytes(memoryview(buf)[:n]), tokens)
+        self._snapshots[self._current_key] = (buf, n, tokens)
         self._snapshots.move_to_end(self._current_key)
-        total = sum(len(b) for b, _ in self._snapshots.values())
+        total = sum(used for _, used, _ in self._snapshots.values())
         while self._snapshots and (total > SNAPSHOT_BUDGET_BYTES or len(self._snapshots) > SNAPSHOT_MAX):
-            _, (old, _) = self._snapshots.popitem(last=False)
-            total -= len(old)
+            _, (_, used, _) = self._snapshots.popitem(last=False)
+            total -= used
 
     def _switch_to(self, key: str | None) -> None:
         """Make the KV cache hold conversation `key`'s state, when a snapshot of it exists."""
@@ -280,9 +286,8 @@ class Worker:
         snap = self._snapshots.get(key) if key else None
         if snap is None:
             return
-        data, tokens = snap
-        buf = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
-        if self.llama_cpp.llama_state_set_data(self.llm._ctx.ctx, buf, len(data)) != len(data):
+        buf, used, tokens = snap
+        if self.llama_cpp.llama_state_set_data(self.llm._ctx.ctx, buf, used) != used:
             log.warning("could not restore the KV snapshot of %s", key)
             self.llm.reset()
             return
