@@ -2,62 +2,37 @@
 
 Pure Python (never imports Qt). Nothing here opens a network connection until a download is started
 or a repository listing is asked for.
+
+Names are imported on first use (PEP 562): the app's models-folder watcher runs on the GUI thread
+and should not pay for importing the download and catalog code it does not use.
 """
 
-from assistant.library.catalog import (
-    HF_BASE,
-    Arch,
-    CatalogError,
-    CatalogFile,
-    CatalogModel,
-    hf_url,
-    learned_file,
-    load_catalog,
-)
-from assistant.library.downloads import DownloadError, DownloadManager, DownloadState, DownloadStatus
-from assistant.library.fit import (
-    FitEstimate,
-    MemoryInfo,
-    ModelShape,
-    Verdict,
-    estimate,
-    estimate_for_catalog,
-    estimate_for_file,
-    system_memory,
-)
-from assistant.library.hub import HFReference, HubError, RepoFile, hf_repo_files, parse_hf_reference
-from assistant.library.units import format_bytes, format_duration
-from assistant.library.watch import FolderChange, FolderSnapshot, FolderWatcher
+from __future__ import annotations
 
-__all__ = [
-    "HF_BASE",
-    "Arch",
-    "CatalogError",
-    "CatalogFile",
-    "CatalogModel",
-    "DownloadError",
-    "DownloadManager",
-    "DownloadState",
-    "DownloadStatus",
-    "FitEstimate",
-    "FolderChange",
-    "FolderSnapshot",
-    "FolderWatcher",
-    "HFReference",
-    "HubError",
-    "MemoryInfo",
-    "ModelShape",
-    "RepoFile",
-    "Verdict",
-    "estimate",
-    "estimate_for_catalog",
-    "estimate_for_file",
-    "format_bytes",
-    "format_duration",
-    "hf_repo_files",
-    "hf_url",
-    "learned_file",
-    "load_catalog",
-    "parse_hf_reference",
-    "system_memory",
-]
+import importlib
+
+_WHERE = {
+    "catalog": ["HF_BASE", "Arch", "CatalogError", "CatalogFile", "CatalogModel", "hf_url", "learned_file",
+                "load_catalog"],
+    "downloads": ["DownloadError", "DownloadManager", "DownloadState", "DownloadStatus"],
+    "fit": ["FitEstimate", "MemoryInfo", "ModelShape", "Verdict", "estimate", "estimate_for_catalog",
+            "estimate_for_file", "system_memory"],
+    "hub": ["HFReference", "HubError", "RepoFile", "hf_repo_files", "parse_hf_reference"],
+    "units": ["format_bytes", "format_duration"],
+    "watch": ["FolderChange", "FolderSnapshot", "FolderWatcher"],
+}  # fmt: skip
+_MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str):
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
