@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -142,8 +144,16 @@ class DiscoverWidget(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         self.model_list = QListWidget(split)
         self.model_list.setAccessibleName(self.tr("Models you can download"))
+        self.model_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.model_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.model_list.setMinimumWidth(240)
         self.model_list.currentItemChanged.connect(lambda *_: self._show_details())
-        details = QWidget(split)
+        # The details scroll rather than squeeze their rows together when the dialog is small.
+        details_scroll = QScrollArea(split)
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        details = QWidget(details_scroll)
+        details_scroll.setWidget(details)
         dl = QVBoxLayout(details)
         self.name_label = QLabel(details)
         self.name_label.setStyleSheet("font-weight: bold; font-size: 14pt;")
@@ -178,8 +188,10 @@ class DiscoverWidget(QWidget):
         dl.addWidget(self.download_button, 0, Qt.AlignmentFlag.AlignLeft)
         dl.addStretch(1)
         split.addWidget(self.model_list)
-        split.addWidget(details)
-        split.setStretchFactor(1, 2)
+        split.addWidget(details_scroll)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([340, 560])
         root.addWidget(split, 1)
 
         paste = QGroupBox(self.tr("From Hugging Face"), self)
@@ -228,6 +240,8 @@ class DiscoverWidget(QWidget):
         bl.addWidget(self.status_label)
         bl.addLayout(buttons)
         root.addWidget(box)
+        self.downloads_box = box
+        box.setVisible(False)  # shown once there is a download to show
 
         self.message_label = QLabel(self)
         self.message_label.setWordWrap(True)
@@ -464,6 +478,7 @@ class DiscoverWidget(QWidget):
                 self.model_downloaded.emit(str(st.path))
         for item in items.values():
             self.download_list.takeItem(self.download_list.row(item))
+        self.downloads_box.setVisible(self.download_list.count() > 0)
         if self._current_download is not None:
             for i in range(self.download_list.count()):
                 if self.download_list.item(i).data(IdRole) == self._current_download:
