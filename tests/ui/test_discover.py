@@ -95,6 +95,7 @@ def test_opening_and_browsing_touch_no_network(qtbot, discover, server):
     select(discover, "huge")
     assert discover.verdict_label.text() == "Won't fit" and "won't fit" in discover.fit_label.text()
     assert server.requests == []
+    assert discover.downloads_box.isHidden()  # no empty Downloads box before there is a download
 
 
 def test_search_and_filters(qtbot, discover):
@@ -193,8 +194,10 @@ def test_a_download_left_from_last_time_shows_and_resumes(qtbot, server, payload
     manager = DownloadManager(base_url=server.base_url, backoff=0.01, timeout=5)
     w = DiscoverWidget(manager=manager, catalog=CATALOG, memory=MemoryInfo(16 * GB, 8 * GB), poll_ms=20)
     qtbot.addWidget(w)
+    w.show()
     try:
         assert w.download_list.count() == 1 and w.status_label.text().startswith("Paused at 300.0 KB")
+        assert w.downloads_box.isVisible()
         with qtbot.waitSignal(w.model_downloaded, timeout=20_000):
             qtbot.mouseClick(w.resume_button, Qt.MouseButton.LeftButton)
         assert final.read_bytes() == payload
