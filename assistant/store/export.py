@@ -27,6 +27,7 @@ from typing import Any
 from assistant.errors import StoreError
 from assistant.store.records import (
     FINISH_REASONS,
+    MESSAGE_COLUMNS,
     ROLES,
     STATUSES,
     clean_text,
@@ -38,23 +39,9 @@ from assistant.store.records import (
 FORMAT = "bothy.conversation"
 VERSION = 1
 
-_MESSAGE_EXPORT_KEYS = (
-    "id",
-    "role",
-    "content",
-    "status",
-    "error",
-    "created",
-    "model_file",
-    "model_size",
-    "model_sha256",
-    "sampling",
-    "prompt_tokens",
-    "reply_tokens",
-    "ttft_ms",
-    "tokens_per_s",
-    "finish_reason",
-)
+# A message's fields in the export: all its columns but where it sits (the file says which conversation
+# it belongs to, and the list's order is its place).
+_MESSAGE_EXPORT_KEYS = tuple(c for c in MESSAGE_COLUMNS if c not in ("conversation_id", "seq"))
 
 
 def to_json(conversation: Mapping[str, Any], messages: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
