@@ -4,8 +4,9 @@ Every turn sends the system prompt plus as many of the newest turns as fit the c
 leaving room for the reply. Counting tokens needs the model's tokenizer and chat template, so the
 caller passes `count_tokens(messages) -> int`, which renders and tokenizes a candidate prompt.
 
-The search grows a window of newest turns exponentially and then bisects, so the work is
-proportional to what fits the context, not to the length of the whole conversation.
+When the whole conversation fits (most turns), one render settles it. Otherwise the search grows
+a window of newest turns exponentially and then bisects, so the work is proportional to what fits
+the context, not to the length of the whole conversation.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from assistant.errors import ContextOverflowError
 Message = dict  # {"role": "system" | "user" | "assistant", "content": str}
 
 DEFAULT_REPLY_RESERVE = 1024
+MAX_CHARS_PER_TOKEN = 16
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,19 @@ def fit_messages(
     def cost(start: int) -> int:
         return count_tokens(head + list(history[start:]))
 
+    # Most turns the whole conversation fits: one render settles it. Tried only when the text is short
+    # enough that it might (few tokens hold more than 16 characters), so the work stays bounded.
+    chars = sum(len(m["content"]) for m in history[starts[0] :]) + len(system_prompt or "")
+    whole = cost(starts[0]) if chars <= budget * MAX_CHARS_PER_TOKEN else budget + 1
+    if whole <= budget:
+        return Fit(
+            messages=head + list(history[starts[0] :]),
+            prompt_tokens=whole,
+            history_total=len(history),
+            history_in_context=len(history) - starts[0],
+            n_ctx=n_ctx,
+            reserve=reserve,
+        )
     newest = starts[-1]
     newest_cost = cost(newest)
     if newest_cost > budget:

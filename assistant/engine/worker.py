@@ -305,14 +305,16 @@ class Worker:
         self._switch_to(key)
         n_ctx = self.llm.n_ctx()
         reserve = memory.reply_reserve(n_ctx, gen.max_tokens)
+        rendered: dict[int, list[int]] = {}  # candidate length -> its tokens, so the winner is not rendered twice
+
+        def count_tokens(msgs: list[dict]) -> int:
+            rendered[len(msgs)] = self._render(msgs)
+            return len(rendered[len(msgs)])
+
         fit = memory.fit_messages(
-            history,
-            system_prompt=system_prompt,
-            count_tokens=lambda msgs: len(self._render(msgs)),
-            n_ctx=n_ctx,
-            reserve=reserve,
+            history, system_prompt=system_prompt, count_tokens=count_tokens, n_ctx=n_ctx, reserve=reserve
         )
-        tokens = self._render(fit.messages)
+        tokens = rendered[len(fit.messages)]
         if len(tokens) >= n_ctx:  # the fit guarantees this cannot happen; keep the promise anyway
             raise ContextOverflowError(f"The prompt is {len(tokens)} tokens; the context holds {n_ctx}.")
         self.conn.send(

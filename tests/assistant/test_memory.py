@@ -93,3 +93,15 @@ def test_reply_reserve_bounds():
     assert reply_reserve(8192, None) == 1024
     assert reply_reserve(8192, 200) == 200
     assert reply_reserve(1024, 5000) == 512
+
+
+def test_a_conversation_that_fits_is_rendered_once():
+    history = conversation([10] * 59)
+    calls = []
+
+    def counting(messages):
+        calls.append(len(messages))
+        return words(messages)
+
+    fit = fit_messages(history, system_prompt="sys", count_tokens=counting, n_ctx=8192, reserve=1024)
+    assert fit.dropped == 0 and calls == [len(history) + 1]
