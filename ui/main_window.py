@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._settings_dialog = None
         self.startup_notice: str | None = None  # e.g. the database was damaged and moved aside
+        self._next_system_prompt: str | None = None  # set for a new chat before its first message
         self._downloads = None  # the app's one DownloadManager, made when Discover is first opened
         self._models_watcher = None
         self._watch_timer = QTimer(self)
@@ -440,10 +441,11 @@ class MainWindow(QMainWindow):
         if not self._can_start():
             return
         if self.conversation_id is None:
-            prompt = getattr(self, "_next_system_prompt", None)
+            prompt = self._next_system_prompt
             prompt = self.settings.system_prompt if prompt is None else prompt
+            model = Path(self.loaded.path).name if self.loaded is not None else None
             try:
-                conversation = self.store.create_conversation(system_prompt=prompt or None)
+                conversation = self.store.create_conversation(system_prompt=prompt or None, model=model)
             except UserFacingError as exc:
                 self.show_error(str(exc))
                 self.composer.set_text(text)

@@ -35,7 +35,8 @@ def test_send_streams_the_reply_and_stores_it(qtbot, window):
     assert not window.composer.stop_button.isVisible() and window.composer.send_button.isVisible()
     # The sidebar lists the conversation, titled after the first message.
     assert window.sidebar.model.conversation_ids() == [window.conversation_id]
-    assert window.store.get_conversation(window.conversation_id)["title"].startswith("Hi!")
+    conversation = window.store.get_conversation(window.conversation_id)
+    assert conversation["title"].startswith("Hi!") and conversation["model"].startswith("SmolLM2")
     assert window.status.context_label.text()  # the context meter saw the turn
 
 
