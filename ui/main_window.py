@@ -35,6 +35,7 @@ from ui import theme
 from ui.banner import Banner
 from ui.chat_view import ChatView
 from ui.composer import Composer
+from ui.dropped import dropped_ggufs
 from ui.engine_bridge import EngineBridge, TurnResult
 from ui.sidebar import Sidebar
 from ui.status_bar import StatusBar
@@ -700,12 +701,11 @@ class MainWindow(QMainWindow):
 
     # -- drag and drop a model -------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:
-        if any(u.toLocalFile().lower().endswith(".gguf") for u in event.mimeData().urls()):
+        if dropped_ggufs(event):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        files = [u.toLocalFile() for u in event.mimeData().urls() if u.toLocalFile().lower().endswith(".gguf")]
-        if files:
+        if files := dropped_ggufs(event):
             self.open_settings()
             self._settings_dialog.models_tab.add_files(files)
 

@@ -38,6 +38,7 @@ from assistant import paths
 from assistant.engine import KV_CACHE_TYPES, GenerationSettings, LoadSettings
 from assistant.errors import UserFacingError
 from assistant.settings import DEFAULT_SYSTEM_PROMPT
+from ui.dropped import dropped_ggufs
 
 PathRole = Qt.ItemDataRole.UserRole + 1
 FIELD_WIDTH = 220
@@ -403,12 +404,11 @@ class ModelsTab(QWidget):
         copier.start(path, copy)
 
     def dragEnterEvent(self, event) -> None:
-        if any(u.toLocalFile().lower().endswith(".gguf") for u in event.mimeData().urls()):
+        if dropped_ggufs(event):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        files = [u.toLocalFile() for u in event.mimeData().urls() if u.toLocalFile().lower().endswith(".gguf")]
-        if files:
+        if files := dropped_ggufs(event):
             self.add_files(files)
 
 
@@ -468,23 +468,7 @@ class GenerationTab(QWidget):
         reset_row.addWidget(self.reset_button)
         reset_row.addStretch(1)
         form.addRow("", reset_row)
-        for w in (
-            self.temperature,
-            self.top_p,
-            self.min_p,
-            self.repeat_penalty,
-            self.top_k,
-            self.max_tokens,
-            self.seed,
-        ):
-            w.valueChanged.connect(self.changed)
-        self.system_prompt.textChanged.connect(self.changed)
-
-    def load(self) -> None:
-        s = self.window.settings
-        g = s.generation
-        widgets = (
-            self.system_prompt,
+        self._numbers = (
             self.temperature,
             self.top_p,
             self.min_p,
@@ -493,6 +477,14 @@ class GenerationTab(QWidget):
             self.max_tokens,
             self.seed,
         )
+        for w in self._numbers:
+            w.valueChanged.connect(self.changed)
+        self.system_prompt.textChanged.connect(self.changed)
+
+    def load(self) -> None:
+        s = self.window.settings
+        g = s.generation
+        widgets = (self.system_prompt, *self._numbers)
         for w in widgets:
             w.blockSignals(True)
         self.system_prompt.setPlainText(s.system_prompt)
