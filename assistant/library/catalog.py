@@ -31,7 +31,8 @@ _MODEL_KEYS = {"id", "name", "family", "parameters", "context_length", "license"
 _FILE_KEYS = {"repo", "file", "url", "quantization", "size", "sha256", "source", "confirmed"}
 _ARCH_KEYS = {"layers", "kv_heads", "head_dim"}
 _TOP_KEYS = {"version", "about", "models"}
-_REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
+HF_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"  # one half of a Hugging Face repository id, owner/name
+_REPO = re.compile(rf"^{HF_NAME}/{HF_NAME}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -137,12 +138,7 @@ def parse_catalog(data: Any) -> list[CatalogModel]:
     seen: set[str] = set()
     for i, m in enumerate(data["models"]):
         where = f"model {i}"
-        if not isinstance(m, dict):
-            raise fail(where, "not an object")
-        if missing := _MODEL_KEYS - set(m):
-            raise fail(where, f"missing {sorted(missing)}")
-        if extra := set(m) - _MODEL_KEYS:
-            raise fail(where, f"unknown fields {sorted(extra)}")
+        _check_keys(m, _MODEL_KEYS, where, fail)
         where = f"model {m.get('id')!r}"
         for key in ("id", "name", "family", "license", "description"):
             if not isinstance(m[key], str) or not m[key].strip():
@@ -178,13 +174,18 @@ def parse_catalog(data: Any) -> list[CatalogModel]:
     return models
 
 
-def _parse_file(f: Any, where: str, fail) -> CatalogFile:
-    if not isinstance(f, dict):
+def _check_keys(obj: Any, keys: set[str], where: str, fail) -> None:
+    """An object with exactly these fields, none missing and none unknown."""
+    if not isinstance(obj, dict):
         raise fail(where, "not an object")
-    if missing := _FILE_KEYS - set(f):
+    if missing := keys - set(obj):
         raise fail(where, f"missing {sorted(missing)}")
-    if extra := set(f) - _FILE_KEYS:
+    if extra := set(obj) - keys:
         raise fail(where, f"unknown fields {sorted(extra)}")
+
+
+def _parse_file(f: Any, where: str, fail) -> CatalogFile:
+    _check_keys(f, _FILE_KEYS, where, fail)
     repo, name = f["repo"], f["file"]
     if not isinstance(repo, str) or not _REPO.match(repo):
         raise fail(where, f"bad repository {repo!r}")

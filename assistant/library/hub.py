@@ -14,15 +14,14 @@ import urllib.request
 from dataclasses import dataclass
 
 from assistant.errors import UserFacingError
-from assistant.library.catalog import HF_BASE, hf_url
+from assistant.library.catalog import HF_BASE, HF_NAME, hf_url
 
 USER_AGENT = "Bothy/0.1 (+local desktop app)"
 
-_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
-_REPO_ONLY = re.compile(rf"^({_NAME}/{_NAME})$")
-_REPO_AND_FILE = re.compile(rf"^({_NAME}/{_NAME})(?:/|\s+|:)([^\s]+\.gguf)$", re.IGNORECASE)
-_URL_PATH = re.compile(rf"^/({_NAME}/{_NAME})/(resolve|blob)/([^/]+)/(.+)$")
-_REPO_PATH = re.compile(rf"^/({_NAME}/{_NAME})(?:/tree/[^/]+)?/?$")
+_REPO_ONLY = re.compile(rf"^({HF_NAME}/{HF_NAME})$")
+_REPO_AND_FILE = re.compile(rf"^({HF_NAME}/{HF_NAME})(?:/|\s+|:)([^\s]+\.gguf)$", re.IGNORECASE)
+_URL_PATH = re.compile(rf"^/({HF_NAME}/{HF_NAME})/(resolve|blob)/([^/]+)/(.+)$")
+_REPO_PATH = re.compile(rf"^/({HF_NAME}/{HF_NAME})(?:/tree/[^/]+)?/?$")
 
 
 class HubError(UserFacingError):
