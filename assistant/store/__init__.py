@@ -10,11 +10,13 @@
         store.finish_reply(reply["id"], "Hi there!", status="complete", stats={"reply_tokens": 3})
 
 See store.py for the record shapes and the error policy, search.py for how search works,
-export.py for the JSON export format and migrations.py for the schema.
+export.py for the JSON export formats, lease.py for how recovery tells a live reply from one whose
+writer is gone, and migrations.py for the schema.
 """
 
 from assistant.errors import StoreError
 from assistant.store.errors import DamagedDatabaseError, NotFoundError
+from assistant.store.export import BUNDLE_FORMAT, BUNDLE_VERSION
 from assistant.store.export import FORMAT as EXPORT_FORMAT
 from assistant.store.export import VERSION as EXPORT_VERSION
 from assistant.store.records import FINISH_REASONS, ROLES, STATUSES
@@ -22,6 +24,8 @@ from assistant.store.recovery import open_store
 from assistant.store.store import Store
 
 __all__ = [
+    "BUNDLE_FORMAT",
+    "BUNDLE_VERSION",
     "EXPORT_FORMAT",
     "EXPORT_VERSION",
     "FINISH_REASONS",

@@ -1,16 +1,26 @@
 """Conversations as JSON (export, import, undo) and as Markdown (export).
 
-The JSON format, version 1::
+One conversation, format "bothy.conversation", version 1::
 
     {
       "format": "bothy.conversation",
       "version": 1,
       "exported": "2024-05-01T09:30:00.123456Z",
       "conversation": {"id", "title", "created", "updated", "pinned", "model", "system_prompt", "settings"},
-      "messages": [{"id", "role", "content", "status", "error", "created", "model_file", "model_size",
-                    "model_sha256", "sampling", "prompt_tokens", "reply_tokens", "ttft_ms",
-                    "tokens_per_s", "finish_reason"}, ...]     # in conversation order
+      "messages": [{"id", "role", "content", "status", "error", "created", "engine", "model_ref",
+                    "model_file", "model_size", "model_sha256", "sampling", "prompt_tokens",
+                    "reply_tokens", "ttft_ms", "tokens_per_s", "finish_reason"}, ...]  # in order
     }
+
+("engine" and "model_ref" came later within version 1: older exports lack them, and older Bothy
+versions ignore them, as every reader ignores keys it does not know.)
+
+Many conversations ("Export all"), format "bothy.conversations", version 1::
+
+    {"format": "bothy.conversations", "version": 1, "exported": "…", "conversations": [<one conversation>, ...]}
+
+Before bundles, "Export all" wrote a bare JSON list of conversation exports; parse_many() reads all
+three shapes.
 
 It holds only JSON types (str, int, float, bool, null, objects), so json.dumps() writes it as is.
 Reading it back (`parse`) is lenient about what may be missing (only a message's role and content
@@ -19,10 +29,11 @@ are required) and ignores keys it does not know, but strict about types and allo
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 from assistant.errors import StoreError
 from assistant.store.records import (
@@ -38,6 +49,8 @@ from assistant.store.records import (
 
 FORMAT = "bothy.conversation"
 VERSION = 1
+BUNDLE_FORMAT = "bothy.conversations"
+BUNDLE_VERSION = 1
 
 # A message's fields in the export: all its columns but where it sits (the file says which conversation
 # it belongs to, and the list's order is its place).
@@ -53,6 +66,30 @@ def to_json(conversation: Mapping[str, Any], messages: Sequence[Mapping[str, Any
         "conversation": dict(conversation),
         "messages": [{key: message[key] for key in _MESSAGE_EXPORT_KEYS} for message in messages],
     }
+
+
+def bundle(conversations: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The export of many conversations: a bundle holding their export dicts (as to_json makes them)."""
+    return {
+        "format": BUNDLE_FORMAT,
+        "version": BUNDLE_VERSION,
+        "exported": now(),
+        "conversations": [dict(conversation) for conversation in conversations],
+    }
+
+
+def write_bundle(fp: TextIO, conversations: Iterable[Mapping[str, Any]]) -> int:
+    """Write a bundle as JSON text to `fp` one conversation at a time (one per line), so that a big
+    history is never all in memory. json.load() of the result equals bundle(). Returns how many."""
+    head = {"format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "exported": now()}
+    fp.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "conversations": [')
+    count = 0
+    for conversation in conversations:
+        fp.write(",\n" if count else "\n")
+        fp.write(json.dumps(conversation, ensure_ascii=False))
+        count += 1
+    fp.write("\n]}\n")
+    return count
 
 
 _ROLE_HEADINGS = {"system": "System", "user": "You", "assistant": "Assistant"}
@@ -206,6 +243,8 @@ def _message(record: Any, default_created: str) -> dict[str, Any]:
         "status": status,
         "error": _text(record, "error"),
         "created": _time(record, "created", default_created),
+        "engine": _text(record, "engine"),
+        "model_ref": _text(record, "model_ref"),
         "model_file": _text(record, "model_file"),
         "model_size": _integer(record, "model_size"),
         "model_sha256": _text(record, "model_sha256"),
@@ -222,30 +261,96 @@ def _missing(key: str) -> Any:
     raise _Invalid(f"'{key}' is missing")
 
 
-def parse(data: Any, *, data_name: str = "conversation") -> Parsed:
-    """Validate an export dict. Raises StoreError saying what is wrong with it."""
-    if not isinstance(data, Mapping) or data.get("format") != FORMAT:
-        raise _bad(data_name, "it is not a Bothy conversation export")
+class _Newer(Exception):
+    def __init__(self, version: int, supported: int):
+        super().__init__(version)
+        self.version = version
+        self.supported = supported
+
+
+def _version(data: Mapping[str, Any], supported: int) -> None:
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise _bad(data_name, f"its format version is not valid ({version!r})")
-    if version > VERSION:
-        raise StoreError(
-            f"Bothy cannot import this {data_name}: it was exported by a newer version of Bothy "
-            f"(format version {version}; this version reads up to {VERSION}).",
-            hint="Update Bothy to import it.",
-        )
+        raise _Invalid(f"its format version is not valid ({version!r})")
+    if version > supported:
+        raise _Newer(version, supported)
+
+
+def _parse(data: Any) -> Parsed:
+    if not isinstance(data, Mapping) or data.get("format") != FORMAT:
+        raise _Invalid("it is not a Bothy conversation export")
+    _version(data, VERSION)
     try:
         conversation = _conversation(data.get("conversation"))
     except _Invalid as exc:
-        raise _bad(data_name, f"the conversation is not valid: {exc}") from None
+        raise _Invalid(f"the conversation is not valid: {exc}") from None
     raw_messages = data.get("messages", [])
     if not isinstance(raw_messages, list):
-        raise _bad(data_name, "'messages' must be a list")
+        raise _Invalid("'messages' must be a list")
     messages = []
     for index, record in enumerate(raw_messages, start=1):
         try:
             messages.append(_message(record, conversation["created"]))
         except _Invalid as exc:
-            raise _bad(data_name, f"message {index} is not valid: {exc}") from None
+            raise _Invalid(f"message {index} is not valid: {exc}") from None
     return Parsed(conversation, messages)
+
+
+def _newer(data_name: str, exc: _Newer, subject: str = "it") -> StoreError:
+    return StoreError(
+        f"Bothy cannot import this {data_name}: {subject} was exported by a newer version of Bothy "
+        f"(format version {exc.version}; this version reads up to {exc.supported}).",
+        hint="Update Bothy to import it.",
+    )
+
+
+def parse(data: Any, *, data_name: str = "conversation") -> Parsed:
+    """Validate one conversation's export dict. Raises StoreError saying what is wrong with it."""
+    try:
+        return _parse(data)
+    except _Invalid as exc:
+        raise _bad(data_name, str(exc)) from None
+    except _Newer as exc:
+        raise _newer(data_name, exc) from None
+
+
+def _label(index: int, total: int, data: Any) -> str:
+    """Which conversation of a file is wrong, e.g. 'conversation 3 of 5 ("Hill walking")'."""
+    label = f"conversation {index} of {total}"
+    record = data.get("conversation") if isinstance(data, Mapping) else None
+    title = record.get("title") if isinstance(record, Mapping) else None
+    if isinstance(title, str) and title.strip():
+        title = " ".join(clean_text(title).split())
+        label += f' ("{title[:60]}…")' if len(title) > 60 else f' ("{title}")'
+    return label
+
+
+def parse_many(data: Any) -> list[Parsed]:
+    """Every conversation in anything Bothy exports: one conversation's export, a bundle, or a bare
+    list of conversation exports (what "Export all" wrote before bundles). Raises StoreError saying
+    which conversation is wrong, and why, for bad data."""
+    if isinstance(data, Mapping) and data.get("format") == FORMAT:
+        return [parse(data)]
+    if isinstance(data, Mapping) and data.get("format") == BUNDLE_FORMAT:
+        try:
+            _version(data, BUNDLE_VERSION)
+        except _Invalid as exc:
+            raise _bad("file", str(exc)) from None
+        except _Newer as exc:
+            raise _newer("file", exc) from None
+        items = data.get("conversations")
+        if not isinstance(items, list):
+            raise _bad("file", "'conversations' must be a list")
+    elif isinstance(data, list):
+        items = data
+    else:
+        raise _bad("file", "it is not a Bothy conversation export")
+    parsed = []
+    for index, item in enumerate(items, start=1):
+        try:
+            parsed.append(_parse(item))
+        except _Invalid as exc:
+            raise _bad("file", f"{_label(index, len(items), item)} is not valid: {exc}") from None
+        except _Newer as exc:
+            raise _newer("file", exc, _label(index, len(items), item)) from None
+    return parsed

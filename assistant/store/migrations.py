@@ -171,3 +171,13 @@ def m002_message_search(db: Database) -> None:
         """
     )
     search.reindex_all(db)
+
+
+@migration
+def m003_reply_engine_and_writer(db: Database) -> None:
+    # Which engine and which model produced a reply (a model is a reference, not only a file), and
+    # which Store is writing a streaming reply, so that start-up recovery only takes replies whose
+    # writer is gone (see lease.py). Rows written before this migration have NULL in all three.
+    db.execute("ALTER TABLE messages ADD COLUMN engine TEXT")
+    db.execute("ALTER TABLE messages ADD COLUMN model_ref TEXT")
+    db.execute("ALTER TABLE messages ADD COLUMN writer TEXT")

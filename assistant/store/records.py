@@ -2,7 +2,8 @@
 
 Conversations and messages are handed out as plain dicts (easy to pass to Qt models, to JSON and to
 tests). Their keys are exactly the column names below; JSON columns (`settings`, `sampling`) are
-decoded to dicts (or None) and `pinned` is a bool.
+decoded to dicts (or None) and `pinned` is a bool. The column `messages.writer` (which Store is
+streaming a reply; see lease.py) is bookkeeping for one run of Bothy and is not handed out.
 
 Text policy: everything is stored as UTF-8. A Python str can hold lone surrogates (half of a UTF-16
 pair, e.g. from a broken decoder), which UTF-8 cannot encode; they are replaced by U+FFFD on the way
@@ -31,6 +32,8 @@ MESSAGE_COLUMNS = (
     "status",
     "error",
     "created",
+    "engine",
+    "model_ref",
     "model_file",
     "model_size",
     "model_sha256",
@@ -174,8 +177,16 @@ def reply_values(
     model_size: int | None,
     model_sha256: str | None,
     sampling: Mapping[str, Any] | None,
+    *,
+    engine: str | None = None,
+    model_ref: str | None = None,
+    writer: str | None = None,
 ) -> dict[str, Any]:
-    """Column values for a new, empty, streaming assistant message."""
+    """Column values for a new, empty, streaming assistant message.
+
+    `engine` names what runs the model (e.g. "llama.cpp"), `model_ref` the model itself in a stable
+    way (e.g. "local:/home/x/models/a.gguf"); `writer` is the id of the Store's lease (lease.py).
+    """
     if model_size is not None and (isinstance(model_size, bool) or not isinstance(model_size, int)):
         raise TypeError("model_size must be an int or None")
     return {
@@ -183,6 +194,9 @@ def reply_values(
         "content": "",
         "status": "streaming",
         "created": now(),
+        "engine": clean_optional(engine),
+        "model_ref": clean_optional(model_ref),
+        "writer": writer,
         "model_file": clean_optional(model_file),
         "model_size": model_size,
         "model_sha256": clean_optional(model_sha256),

@@ -29,8 +29,9 @@ A message is indexed once its text is final: when it is written finished (user m
 restores), by finish_reply(), and by recover_interrupted(). Rows in 'streaming' status are not in the
 index, so update_reply() (about once a second while a reply streams) only rewrites one row of
 `messages` and never touches the index. A trigger removes index rows when messages are deleted
-(including ON DELETE CASCADE from conversations), so deletes need no Python code. The indexed copy
-is computed in Python (not by a trigger) so the database stays usable by any SQLite tool.
+(including ON DELETE CASCADE from conversations), so deletes need no Python code; deleting all
+conversations empties the index at once instead (clear_index). The indexed copy is computed in
+Python (not by a trigger) so the database stays usable by any SQLite tool.
 
 Results are newest first (by message id) rather than by relevance: FTS5 walks its index in rowid
 order and stops after `limit` hits, which keeps a search fast even when a common word matches most
@@ -143,6 +144,19 @@ def index_messages(db: Any, rows: Iterable[tuple[int, str]]) -> None:
     for message_id, content in rows:
         db.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = ?", [message_id])
         db.execute(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", [message_id, index_text(content)])
+
+
+def clear_index(db: Any) -> None:
+    """Empty the index at once, inside the caller's transaction: drop the FTS table and create it
+    again from its own schema text (so the schema stays exactly what the migrations made).
+
+    Deleting FTS5 rows one by one (as the delete trigger does) re-reads and re-tokenizes each
+    message, about 10 µs a message; dropping the table frees its pages in one go. With the index
+    empty, the trigger's deletes find nothing and cost little.
+    """
+    row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [FTS_TABLE]).fetchone()
+    db.execute(f"DROP TABLE {FTS_TABLE}")
+    db.execute(row[0])
 
 
 def reindex_all(db: Any) -> int:

@@ -38,3 +38,21 @@ def finished_turn(store: Store, conversation_id: int, user_text: str, reply_text
     user, reply = store.begin_turn(conversation_id, user_text)
     finish.setdefault("status", "complete")
     return user, store.finish_reply(reply["id"], reply_text, **finish)
+
+
+def assert_search_index_consistent(store: Store) -> None:
+    """The search index holds exactly the finished messages, and FTS5 finds it sound."""
+    store.db.execute("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')")
+    indexed = {row[0] for row in store.db.execute("SELECT rowid FROM messages_fts")}
+    finished = {row[0] for row in store.db.execute("SELECT id FROM messages WHERE status != 'streaming'")}
+    assert indexed == finished
+
+
+def fill_the_disk(store: Store) -> None:
+    """Simulate SQLITE_FULL: the database may not grow beyond the pages it has now."""
+    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+    store.db.execute(f"PRAGMA max_page_count = {pages}")
+
+
+def free_the_disk(store: Store) -> None:
+    store.db.execute("PRAGMA max_page_count = 1073741823")

@@ -1,11 +1,12 @@
 import json
+import sqlite3
 
 import pytest
 
 from assistant.errors import StoreError
-from assistant.store import EXPORT_FORMAT, EXPORT_VERSION
+from assistant.store import BUNDLE_FORMAT, BUNDLE_VERSION, EXPORT_FORMAT, EXPORT_VERSION
 
-from .helpers import finished_turn
+from .helpers import assert_search_index_consistent, finished_turn
 
 STATS = {
     "prompt_tokens": 20,
@@ -25,6 +26,8 @@ def conversation(store):
     _, reply = store.begin_turn(
         conversation["id"],
         "Which bothy is best?",
+        engine="llama.cpp",
+        model_ref="local:/models/llama.gguf",
         model_file="llama.gguf",
         model_size=123,
         model_sha256="f" * 64,
@@ -151,3 +154,156 @@ def test_export_all(store, conversation):
     assert [d["conversation"]["id"] for d in exported] == [conversation["id"], other["id"]]
     assert all(d["format"] == EXPORT_FORMAT for d in exported)
     json.dumps(exported)
+
+
+def test_replies_record_their_engine_and_model_and_export_them(store, conversation):
+    messages = store.messages(conversation["id"])
+    assert (messages[1]["engine"], messages[1]["model_ref"]) == ("llama.cpp", "local:/models/llama.gguf")
+    assert messages[0]["engine"] is None and messages[3]["model_ref"] is None
+    again = store.begin_reply(conversation["id"], engine="llama.cpp", model_ref="local:/m/b.gguf")
+    assert (again["engine"], again["model_ref"]) == ("llama.cpp", "local:/m/b.gguf")
+    data = store.export_json(conversation["id"])
+    assert data["messages"][1]["engine"] == "llama.cpp"
+    assert data["messages"][1]["model_ref"] == "local:/models/llama.gguf"
+    assert "writer" not in data["messages"][-1]
+    copied = store.messages(store.import_json(data))
+    assert (copied[1]["engine"], copied[1]["model_ref"]) == ("llama.cpp", "local:/models/llama.gguf")
+    assert "llama.cpp" not in store.export_markdown(conversation["id"])
+
+
+def test_an_export_from_before_engine_and_model_ref_still_imports(store, conversation):
+    data = store.export_json(conversation["id"])
+    for message in data["messages"]:
+        del message["engine"], message["model_ref"]
+    copied = store.messages(store.import_json(data))
+    assert [(m["engine"], m["model_ref"]) for m in copied] == [(None, None)] * len(copied)
+    assert copied[1]["model_file"] == "llama.gguf"
+
+
+@pytest.fixture
+def two(store, conversation):
+    other = store.create_conversation(title="Other")
+    finished_turn(store, other["id"], "second question", "second answer")
+    return [conversation["id"], other["id"]]
+
+
+def contents(store, conversation_id):
+    return (
+        {k: v for k, v in store.get_conversation(conversation_id).items() if k != "id"},
+        [comparable(m) for m in store.messages(conversation_id)],
+    )
+
+
+def without_times(bundle):
+    """A bundle with its export times dropped (they differ from one export to the next)."""
+    return {
+        **{k: v for k, v in bundle.items() if k != "exported"},
+        "conversations": [{k: v for k, v in c.items() if k != "exported"} for c in bundle["conversations"]],
+    }
+
+
+def test_export_bundle_format(store, two):
+    bundle = store.export_bundle()
+    assert bundle["format"] == BUNDLE_FORMAT == "bothy.conversations"
+    assert bundle["version"] == BUNDLE_VERSION == 1
+    assert isinstance(bundle["exported"], str)
+    assert [c["conversation"]["id"] for c in bundle["conversations"]] == two
+    assert all(c["format"] == EXPORT_FORMAT for c in bundle["conversations"])
+    assert json.loads(json.dumps(bundle)) == bundle
+
+
+def test_write_bundle_streams_the_same_bundle(store, two, tmp_path):
+    path = tmp_path / "all.json"
+    with path.open("w", encoding="utf-8") as fp:
+        assert store.write_bundle(fp) == 2
+    written = json.loads(path.read_text(encoding="utf-8"))
+    assert written["format"] == BUNDLE_FORMAT and isinstance(written["exported"], str)
+    assert without_times(written) == without_times(store.export_bundle())
+
+
+def test_an_empty_history_exports_and_imports(store, tmp_path):
+    path = tmp_path / "none.json"
+    with path.open("w", encoding="utf-8") as fp:
+        assert store.write_bundle(fp) == 0
+    assert store.import_data(json.loads(path.read_text(encoding="utf-8"))) == []
+    assert store.import_data([]) == []
+    assert store.count_conversations() == 0
+
+
+@pytest.mark.parametrize("shape", ["single", "bundle", "written bundle", "list (Export all before bundles)"])
+def test_every_shape_bothy_writes_imports_back(store, two, shape, tmp_path):
+    path = tmp_path / "export.json"
+    if shape == "single":
+        two = two[:1]
+        path.write_text(json.dumps(store.export_json(two[0]), ensure_ascii=False), encoding="utf-8")
+    elif shape == "bundle":
+        path.write_text(json.dumps(store.export_bundle(), ensure_ascii=False), encoding="utf-8")
+    elif shape == "written bundle":
+        with path.open("w", encoding="utf-8") as fp:
+            store.write_bundle(fp)
+    else:
+        path.write_text(json.dumps(list(store.export_all()), ensure_ascii=False, indent=1), encoding="utf-8")
+    new_ids = store.import_data(json.loads(path.read_text(encoding="utf-8")))
+    assert len(new_ids) == len(two) and not set(new_ids) & set(two)
+    assert [contents(store, i) for i in new_ids] == [contents(store, i) for i in two]
+
+
+def test_import_data_is_all_or_nothing_and_names_the_bad_conversation(store, two):
+    count = store.count_conversations()
+    bundle = store.export_bundle()
+    bundle["conversations"][1]["messages"][0]["role"] = "robot"
+    with pytest.raises(StoreError) as info:
+        store.import_data(bundle)
+    assert info.value.message.startswith('Bothy cannot import this file: conversation 2 of 2 ("Other")')
+    assert "message 1 is not valid: 'role' must be one of" in info.value.message
+    assert store.count_conversations() == count
+    exports = list(store.export_all())
+    with pytest.raises(StoreError, match="conversation 3 of 3 is not valid: it is not a Bothy conversation"):
+        store.import_data([*exports, {"format": "something else"}])
+    assert store.count_conversations() == count
+
+
+def test_import_data_fails_as_a_whole_when_the_database_fails(store, two, monkeypatch):
+    count = store.count_conversations()
+    real_insert = type(store)._insert
+    calls = []
+
+    def insert(self, parsed, *, keep_ids):
+        calls.append(1)
+        if len(calls) == 2:
+            raise sqlite3.OperationalError("database or disk is full")
+        return real_insert(self, parsed, keep_ids=keep_ids)
+
+    monkeypatch.setattr(type(store), "_insert", insert)
+    with pytest.raises(StoreError, match="disk is full: Bothy could not import the conversations"):
+        store.import_data(store.export_bundle())
+    monkeypatch.undo()
+    assert store.count_conversations() == count
+    assert_search_index_consistent(store)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("text", "it is not a Bothy conversation export"),
+        ({"format": "bothy.conversations", "version": 2, "conversations": []}, "newer version of Bothy"),
+        ({"format": "bothy.conversations", "version": "1", "conversations": []}, "format version is not valid"),
+        ({"format": "bothy.conversations", "version": 1}, "'conversations' must be a list"),
+        (
+            [{"format": "bothy.conversation", "version": 9, "conversation": {"title": "T"}}],
+            'conversation 1 of 1 ("T") was exported by a newer version of Bothy',
+        ),
+    ],
+)
+def test_import_data_rejects_bad_files_clearly(store, data, expected):
+    with pytest.raises(StoreError) as info:
+        store.import_data(data)
+    assert expected in info.value.message
+    assert store.count_conversations() == 0
+
+
+def test_import_data_of_a_single_bad_conversation_says_so_as_import_json_does(store, conversation):
+    data = store.export_json(conversation["id"])
+    data["messages"] = {}
+    with pytest.raises(StoreError, match="Bothy cannot import this conversation: 'messages' must be a list"):
+        store.import_data(data)

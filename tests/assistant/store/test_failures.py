@@ -8,17 +8,7 @@ import pytest
 from assistant.errors import StoreError
 from assistant.store import Store
 
-from .helpers import finished_turn
-
-
-def fill_the_disk(store):
-    """Simulate SQLITE_FULL: the database may not grow beyond the pages it has now."""
-    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
-    store.db.execute(f"PRAGMA max_page_count = {pages}")
-
-
-def free_the_disk(store):
-    store.db.execute("PRAGMA max_page_count = 1073741823")
+from .helpers import fill_the_disk, finished_turn, free_the_disk
 
 
 def test_disk_full_while_saving_a_message(store):
@@ -54,8 +44,11 @@ def test_disk_full_while_finishing_a_reply_keeps_the_streamed_text(store):
     saved = store.message(reply["id"])
     assert saved["content"] == "partial text" and saved["status"] == "streaming"
     free_the_disk(store)
-    assert store.recover_interrupted() == 1
-    assert store.message(reply["id"])["content"] == "partial text"
+    assert store.recover_interrupted() == 0  # this Store is still its writer
+    store.close()
+    with Store(store.path) as again:
+        assert again.recover_interrupted() == 1
+        assert again.message(reply["id"])["content"] == "partial text"
 
 
 def test_disk_full_data_survives_reopening(db_file):

@@ -83,6 +83,42 @@ def test_search_migration_indexes_messages_written_before_it(tmp_path):
         assert [h["message_id"] for h in store.search("giraffe")] == [3]
 
 
+def message_columns(db):
+    return [row[1] for row in db.execute("PRAGMA table_info(messages)").fetchall()]
+
+
+def test_engine_and_writer_columns_from_empty(db_file):
+    with Store(db_file) as store:
+        assert message_columns(store.db)[-3:] == ["engine", "model_ref", "writer"]
+
+
+def test_engine_and_writer_migration_keeps_the_messages_written_before_it(tmp_path):
+    path = tmp_path / "v2.db"
+    build_schema(path, 2)  # Conversations, messages and search: before engine, model_ref and writer.
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute(
+        "INSERT INTO conversations (id, title, created, updated) VALUES (1, 'Old', "
+        "'2024-01-01T00:00:00.000000Z', '2024-01-01T00:00:00.000000Z')"
+    )
+    conn.execute(
+        "INSERT INTO messages (id, conversation_id, seq, role, content, status, created, model_file, reply_tokens) "
+        "VALUES (7, 1, 1, 'assistant', 'an old reply', 'complete', '2024-01-01T00:00:00.000000Z', 'old.gguf', 3)"
+    )
+    conn.close()
+    with Store(path) as store:
+        assert migrations.applied_names(store.db) == ALL
+        assert message_columns(store.db)[-3:] == ["engine", "model_ref", "writer"]
+        [message] = store.messages(1)
+        assert (message["id"], message["content"], message["model_file"], message["reply_tokens"]) == (
+            7,
+            "an old reply",
+            "old.gguf",
+            3,
+        )
+        assert message["engine"] is None and message["model_ref"] is None
+        assert store.db.execute("SELECT writer FROM messages WHERE id = 7").fetchone()[0] is None
+
+
 def future_database(path, *, name=None, user_version=None):
     Store(path).close()
     conn = sqlite3.connect(str(path), isolation_level=None)

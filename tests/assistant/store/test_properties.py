@@ -6,6 +6,7 @@ import string
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from assistant.store import export
 from assistant.store.records import clean_text, title_from_text
 
 # Every code point, surrogates included (st.text() leaves those out by default).
@@ -109,3 +110,39 @@ def test_a_cjk_substring_is_always_found(store, before, word, after):
     conversation = store.create_conversation()
     user, _ = store.begin_turn(conversation["id"], before + word + after)
     assert user["id"] in [h["message_id"] for h in store.search(word, conversation_id=conversation["id"])]
+
+
+def _comparable(store, conversation_id):
+    conversation = {k: v for k, v in store.get_conversation(conversation_id).items() if k != "id"}
+    messages = [
+        {k: v for k, v in m.items() if k not in ("id", "conversation_id", "seq")}
+        for m in store.messages(conversation_id)
+    ]
+    return conversation, messages
+
+
+turn = st.tuples(mixed_text, mixed_text, st.sampled_from(["complete", "cancelled", "error", "interrupted"]))
+conversation_strategy = st.tuples(mixed_text, st.booleans(), st.lists(turn, max_size=3))
+SHAPES = {
+    "single": lambda store, ids: store.export_json(ids[0]),
+    "bundle": lambda store, ids: export.bundle(store.export_json(i) for i in ids),
+    "list": lambda store, ids: [store.export_json(i) for i in ids],
+}
+
+
+@SETTINGS
+@given(conversations=st.lists(conversation_strategy, min_size=1, max_size=3), shape=st.sampled_from(sorted(SHAPES)))
+def test_every_export_shape_imports_back_the_same(store, conversations, shape):
+    ids = []
+    for title, pinned, turns in conversations:
+        conversation = store.create_conversation(title=title, settings={"t": title})
+        store.set_pinned(conversation["id"], pinned)
+        for user_text, reply_text, status in turns:
+            _, reply = store.begin_turn(conversation["id"], user_text, engine="llama.cpp", model_ref=title)
+            store.finish_reply(reply["id"], reply_text, status=status, error=reply_text or None)
+        ids.append(conversation["id"])
+    if shape == "single":
+        ids = ids[:1]
+    data = json.loads(json.dumps(SHAPES[shape](store, ids), ensure_ascii=False))
+    new_ids = store.import_data(data)
+    assert [_comparable(store, i) for i in new_ids] == [_comparable(store, i) for i in ids]

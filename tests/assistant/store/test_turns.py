@@ -4,6 +4,7 @@ import threading
 import pytest
 
 from assistant.store import NotFoundError, Store
+from assistant.store.turns import STREAMING_SQL
 
 from .helpers import finished_turn
 
@@ -208,8 +209,7 @@ def test_recover_interrupted(db_file):
 
 
 def test_recover_uses_the_partial_index(store):
-    sql = "EXPLAIN QUERY PLAN SELECT id FROM messages WHERE status = 'streaming'"
-    plan = store.db.execute(sql).fetchall()
+    plan = store.db.execute(f"EXPLAIN QUERY PLAN {STREAMING_SQL}").fetchall()
     assert "messages_streaming" in " ".join(row[-1] for row in plan)
 
 
