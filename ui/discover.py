@@ -1,14 +1,19 @@
 """Settings > Models > Discover: browse the curated catalog, see what fits, download models.
 
 A self-contained widget. It reads the catalog from disk and this machine's memory; it touches the
-network only when the user presses Download or asks for a repository's files. Download progress
-comes from assistant.library.DownloadManager, polled on the GUI thread by a QTimer (every 200 ms),
-so no download thread ever touches a widget.
+network only when the user presses Download or asks for a repository's files (that listing runs as a
+ui.background Task).
+
+Download progress follows assistant.library.DownloadManager's events: the manager calls back on its
+download threads, a small relay hands each event to the GUI thread through a queued signal, and the
+first event of a burst starts a single-shot QTimer (REFRESH_DELAY_MS) after which the list is
+redrawn from the manager's snapshots. So no download thread ever touches a widget, a busy download
+redraws at most ~10 times a second, and while no download changes nothing runs at all.
 """
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -51,25 +56,27 @@ from assistant.library import (
 )
 from assistant.library.fit import BITS_PER_WEIGHT
 from assistant.models.gguf_info import format_parameter_count
+from ui.background import Task, run_in_background
 
 IdRole = Qt.ItemDataRole.UserRole + 1
+REFRESH_DELAY_MS = 100  # a burst of download events becomes one redraw this long after its first event
 
 
-class _RepoLister(QObject):
-    """Lists a repository's GGUF files on a plain thread; `finished` reaches the GUI thread queued."""
+class _DownloadEvents(QObject):
+    """Hands DownloadManager events from download threads to the GUI thread.
 
-    finished = Signal(str, object, str)  # repo, list[RepoFile] or None, error message
+    It has no Qt parent and is referenced by the manager's listener, so a download thread that is
+    calling back while the DiscoverWidget is being destroyed still emits on a live object; the
+    queued connection to the (gone) widget is then simply dropped by Qt.
 
-    def start(self, repo: str, base_url: str) -> None:
-        threading.Thread(target=self._run, args=(repo, base_url), name="bothy-hf-list", daemon=True).start()
+    Signals:
+        changed(): some download changed (emitted on a download thread; connect it queued).
+    """
 
-    def _run(self, repo: str, base_url: str) -> None:
-        try:
-            files = hf_repo_files(repo, base_url=base_url)
-        except UserFacingError as exc:
-            self.finished.emit(repo, None, str(exc))
-            return
-        self.finished.emit(repo, files, "")
+    changed = Signal()
+
+    def __call__(self, _status: DownloadStatus) -> None:
+        self.changed.emit()
 
 
 class DiscoverWidget(QWidget):
@@ -90,7 +97,7 @@ class DiscoverWidget(QWidget):
         catalog: list[CatalogModel] | None = None,
         memory: MemoryInfo | None = None,
         gpu_memory_bytes: int | None = None,
-        poll_ms: int = 200,
+        refresh_delay_ms: int = REFRESH_DELAY_MS,
     ):
         super().__init__(parent)
         self._owns_manager = manager is None
@@ -107,15 +114,19 @@ class DiscoverWidget(QWidget):
             self.catalog = catalog if catalog is not None else load_catalog()
         except UserFacingError as exc:
             self._catalog_error = str(exc)
-        self._lister = _RepoLister(self)
-        self._lister.finished.connect(self._repo_listed)
+        self._lister: Task | None = None
         self._build()
         self._fill_list()
+        # Events: subscribe before the first snapshot, so no change falls between the two.
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(refresh_delay_ms)
+        self._refresh_timer.timeout.connect(self.refresh_downloads)
+        self._events = _DownloadEvents()
+        self._events.changed.connect(self._download_changed, Qt.ConnectionType.QueuedConnection)
+        self._unsubscribe: Callable[[], None] | None = self.manager.subscribe(self._events)
+        self.destroyed.connect(self._unsubscribe)  # also when shutdown() was never called
         self.refresh_downloads()
-        self._timer = QTimer(self)
-        self._timer.setInterval(poll_ms)
-        self._timer.timeout.connect(self.refresh_downloads)
-        self._timer.start()
 
     # -- layout --------------------------------------------------------------------------------------
 
@@ -395,18 +406,31 @@ class DiscoverWidget(QWidget):
             name = ref.file.rsplit("/", 1)[-1]
             self._start(lambda: self.manager.start(ref.url(), filename=name))
             return
-        self._repo = ref.repo
+        repo, base_url = ref.repo, self.manager.base_url
+        self._repo = repo
         self.paste_button.setEnabled(False)
-        self.status_label.setText(self.tr("Listing the files of {repo}…").format(repo=ref.repo))
-        self._lister.start(ref.repo, self.manager.base_url)
+        self.status_label.setText(self.tr("Listing the files of {repo}…").format(repo=repo))
+        self._lister = run_in_background(
+            self,
+            lambda _task: hf_repo_files(repo, base_url=base_url),
+            name="hf-list",
+            on_success=lambda files: self._repo_listed(repo, files),
+            on_error=self._repo_list_failed,
+        )
+        self._lister.finished.connect(self._repo_listing_ended)  # in time: a Task's signals come queued
 
-    @Slot(str, object, str)
-    def _repo_listed(self, repo: str, files, error: str) -> None:
+    @Slot()
+    def _repo_listing_ended(self) -> None:
+        self._lister = None
         self.paste_button.setEnabled(True)
         self.status_label.clear()
-        if files is None:
-            self.message_label.setText(error)
-            return
+        self._show_current_download()
+
+    @Slot(str)
+    def _repo_list_failed(self, error: str) -> None:
+        self.message_label.setText(error)
+
+    def _repo_listed(self, repo: str, files: list[RepoFile]) -> None:
         if not files:
             self.message_label.setText(self.tr("{repo} has no GGUF files.").format(repo=repo))
             return
@@ -457,8 +481,15 @@ class DiscoverWidget(QWidget):
         return " · ".join(parts)
 
     @Slot()
+    def _download_changed(self) -> None:
+        """A download changed (GUI thread): redraw soon, once for the whole burst."""
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    @Slot()
     def refresh_downloads(self) -> None:
-        """Poll the download manager (GUI thread) and show what changed."""
+        """Redraw the downloads from the manager's snapshots (GUI thread)."""
+        self._refresh_timer.stop()
         statuses = self.manager.statuses()
         items = {
             self.download_list.item(i).data(IdRole): self.download_list.item(i)
@@ -528,7 +559,14 @@ class DiscoverWidget(QWidget):
         self.refresh_downloads()
 
     def shutdown(self) -> None:
-        """Stop polling; a manager this widget created pauses its downloads (they resume next time)."""
-        self._timer.stop()
+        """Stop following downloads and listing files; a manager this widget created pauses its
+        downloads (they resume next time)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self.destroyed.disconnect(self._unsubscribe)
+            self._unsubscribe = None
+        self._refresh_timer.stop()
+        if self._lister is not None:
+            self._lister.cancel()
         if self._owns_manager:
             self.manager.close()

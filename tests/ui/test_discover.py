@@ -1,4 +1,8 @@
-"""The Discover widget against a local HTTP server: browsing, fit verdicts, downloads, pasted links."""
+"""The Discover widget against a local HTTP server: browsing, fit verdicts, downloads, pasted links.
+
+Discover follows the download manager's events (no polling): these tests wait for what the events
+bring, and check that nothing runs while no download changes.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,11 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import logging  # noqa: E402
+
 import pytest  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
+import shiboken6  # noqa: E402
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
 
 from assistant import paths  # noqa: E402
 from assistant.library import DownloadManager, DownloadState, MemoryInfo  # noqa: E402
@@ -67,7 +74,7 @@ def discover(qtbot, server):
     from ui.discover import DiscoverWidget
 
     manager = DownloadManager(base_url=server.base_url, retries=2, backoff=0.01, timeout=5, chunk_size=16 * 1024)
-    w = DiscoverWidget(manager=manager, catalog=CATALOG, memory=MemoryInfo(16 * GB, 8 * GB), poll_ms=20)
+    w = DiscoverWidget(manager=manager, catalog=CATALOG, memory=MemoryInfo(16 * GB, 8 * GB))
     qtbot.addWidget(w)
     w.show()
     yield w
@@ -192,7 +199,7 @@ def test_a_download_left_from_last_time_shows_and_resumes(qtbot, server, payload
     sidecar = {"url": CATALOG[0].files[0].url, "filename": "tiny-Q4_K_M.gguf", "total": len(payload)}
     final.with_name(final.name + ".part.json").write_text(json.dumps(sidecar))
     manager = DownloadManager(base_url=server.base_url, backoff=0.01, timeout=5)
-    w = DiscoverWidget(manager=manager, catalog=CATALOG, memory=MemoryInfo(16 * GB, 8 * GB), poll_ms=20)
+    w = DiscoverWidget(manager=manager, catalog=CATALOG, memory=MemoryInfo(16 * GB, 8 * GB))
     qtbot.addWidget(w)
     w.show()
     try:
@@ -205,3 +212,80 @@ def test_a_download_left_from_last_time_shows_and_resumes(qtbot, server, payload
     finally:
         w.shutdown()
         manager.close()
+
+
+class CountingStatuses:
+    """Counts the widget's reads of the manager's snapshots: each redraw of the downloads reads them once."""
+
+    def __init__(self, monkeypatch, manager: DownloadManager):
+        self.calls = 0
+        real = manager.statuses
+
+        def statuses():
+            self.calls += 1
+            return real()
+
+        monkeypatch.setattr(manager, "statuses", statuses)
+
+
+def active_timers(w) -> list[QTimer]:
+    return [t for t in w.findChildren(QTimer) if t.isActive()]
+
+
+def test_nothing_runs_while_no_download_changes_and_progress_still_shows(qtbot, discover, server, monkeypatch):
+    counter = CountingStatuses(monkeypatch, discover.manager)
+    qtbot.wait(1000)
+    assert counter.calls == 0 and active_timers(discover) == []  # idle: no polling, no timer
+
+    server.delay = 0.005
+    downloaded = []
+    discover.model_downloaded.connect(downloaded.append)
+    select(discover, "tiny-chat")
+    qtbot.mouseClick(discover.download_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: " of " in discover.status_label.text() and discover.progress.value() > 0, timeout=10_000)
+    first = discover.progress.value()
+    qtbot.waitUntil(lambda: discover.progress.value() > first, timeout=10_000)  # it keeps moving
+    assert "%" in discover.download_list.item(0).text()
+    server.delay = 0
+    qtbot.waitUntil(lambda: len(downloaded) == 1, timeout=20_000)
+    assert "Done" in discover.status_label.text() and discover.progress.value() == 1000
+    qtbot.waitUntil(lambda: active_timers(discover) == [], timeout=2_000)
+    during = counter.calls
+    assert 3 <= during < 200  # redrawn from events, coalesced (the manager reports up to 10 times a second)
+
+    qtbot.wait(1000)
+    assert counter.calls == during and active_timers(discover) == []  # finished: quiet again
+
+
+def test_a_destroyed_widget_stops_listening_while_its_download_goes_on(qtbot, server, payload, caplog):
+    from ui.discover import DiscoverWidget
+
+    manager = DownloadManager(base_url=server.base_url, backoff=0.01, timeout=5, chunk_size=16 * 1024)
+    try:
+        w = DiscoverWidget(manager=manager, catalog=CATALOG, memory=MemoryInfo(16 * GB, 8 * GB))
+        assert len(manager._listeners) == 1
+        server.delay = 0.005
+        select(w, "tiny-chat")
+        qtbot.mouseClick(w.download_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: w.progress.value() > 0, timeout=10_000)
+        shiboken6.delete(w)  # e.g. the Settings dialog closes; the window's manager keeps downloading
+        assert manager._listeners == []
+        server.delay = 0
+        st = manager.wait("tiny-Q4_K_M.gguf", timeout=20)
+        qtbot.wait(200)  # any event already queued for the widget is dropped by Qt
+        assert st.state == DownloadState.DONE
+        assert (paths.models_dir() / "tiny-Q4_K_M.gguf").read_bytes() == payload
+        assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    finally:
+        manager.close()
+
+
+def test_shutdown_stops_following_downloads(qtbot, discover, server, monkeypatch):
+    counter = CountingStatuses(monkeypatch, discover.manager)
+    discover.shutdown()
+    assert discover.manager._listeners == []
+    select(discover, "tiny-chat")
+    discover.manager.start_file(CATALOG[0].files[0])
+    discover.manager.wait("tiny-Q4_K_M.gguf", timeout=20)
+    qtbot.wait(300)
+    assert counter.calls == 0 and active_timers(discover) == []
