@@ -28,7 +28,7 @@ def _fail(message: str) -> int:
 # -- chat ---------------------------------------------------------------------------------------
 def _open_model(args, settings):
     """Load the model named on the command line, the user's default, or the starter model."""
-    from assistant.engine import Engine
+    from assistant.engine import LocalEngine, ModelRef
     from assistant.models import default_model_path, read_info
 
     path = Path(args.model) if args.model else default_model_path(settings.default_model)
@@ -38,9 +38,9 @@ def _open_model(args, settings):
             hint="Run the setup command from the README, or pass --model PATH to a .gguf file.",
         )
     read_info(path)  # a clear one-line error for a bad file, before starting the engine
-    engine = Engine()
+    engine = LocalEngine()
     try:
-        engine.load(path, settings.load_settings_for(path))
+        engine.load(ModelRef.local(path), settings.load_settings_for(path))
     except BaseException:
         engine.close()
         raise
@@ -94,7 +94,7 @@ def cmd_chat(args) -> int:
         system = args.system if args.system is not None else settings.system_prompt
 
         def new_conversation() -> int:
-            return store.create_conversation(model=Path(engine.loaded.path).name, system_prompt=system)["id"]
+            return store.create_conversation(model=engine.loaded.model.file_name, system_prompt=system)["id"]
 
         conversation_id = store.get_conversation(args.conversation)["id"] if args.conversation is not None else None
         gen = _generation(args, settings)
@@ -109,9 +109,9 @@ def cmd_chat(args) -> int:
                         "reply_message_id": turn.reply_message_id,
                         "reply": turn.text,
                         "status": turn.status,
-                        "model": Path(engine.loaded.path).name,
+                        "model": engine.loaded.model.file_name,
                         "stats": turn.stats.to_dict() if turn.stats else None,
-                        "context": vars(turn.context) if turn.context else None,
+                        "context": turn.context.to_dict() if turn.context else None,
                     }
                 )
             return 0
@@ -123,7 +123,7 @@ def cmd_chat(args) -> int:
 
 def _interactive(session, conversation_id, new_conversation, gen, engine) -> int:
     """A terminal chat. A new conversation is stored only once its first message is sent."""
-    name = Path(engine.loaded.path).name
+    name = engine.loaded.model.file_name
     where = f"conversation {conversation_id}" if conversation_id else "new conversation"
     backend, n_ctx = engine.loaded.backend.backend, engine.loaded.n_ctx
     print(f"Bothy {__version__} · {name} · {backend} · context {n_ctx} tokens · {where}")
@@ -162,6 +162,7 @@ def _open_store():
 
 def cmd_history(args) -> int:
     store = _open_store()
+    store.recover_interrupted()  # a reply whose writer died shows as interrupted, not streaming forever
     try:
         action = args.history_command
         if action == "list":
@@ -205,11 +206,13 @@ def cmd_history(args) -> int:
                 raise UserFacingError(f"Could not read {args.file}: {exc.strerror}.") from None
             except ValueError as exc:
                 raise UserFacingError(f"{args.file} is not a JSON file ({exc}).") from None
-            new_id = store.import_json(data)
+            new_ids = store.import_data(data)  # one conversation, or a whole "Export all" file
             if args.json:
-                _print_json({"conversation_id": new_id})
+                _print_json({"conversation_id": new_ids[0] if len(new_ids) == 1 else None, "conversation_ids": new_ids})
+            elif len(new_ids) == 1:
+                print(f"Imported as conversation {new_ids[0]}.")
             else:
-                print(f"Imported as conversation {new_id}.")
+                print(f"Imported {len(new_ids)} conversations ({new_ids[0]}–{new_ids[-1]}).")
         elif action == "delete":
             _conversation(store, args.id)
             store.delete_conversation(args.id)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from assistant.engine import ContextInfo, Engine, GenerationSettings, Reply, ReplyStats
+from assistant.engine import ChatMessage, ChatRequest, ContextInfo, Engine, GenerationSettings, Reply, ReplyStats
 from assistant.errors import UserFacingError
 from assistant.models import cached_sha256, file_sha256
 from assistant.store import Store
@@ -23,6 +23,7 @@ from assistant.store import Store
 log = logging.getLogger("bothy.session")
 
 SAVE_EVERY_S = 1.0
+APOLOGY = "Something went wrong inside Bothy (the details are in the log). Your conversation is saved."
 _hashing: set[Path] = set()
 
 
@@ -46,7 +47,7 @@ def _with_seed(settings: GenerationSettings | None) -> GenerationSettings:
     return settings
 
 
-def history_for_model(messages: list[dict]) -> list[dict]:
+def history_for_model(messages: list[dict]) -> list[ChatMessage]:
     """The stored messages the model sees: user and assistant turns with text, oldest first."""
     out = []
     for m in messages:
@@ -54,7 +55,7 @@ def history_for_model(messages: list[dict]) -> list[dict]:
             continue
         if m["role"] == "assistant" and (m["status"] in _SKIP_IN_HISTORY or not m["content"]):
             continue
-        out.append({"role": m["role"], "content": m["content"]})
+        out.append(ChatMessage(m["role"], m["content"]))
     return out
 
 
@@ -114,10 +115,13 @@ class Turn:
             self._finish("cancelled")
             return
         except UserFacingError as exc:
+            chunks.close()  # e.g. saving failed: the engine stops too
             self._finish("error", error=str(exc))
             raise
-        except BaseException as exc:
-            self._finish("error", error=f"{type(exc).__name__}: {exc}")
+        except BaseException:
+            chunks.close()
+            log.exception("a reply failed")
+            self._finish("error", error=APOLOGY)  # the details are for the log, not for people
             raise
         stats = self._reply.stats
         self._finish("cancelled" if stats and stats.finish_reason == "cancelled" else "complete")
@@ -138,14 +142,19 @@ class Turn:
 
 
 class ChatSession:
-    """Sends turns of stored conversations to the engine."""
+    """Sends turns of stored conversations to an engine.
+
+    Every change to the stored conversation that a turn makes (the user's message, replacing what an
+    edit or a regeneration replaces, the new streaming reply) is one transaction, written only after
+    the engine is known to be able to answer: a failure loses nothing.
+    """
 
     def __init__(self, store: Store, engine: Engine):
         self.store = store
         self.engine = engine
 
-    def _model_fields(self) -> dict:
-        """The model's file name, size and sha256, recorded on every reply.
+    def _reply_fields(self) -> dict:
+        """Which engine and model write the reply; for a local file also its name, size and sha256.
 
         Hashing a large model takes a while, so the first replies with a new model may record no
         sha256: it is computed once in the background and cached for the replies after.
@@ -153,60 +162,69 @@ class ChatSession:
         loaded = self.engine.loaded
         if loaded is None:
             raise UserFacingError("No model is loaded.", hint="Choose a model in Settings > Models.")
-        path = Path(loaded.path)
-        sha = cached_sha256(path)
-        if sha is None and path not in _hashing:
-            _hashing.add(path)
-            threading.Thread(target=_hash_quietly, args=(path,), name="bothy-model-hash", daemon=True).start()
-        try:
-            size = path.stat().st_size
-        except OSError:
-            size = None
-        return {"model_file": path.name, "model_size": size, "model_sha256": sha}
+        if self.engine.busy:
+            raise UserFacingError("A reply is still being written.", hint="Stop it first.")
+        fields = {"engine": loaded.engine, "model_ref": loaded.model.key, "model_file": loaded.model.file_name}
+        if loaded.model.path:
+            path = Path(loaded.model.path)
+            sha = cached_sha256(path)
+            if sha is None and path not in _hashing:
+                _hashing.add(path)
+                threading.Thread(target=_hash_quietly, args=(path,), name="bothy-model-hash", daemon=True).start()
+            try:
+                size = path.stat().st_size
+            except OSError:
+                size = None
+            fields.update(model_size=size, model_sha256=sha)
+        return fields
 
     def send(self, conversation_id: int, text: str, settings: GenerationSettings | None = None) -> Turn:
         """Store the user's message, then start the reply."""
-        settings = _with_seed(settings)
-        fields = self._model_fields()
-        self.engine._require_idle()
-        user, reply = self.store.begin_turn(conversation_id, text, sampling=settings.to_dict(), **fields)
-        return self._start(conversation_id, user["id"], reply["id"], settings)
-
-    def regenerate(self, conversation_id: int, settings: GenerationSettings | None = None) -> Turn:
-        """Replace the last reply with a new one."""
-        settings = _with_seed(settings)
-        fields = self._model_fields()
-        self.engine._require_idle()
-        messages = self.store.messages(conversation_id)
-        last_user = next((m for m in reversed(messages) if m["role"] == "user"), None)
-        if last_user is None:
-            raise UserFacingError("There is no message to answer again.")
-        later = [m for m in messages if m["seq"] > last_user["seq"]]
-        if later:
-            self.store.delete_messages_from(conversation_id, later[0]["id"])
-        reply = self.store.begin_reply(conversation_id, sampling=settings.to_dict(), **fields)
-        return self._start(conversation_id, last_user["id"], reply["id"], settings)
+        return self._begin(conversation_id, text, settings, replace_from=None)
 
     def edit_and_resend(
         self, conversation_id: int, message_id: int, text: str, settings: GenerationSettings | None = None
     ) -> Turn:
         """Replace a user message (and everything after it) with `text`, and answer it."""
-        self.engine._require_idle()
-        self.store.delete_messages_from(conversation_id, message_id)
-        return self.send(conversation_id, text, settings)
+        return self._begin(conversation_id, text, settings, replace_from=message_id)
+
+    def regenerate(self, conversation_id: int, settings: GenerationSettings | None = None) -> Turn:
+        """Replace the last reply with a new one."""
+        settings = _with_seed(settings)
+        fields = self._reply_fields()
+        messages = self.store.messages(conversation_id)
+        last_user = next((m for m in reversed(messages) if m["role"] == "user"), None)
+        if last_user is None:
+            raise UserFacingError("There is no message to answer again.")
+        later = next((m for m in messages if m["seq"] > last_user["seq"]), None)
+        reply = self.store.begin_reply(
+            conversation_id, replace_from=later["id"] if later else None, sampling=settings.to_dict(), **fields
+        )
+        return self._start(conversation_id, last_user["id"], reply["id"], settings)
+
+    def _begin(self, conversation_id: int, text: str, settings, *, replace_from: int | None) -> Turn:
+        settings = _with_seed(settings)
+        fields = self._reply_fields()
+        user, reply = self.store.begin_turn(
+            conversation_id, text, replace_from=replace_from, sampling=settings.to_dict(), **fields
+        )
+        return self._start(conversation_id, user["id"], reply["id"], settings)
 
     def _start(self, conversation_id: int, user_id: int, reply_id: int, settings: GenerationSettings) -> Turn:
-        conversation = self.store.get_conversation(conversation_id)
-        history = history_for_model(self.store.messages(conversation_id))
         try:
-            reply = self.engine.chat(
-                history,
-                settings,
+            conversation = self.store.get_conversation(conversation_id)
+            request = ChatRequest(
+                history_for_model(self.store.messages(conversation_id)),
                 system_prompt=conversation.get("system_prompt"),
+                settings=settings,
                 conversation_key=str(conversation_id),
             )
-        except UserFacingError as exc:
-            self.store.finish_reply(reply_id, "", status="error", stats={"finish_reason": "error"}, error=str(exc))
+            reply = self.engine.chat(request)
+        except BaseException as exc:
+            if not isinstance(exc, UserFacingError):
+                log.exception("a reply could not start")
+            error = str(exc) if isinstance(exc, UserFacingError) else APOLOGY
+            self.store.finish_reply(reply_id, "", status="error", stats={"finish_reason": "error"}, error=error)
             raise
         return Turn(
             self.store, reply, conversation_id=conversation_id, user_message_id=user_id, reply_message_id=reply_id

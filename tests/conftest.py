@@ -1,7 +1,20 @@
 import pytest
 
-from assistant.engine import Engine, LoadSettings
+from assistant.engine import LoadSettings, LocalEngine, ModelRef
 from tests.starter import starter_path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_home(tmp_path_factory):
+    """Before any session-scoped fixture (the shared engines) runs: Bothy's folders are temporary.
+
+    Without it, an engine started by a session fixture wrote its log into the real user folder.
+    """
+    mp = pytest.MonkeyPatch()
+    home = tmp_path_factory.mktemp("session-home")
+    mp.setenv("BOTHY_HOME", str(home))
+    yield home
+    mp.undo()
 
 
 @pytest.fixture(autouse=True)
@@ -13,23 +26,21 @@ def bothy_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def engine(tmp_path_factory):
+def engine(session_home):
     """One engine with the starter model for the whole session: loading it again and again is slow.
 
     Tests that crash the engine or load other files use `fresh_engine` instead.
     """
-    mp = pytest.MonkeyPatch()
-    mp.setenv("BOTHY_HOME", str(tmp_path_factory.mktemp("engine-home")))
-    e = Engine()
-    e.load(starter_path(), LoadSettings(n_ctx=4096))
+    e = LocalEngine()
+    e.load(ModelRef.local(starter_path()), LoadSettings(n_ctx=4096))
     yield e
     e.close()
-    mp.undo()
 
 
 @pytest.fixture
-def fresh_engine():
-    """An engine of its own, for tests that crash it or load other files."""
-    e = Engine()
+def fresh_engine(monkeypatch):
+    """An engine of its own, for tests that crash it (fault injection is switched on) or load other files."""
+    monkeypatch.setenv("BOTHY_TEST_FAULTS", "1")
+    e = LocalEngine()
     yield e
     e.close()

@@ -1,4 +1,4 @@
-"""The engine client: runs the model in its own process and streams replies from it.
+"""LocalEngine: llama.cpp in its own process on this computer, behind the Engine protocol.
 
 A crash inside llama.cpp (segfault, abort, out of memory) kills only the engine process: the reply
 in progress ends with EngineCrashedError, and the next request starts a new process and loads the
@@ -13,20 +13,14 @@ import itertools
 import logging
 import multiprocessing
 import signal
-import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from multiprocessing.connection import wait
 
 from assistant import errors, paths
-from assistant.engine.protocol import (
-    BackendInfo,
-    ContextInfo,
-    GenerationSettings,
-    LoadedModel,
-    LoadSettings,
-    ReplyStats,
-)
+from assistant.engine import pipe
+from assistant.engine.base import Reply
+from assistant.engine.types import BackendInfo, Capabilities, ChatRequest, LoadedModel, LoadSettings, ModelRef
 
 log = logging.getLogger("bothy.engine")
 _ctx = multiprocessing.get_context("spawn")
@@ -34,6 +28,9 @@ _ERRORS = {
     name: getattr(errors, name)
     for name in ("UserFacingError", "ModelError", "ContextOverflowError", "EngineCrashedError", "StoreError")
 }
+ENGINE_BUG = "Something went wrong inside the model engine (the details are in Bothy's log)."
+START_TIMEOUT_S = 120
+LOAD_TIMEOUT_S = 600
 
 
 def _describe_exit(code: int | None) -> str:
@@ -47,35 +44,60 @@ def _describe_exit(code: int | None) -> str:
     return f"exited with code {code}"
 
 
-class _Process:
-    """One engine process and its pipe."""
+class EngineProcess:
+    """One engine process and its pipe. Every way out (close, kill, a crash) releases both."""
 
     def __init__(self):
         self.conn, child = _ctx.Pipe()
+        self.released = False
         self.stop_flag = _ctx.RawValue("q", 0)
-        from assistant.engine import worker
+        from assistant.engine import process
 
         self.proc = _ctx.Process(
-            target=worker.main,
+            target=process.main,
             args=(child, self.stop_flag, str(paths.log_path())),
             name="bothy-engine",
             daemon=True,
         )
-        self.proc.start()
-        child.close()
-        self.receive(timeout=120)  # ("ready", None)
+        try:
+            self.proc.start()
+        finally:
+            child.close()
+        try:
+            ready = self.receive(timeout=START_TIMEOUT_S)
+        except BaseException:
+            self.kill()
+            raise
+        if not isinstance(ready, pipe.Ready) or ready.protocol_version != pipe.PROTOCOL_VERSION:
+            self.kill()
+            raise errors.EngineCrashedError(
+                f"The model engine speaks another version of Bothy's protocol ({ready!r}).",
+                hint="Bothy's installation looks incomplete: install it again.",
+            )
 
     def alive(self) -> bool:
-        return self.proc.is_alive()
+        return not self.released and self.proc.is_alive()
 
-    def send(self, *message) -> None:
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.alive() else None
+
+    def send(self, command) -> None:
         try:
-            self.conn.send(message)
+            self.conn.send(command)
         except (BrokenPipeError, OSError):
             self.crashed()
 
+    def request(self, command, timeout: float | None = None):
+        """Send a command and return the value of its Ok answer."""
+        self.send(command)
+        answer = self.receive(timeout=timeout)
+        if not isinstance(answer, pipe.Ok):
+            raise RuntimeError(f"the engine answered {answer!r} to {command!r}")
+        return answer.value
+
     def receive(self, timeout: float | None = None):
-        """The next event; raises EngineCrashedError if the process died first."""
+        """The next event; raises EngineCrashedError if the process died first, or the error it sent."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -85,12 +107,11 @@ class _Process:
                     event = self.conn.recv()
                 except (EOFError, OSError):
                     self.crashed()
-                if event[0] == "error":
-                    _, kind, message, *rest = event
-                    hint = rest[0] if rest else None
-                    if kind == "bug":
-                        raise RuntimeError(f"engine error: {message}")
-                    raise _ERRORS.get(kind, errors.UserFacingError)(message, hint=hint)
+                if isinstance(event, pipe.ErrorEvent):
+                    if event.kind == "bug":
+                        log.error("engine error: %s", event.message)
+                        raise errors.UserFacingError(ENGINE_BUG, hint="Try again; if it keeps failing, restart Bothy.")
+                    raise _ERRORS.get(event.kind, errors.UserFacingError)(event.message, hint=event.hint)
                 return event
             if self.proc.sentinel in ready:
                 self.crashed()
@@ -99,8 +120,11 @@ class _Process:
                 raise errors.EngineCrashedError("The model engine did not answer in time and was restarted.")
 
     def crashed(self):
-        self.proc.join(timeout=1)
-        what = _describe_exit(self.proc.exitcode)
+        what = "is no longer running"
+        if not self.released:
+            self.proc.join(timeout=1)
+            what = _describe_exit(self.proc.exitcode)
+            self.kill()
         log.error("engine process %s", what)
         raise errors.EngineCrashedError(
             f"The model engine {what}. Your conversation is saved.",
@@ -108,153 +132,86 @@ class _Process:
         )
 
     def close(self, timeout: float = 3.0) -> None:
-        if self.proc.is_alive():
+        if self.alive():
             try:
-                self.conn.send(("quit",))
+                self.conn.send(pipe.Quit())
             except OSError:
                 pass
             self.proc.join(timeout)
         self.kill()
 
     def kill(self) -> None:
+        """End the process if it still runs and release the pipe and the process handle."""
+        if self.released:
+            return
         if self.proc.is_alive():
             self.proc.kill()
             self.proc.join(2)
         self.conn.close()
+        self.released = True
+        if self.proc.exitcode is not None:
+            self.proc.close()  # the sentinel's descriptor; a process still dying keeps it until GC
 
 
-class Reply:
-    """A streamed reply: iterate it for text chunks; afterwards `text`, `stats` and `context` are set.
+class LocalEngine:
+    """The Engine that runs GGUF models with llama.cpp in a child process. One request at a time."""
 
-    Iterating again replays the text already received. `stop()` is safe from any thread.
-    """
-
-    def __init__(self, engine: Engine, request_id: int):
-        self._engine = engine
-        self.request_id = request_id
-        self.chunks: list[str] = []
-        self.context: ContextInfo | None = None
-        self.stats: ReplyStats | None = None
-        self.error: BaseException | None = None
-        self.done = False
-
-    @property
-    def text(self) -> str:
-        return "".join(self.chunks)
-
-    def __iter__(self) -> Iterator[str]:
-        yield from list(self.chunks)
-        if self.done:
-            return
-        proc = self._engine._proc
-        finished = False
-        try:
-            while True:
-                event = self._handle(proc.receive())
-                if event == "done":
-                    finished = True
-                    break
-                if event is not None:
-                    yield event
-        except GeneratorExit:
-            pass  # the caller stopped reading: settle the request below
-        except BaseException as exc:
-            finished = True
-            self.error = exc
-            if isinstance(exc, errors.EngineCrashedError):
-                self._engine._lost_process()
-            raise
-        finally:
-            if not finished:
-                self._abandon(proc)
-            self.done = True
-            self._engine._finished(self)
-
-    def _handle(self, event):
-        kind = event[0]
-        if kind == "text":
-            self.chunks.append(event[1])
-            return event[1]
-        if kind == "context":
-            self.context = event[1]
-        elif kind == "done":
-            self.stats = event[1]
-            return "done"
-        return None
-
-    def _abandon(self, proc) -> None:
-        """Stop a request nobody reads any more, and drain its events so the next request starts clean."""
-        self._engine.stop(self.request_id)
-        try:
-            while self._handle(proc.receive(timeout=30)) != "done":
-                pass
-        except errors.EngineCrashedError:
-            self._engine._lost_process()
-        except Exception as exc:  # the request failed while being abandoned: nobody is waiting for it
-            self.error = exc
-
-    def consume(self) -> Reply:
-        for _ in self:
-            pass
-        return self
-
-    def stop(self) -> None:
-        self._engine.stop(self.request_id)
-
-
-class Engine:
-    """The client side of the engine. One request at a time."""
+    name = "llama.cpp"
 
     def __init__(self):
-        self._proc: _Process | None = None
-        self._lock = threading.Lock()
+        self._process: EngineProcess | None = None
         self._ids = itertools.count(1)
+        self._last_id = 0
         self._active: Reply | None = None
         self.loaded: LoadedModel | None = None
-        self._load_args: tuple[str, LoadSettings] | None = None
+        self._load_args: tuple[ModelRef, LoadSettings] | None = None
         self._backend: BackendInfo | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
+    def capabilities(self) -> Capabilities:
+        return Capabilities(tokenize=True, kv_snapshots=True, gpu_layers=self.backend().gpu_offload)
+
     def backend(self) -> BackendInfo:
         """What this llama.cpp build can do here (starts the engine process if needed)."""
         if self._backend is None:
             if self.loaded is not None:
                 self._backend = self.loaded.backend
             else:
-                proc = self._ensure_process()
-                proc.send("probe")
-                self._backend = proc.receive(timeout=60)[1]
+                self._backend = self._ensure_process().request(pipe.Probe(), timeout=60)
         return self._backend
 
-    def load(self, path, settings: LoadSettings | None = None) -> LoadedModel:
+    def load(self, model: ModelRef, settings: LoadSettings | None = None) -> LoadedModel:
         """Load a model in a fresh engine process; the current one keeps running until this succeeds."""
         from assistant.models import read_info
 
+        if not isinstance(model, ModelRef):
+            raise TypeError(f"load() takes a ModelRef, not {type(model).__name__}")
+        if model.engine != "local" or not model.path:
+            raise errors.ModelError(f"{model.label} is not a model file on this computer.")
         settings = settings or LoadSettings()
-        self._require_idle()
-        read_info(path)  # a bad file fails here, in 25 ms, without starting a process
-        new = _Process()
+        self._refuse_if_busy()
+        read_info(model.path)  # a bad file fails here, in 25 ms, without starting a process
+        new = EngineProcess()
         try:
-            new.send("load", str(path), settings)
-            loaded = new.receive(timeout=600)[1]
+            loaded = new.request(pipe.Load(model, settings), timeout=LOAD_TIMEOUT_S)
         except BaseException:
             new.kill()
             raise
-        old, self._proc = self._proc, new
+        old, self._process = self._process, new
         if old is not None:
             old.close()
-        self.loaded, self._load_args, self._backend = loaded, (str(path), settings), loaded.backend
+        self.loaded, self._load_args, self._backend = loaded, (model, settings), loaded.backend
         return loaded
 
     def close(self) -> None:
         if self._active is not None:
             self.stop()
-        if self._proc is not None:
-            self._proc.close()
-        self._proc = None
+        if self._process is not None:
+            self._process.close()
+        self._process = None
         self.loaded = None
 
-    def __enter__(self) -> Engine:
+    def __enter__(self) -> LocalEngine:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -262,78 +219,93 @@ class Engine:
 
     @property
     def pid(self) -> int | None:
-        return self._proc.proc.pid if self._proc and self._proc.alive() else None
+        return self._process.pid if self._process else None
 
     # -- chat ------------------------------------------------------------------------------------
-    def chat(
-        self,
-        history: Sequence[dict],
-        settings: GenerationSettings | None = None,
-        *,
-        system_prompt: str | None = None,
-        conversation_key: str | None = None,
-    ) -> Reply:
-        """Start a reply to `history` (oldest first, ending with the user's message).
-
-        `conversation_key` names the conversation so the engine can keep its KV state when the
-        user moves between conversations.
-        """
-        settings = settings or GenerationSettings()
-        self._require_idle()
-        if self._load_args is None:
-            raise errors.UserFacingError("No model is loaded.", hint="Choose a model in Settings > Models.")
-        if self._proc is None or not self._proc.alive():
-            self._restart()
-        history = [{"role": m["role"], "content": m["content"]} for m in history]
-        request_id = next(self._ids)
-        reply = Reply(self, request_id)
-        self._active = reply
-        self._proc.send("chat", request_id, history, system_prompt, settings, conversation_key)
-        return reply
-
-    def stop(self, request_id: int | None = None) -> None:
-        """Stop the reply in progress (or the given one). Returns at once; safe from any thread."""
-        proc = self._proc
-        if proc is None:
-            return
-        target = request_id if request_id is not None else (self._active.request_id if self._active else 0)
-        if target > proc.stop_flag.value:
-            proc.stop_flag.value = target
-
     @property
     def busy(self) -> bool:
-        return self._active is not None
+        return self._active is not None and not self._active.done
 
-    def _inject_fault(self, kind: str, after_tokens: int = 1) -> None:
-        """Test-only: make the engine process crash ('abort', 'segfault', 'exit') mid-reply."""
-        proc = self._ensure_process()
-        proc.send("fault", (kind, after_tokens))
-        proc.receive(timeout=10)
+    def chat(self, request: ChatRequest) -> Reply:
+        self._refuse_if_busy()
+        if self._load_args is None:
+            raise errors.UserFacingError("No model is loaded.", hint="Choose a model in Settings > Models.")
+        if self._process is None or not self._process.alive():
+            self._restart()
+        request_id = self._last_id = next(self._ids)
+        process = self._process
+        process.send(pipe.Chat(request_id, request))
+        reply = Reply(self._events(process, request_id), stop=lambda: self._stop(process, request_id))
+        self._active = reply
+        return reply
+
+    def stop(self) -> None:
+        """Stop the reply in progress. Returns at once; safe from any thread."""
+        if self._process is not None:
+            self._stop(self._process, self._last_id)
+
+    def tokenize(self, text: str) -> list[int]:
+        """The loaded model's tokens for `text` (special tokens parsed, no BOS added)."""
+        self._refuse_if_busy()
+        if self._load_args is None:
+            raise errors.UserFacingError("No model is loaded.")
+        return self._ensure_process().request(pipe.Tokenize(text), timeout=60)
+
+    def inject_fault(self, kind: str, after_tokens: int = 1) -> None:
+        """Tests only: make the engine process crash ('abort', 'segfault', 'exit') mid-reply.
+        The process honours it only when BOTHY_TEST_FAULTS=1 is set in its environment."""
+        self._ensure_process().request(pipe.InjectFault(kind, after_tokens), timeout=10)
 
     # -- internals -------------------------------------------------------------------------------
-    def _require_idle(self) -> None:
-        if self._active is not None and not self._active.done:
+    @staticmethod
+    def _stop(process: EngineProcess, request_id: int) -> None:
+        if request_id > process.stop_flag.value:
+            process.stop_flag.value = request_id
+
+    def _events(self, process: EngineProcess, request_id: int) -> Iterator[pipe.ReplyEvent]:
+        """The reply's events. Closed early, it stops the request and drains what is left of it."""
+        finished = False
+        try:
+            while not finished:
+                event = process.receive()
+                finished = isinstance(event, pipe.DoneEvent)
+                yield event
+        except GeneratorExit:
+            self._abandon(process, request_id)
+        except errors.EngineCrashedError:
+            self._lost(process)
+            raise
+
+    def _abandon(self, process: EngineProcess, request_id: int) -> None:
+        """Stop a request nobody reads any more, and drain its events so the next request starts clean."""
+        self._stop(process, request_id)
+        try:
+            while not isinstance(process.receive(timeout=30), pipe.DoneEvent):
+                pass
+        except errors.EngineCrashedError:
+            self._lost(process)
+        except errors.UserFacingError as exc:  # the request failed while being abandoned: nobody waits for it
+            log.info("an abandoned request ended with: %s", exc)
+
+    def _lost(self, process: EngineProcess) -> None:
+        process.kill()
+        if self._process is process:
+            self._process = None
+
+    def _refuse_if_busy(self) -> None:
+        if self.busy:
             raise errors.UserFacingError("A reply is still being written.", hint="Stop it first.")
 
-    def _finished(self, reply: Reply) -> None:
-        if self._active is reply:
-            self._active = None
-
-    def _lost_process(self) -> None:
-        if self._proc is not None:
-            self._proc.kill()
-        self._proc = None
-
-    def _ensure_process(self) -> _Process:
-        if self._proc is None or not self._proc.alive():
+    def _ensure_process(self) -> EngineProcess:
+        if self._process is None or not self._process.alive():
             if self._load_args is not None:
                 self._restart()
             else:
-                self._proc = _Process()
-        return self._proc
+                self._process = EngineProcess()
+        return self._process
 
     def _restart(self) -> None:
-        path, settings = self._load_args
-        log.warning("restarting the engine and loading %s again", path)
-        self._proc = None
-        self.load(path, settings)
+        model, settings = self._load_args
+        log.warning("restarting the engine and loading %s again", model.label)
+        self._process = None
+        self.load(model, settings)

@@ -1,8 +1,15 @@
-"""What travels between the engine client and the engine process: plain, picklable data."""
+"""The engine's vocabulary: model references, requests, settings, and what comes back.
+
+Plain, picklable dataclasses: the same objects are used by every engine and travel over the pipe to
+the local engine process (see pipe.py).
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Literal
 
 KV_CACHE_TYPES = ("f16", "q8_0", "q4_0")
 DEFAULT_MAX_CONTEXT = 8192
@@ -50,6 +57,89 @@ class GenerationSettings:
         return cls(**{k: v for k, v in (data or {}).items() if k in names})
 
 
+@dataclass(frozen=True)
+class ModelRef:
+    """Which model, run by which engine: a GGUF file here today, a model on a server tomorrow.
+
+    `key` is the stable text form stored with replies and in settings ("local:/path/to/model.gguf").
+    """
+
+    engine: str = "local"  # "local": llama.cpp on this computer
+    path: str | None = None  # a local GGUF file
+    name: str | None = None  # a model's name where the engine serves several (a server)
+
+    @classmethod
+    def local(cls, path: str | os.PathLike) -> ModelRef:
+        return cls(engine="local", path=str(Path(path)))
+
+    @classmethod
+    def parse(cls, key: str) -> ModelRef:
+        """The reference for a stored `key`; a bare path (older settings files) means a local file."""
+        engine, sep, rest = key.partition(":")
+        if not sep or not rest or len(engine) < 2 or not engine.isidentifier():  # a path, maybe C:\\...
+            return cls.local(key)
+        return cls.local(rest) if engine == "local" else cls(engine=engine, name=rest)
+
+    @property
+    def key(self) -> str:
+        return f"{self.engine}:{self.path if self.engine == 'local' else self.name}"
+
+    @property
+    def label(self) -> str:
+        """A short name for people: the file's name without .gguf, or the model's name."""
+        if self.path:
+            return Path(self.path).stem
+        return self.name or self.engine
+
+    @property
+    def file_name(self) -> str | None:
+        return Path(self.path).name if self.path else None
+
+    def __str__(self) -> str:
+        return self.key
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class ContextBlock:
+    """Extra text for the model beyond the conversation (memory notes, summaries, documents: later)."""
+
+    kind: str
+    text: str
+
+
+@dataclass
+class ChatRequest:
+    """One reply to ask for: the conversation so far (oldest first, ending with the user's message)."""
+
+    history: list[ChatMessage]
+    system_prompt: str | None = None
+    settings: GenerationSettings = field(default_factory=GenerationSettings)
+    conversation_key: str | None = None  # lets an engine keep this conversation's state (KV cache)
+    context_blocks: list[ContextBlock] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, history, settings: GenerationSettings | None = None, **kwargs) -> ChatRequest:
+        """From dicts or ChatMessages with role and content (a convenience for callers and tests)."""
+        messages = [m if isinstance(m, ChatMessage) else ChatMessage(m["role"], m["content"]) for m in history]
+        return cls(messages, settings=settings or GenerationSettings(), **kwargs)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an engine can do beyond streaming a reply."""
+
+    tokenize: bool = False  # count tokens exactly (else callers estimate)
+    kv_snapshots: bool = False  # keeps conversations' KV state, so coming back costs nothing
+    gpu_layers: bool = False  # the person can choose how many layers run on a GPU
+    embeddings: bool = False
+
+
 @dataclass
 class BackendInfo:
     """What the installed llama.cpp build can do on this machine."""
@@ -65,7 +155,8 @@ class BackendInfo:
 class LoadedModel:
     """A model the engine has loaded, and how it runs."""
 
-    path: str
+    model: ModelRef
+    engine: str  # which engine runs it, for people and for the replies' record: "llama.cpp"
     n_ctx: int
     n_ctx_train: int
     n_gpu_layers: int
@@ -78,6 +169,11 @@ class LoadedModel:
     template_reason: str
     load_seconds: float
     backend: BackendInfo
+    base_model_note: str | None = None  # set when the model looks like a base (not a chat) model
+
+    @property
+    def name(self) -> str:
+        return self.model.label
 
 
 @dataclass
@@ -114,3 +210,6 @@ class ContextInfo:
     @property
     def fill(self) -> float:
         return self.prompt_tokens / self.n_ctx if self.n_ctx else 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from assistant.engine.protocol import DEFAULT_MAX_CONTEXT, LoadSettings
+from assistant.engine.types import DEFAULT_MAX_CONTEXT, LoadSettings
 from assistant.library.catalog import CatalogFile, CatalogModel
 from assistant.library.units import format_bytes
 from assistant.models.gguf_info import ModelInfo, read_info

@@ -119,3 +119,62 @@ def test_no_display_falls_back_to_the_terminal(capsys, monkeypatch):
     monkeypatch.setattr("builtins.input", lambda prompt="": "/quit")
     code, out, err = run(capsys)
     assert code == 0 and "No display found" in err and "Type a message" in out
+
+
+def test_a_terminal_chat_leaves_the_windows_streaming_reply_alone(capsys):
+    from assistant.store import Store
+
+    with Store() as window_store:  # stands for the open window, in the middle of a reply
+        conversation = window_store.create_conversation()
+        _, reply = window_store.begin_turn(conversation["id"], "A long question")
+        window_store.update_reply(reply["id"], "The first words")
+        code, out, err = run(capsys, "chat", "-p", "Hi", "--max-tokens", "4", "--json")
+        assert code == 0, err
+        code, out, err = run(capsys, "history", "show", str(conversation["id"]), "--json")
+        assert json.loads(out)["messages"][1]["status"] == "streaming"
+        window_store.update_reply(reply["id"], "The first words and more")  # the window carries on
+        done = window_store.finish_reply(reply["id"], "The first words and more.", status="complete")
+    assert done["status"] == "complete" and done["error"] is None
+
+
+def test_history_shows_a_reply_whose_writer_died_as_interrupted(capsys):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "import os, signal\n"
+        "from assistant.store import Store\n"
+        "s = Store()\n"
+        "c = s.create_conversation()\n"
+        "_, r = s.begin_turn(c['id'], 'Tell me a story')\n"
+        "s.update_reply(r['id'], 'Once upon')\n"
+        "print(c['id'], flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=dict(os.environ))
+    assert proc.returncode == -signal.SIGKILL
+    conversation_id = int(proc.stdout.split()[0])
+    code, out, err = run(capsys, "history", "show", str(conversation_id), "--json")
+    assert code == 0, err
+    reply = json.loads(out)["messages"][1]
+    assert reply["status"] == "interrupted" and reply["content"] == "Once upon"
+
+
+def test_import_reads_an_export_of_everything(capsys, tmp_path):
+    from assistant.store import Store
+
+    with Store() as store:
+        for title in ("one", "two", "三"):
+            c = store.create_conversation(title=title)
+            _, r = store.begin_turn(c["id"], f"question {title}")
+            store.finish_reply(r["id"], f"answer {title}", status="complete")
+        bundle = tmp_path / "all.json"
+        with bundle.open("w", encoding="utf-8") as f:
+            store.write_bundle(f)
+    code, out, err = run(capsys, "history", "import", str(bundle), "--json")
+    assert code == 0, err
+    assert len(json.loads(out)["conversation_ids"]) == 3
+    code, out, err = run(capsys, "history", "list", "--json")
+    assert sorted(c["title"] for c in json.loads(out)) == ["one", "one", "two", "two", "三", "三"]

@@ -1,11 +1,17 @@
-"""One chat turn through the store and the real engine."""
+"""One chat turn through the store and an engine.
+
+Bothy's own logic (store first, saving while streaming, stop, regenerate, edit, failures) runs
+against the scripted engine in milliseconds; the paths that depend on the model (real replies, the
+KV cache, a prompt too long, a crash) run the real starter model.
+"""
 
 import pytest
 
-from assistant.engine import GenerationSettings
-from assistant.errors import ContextOverflowError, EngineCrashedError
-from assistant.session import ChatSession, history_for_model
+from assistant.engine import GenerationSettings, LoadSettings, ModelRef
+from assistant.errors import ContextOverflowError, EngineCrashedError, StoreError, UserFacingError
+from assistant.session import APOLOGY, ChatSession, history_for_model
 from assistant.store import Store
+from tests.fakes import FakeEngine, Scripted
 from tests.starter import starter_path
 
 GEN = GenerationSettings(max_tokens=24, seed=5)
@@ -19,51 +25,46 @@ def store():
 
 
 @pytest.fixture
-def chat(store, engine):
-    return ChatSession(store, engine)
+def fake(tmp_path):
+    engine = FakeEngine()
+    model = tmp_path / "fake-model.gguf"
+    model.write_bytes(b"GGUF" + bytes(60))
+    engine.load(ModelRef.local(model))
+    return engine
 
 
-def test_a_turn_is_stored_first_and_finalized(chat, store):
+@pytest.fixture
+def chat(store, fake):
+    return ChatSession(store, fake)
+
+
+def fill_the_disk(store):
+    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+    store.db.execute(f"PRAGMA max_page_count = {pages}")
+
+
+# -- with the real model ------------------------------------------------------------------------
+def test_a_real_turn_is_stored_first_and_finalized(store, engine):
+    chat = ChatSession(store, engine)
     conversation = store.create_conversation(system_prompt="Be brief.")
     turn = chat.send(conversation["id"], "Hello there!", GEN)
     # Before a single token: the user's words and a streaming reply are already on disk.
-    other = Store()
-    rows = other.messages(conversation["id"])
-    assert [(m["role"], m["status"]) for m in rows] == [("user", "complete"), ("assistant", "streaming")]
-    assert rows[0]["content"] == "Hello there!"
-    text = "".join(turn)
-    assert text and turn.status == "complete"
-    reply = other.message(turn.reply_message_id)
+    with Store() as other:
+        rows = other.messages(conversation["id"])
+        assert [(m["role"], m["status"]) for m in rows] == [("user", "complete"), ("assistant", "streaming")]
+        assert rows[0]["content"] == "Hello there!"
+        text = "".join(turn)
+        assert text and turn.status == "complete"
+        reply = other.message(turn.reply_message_id)
     assert reply["content"] == text and reply["status"] == "complete"
     assert reply["reply_tokens"] == turn.stats.reply_tokens and reply["finish_reason"] in ("stop", "length")
     assert reply["model_file"] == starter_path().name and reply["model_size"] == starter_path().stat().st_size
+    assert reply["engine"] == "llama.cpp" and reply["model_ref"] == f"local:{starter_path()}"
     assert reply["sampling"]["seed"] == 5 and reply["sampling"]["max_tokens"] == 24
-    other.close()
 
 
-def test_random_seed_is_recorded(chat, store):
-    conversation = store.create_conversation()
-    turn = chat.send(conversation["id"], "Hi", GenerationSettings(max_tokens=4)).consume()
-    seed = store.message(turn.reply_message_id)["sampling"]["seed"]
-    assert isinstance(seed, int) and seed == turn.stats.seed
-
-
-def test_reply_is_saved_while_streaming(chat, store, monkeypatch):
-    import assistant.session as session_module
-
-    monkeypatch.setattr(session_module, "SAVE_EVERY_S", 0.0)
-    conversation = store.create_conversation()
-    turn = chat.send(conversation["id"], "Write a story about a cat.", GenerationSettings(max_tokens=30, seed=1))
-    seen = []
-    for chunk in turn:
-        seen.append(chunk)
-        if len(seen) == 6:
-            saved = Store().message(turn.reply_message_id)
-            assert saved["status"] == "streaming"
-            assert saved["content"] == "".join(seen)
-
-
-def test_follow_up_sees_the_earlier_turns(chat, store):
+def test_follow_up_sees_the_earlier_turns_and_reuses_the_cache(store, engine):
+    chat = ChatSession(store, engine)
     conversation = store.create_conversation()
     first = chat.send(conversation["id"], "My name is Ada.", GEN).consume()
     second = chat.send(conversation["id"], "What is my name?", GEN).consume()
@@ -72,15 +73,84 @@ def test_follow_up_sees_the_earlier_turns(chat, store):
     assert first.reply_message_id < second.user_message_id
 
 
-def test_stop_keeps_the_partial_reply(chat, store):
+def test_prompt_too_long_is_stored_as_an_error(store, engine):
+    chat = ChatSession(store, engine)
     conversation = store.create_conversation()
-    turn = chat.send(conversation["id"], "Tell me a long story.", GenerationSettings(max_tokens=400, seed=2))
+    turn = chat.send(conversation["id"], "word " * 5000, GEN)
+    with pytest.raises(ContextOverflowError):
+        turn.consume()
+    rows = store.messages(conversation["id"])
+    assert rows[0]["content"].startswith("word word")  # the user's text is never lost
+    assert rows[1]["status"] == "error" and "context window" in rows[1]["error"]
+
+
+def test_engine_crash_is_stored_and_next_turn_works(store, fresh_engine):
+    fresh_engine.load(ModelRef.local(starter_path()), LoadSettings(n_ctx=1024))
+    chat = ChatSession(store, fresh_engine)
+    conversation = store.create_conversation()
+    fresh_engine.inject_fault("segfault", after_tokens=3)
+    turn = chat.send(conversation["id"], "Tell me about the moon.", GEN)
+    with pytest.raises(EngineCrashedError):
+        turn.consume()
+    crashed = store.message(turn.reply_message_id)
+    assert crashed["status"] == "error" and "crashed" in crashed["error"]
+    assert crashed["content"] == turn.text != ""
+    after = chat.send(conversation["id"], "Tell me about the sun.", GEN).consume()
+    assert after.status == "complete" and after.text
+    # the failed reply is not shown to the model again
+    assert history_for_model(store.messages(conversation["id"]))[1].content == "Tell me about the sun."
+
+
+# -- Bothy's own logic, with the scripted engine -------------------------------------------------
+def test_the_request_carries_the_conversation(chat, store, fake):
+    conversation = store.create_conversation(system_prompt="Be brief.")
+    chat.send(conversation["id"], "Hi", GEN).consume()
+    chat.send(conversation["id"], "Again", GEN).consume()
+    request = fake.requests[-1]
+    assert [(m.role, m.content) for m in request.history] == [
+        ("user", "Hi"),
+        ("assistant", "Reply 1."),
+        ("user", "Again"),
+    ]
+    assert request.system_prompt == "Be brief." and request.conversation_key == str(conversation["id"])
+    assert request.settings.seed == 5
+
+
+def test_random_seed_is_recorded(chat, store, fake):
+    conversation = store.create_conversation()
+    turn = chat.send(conversation["id"], "Hi", GenerationSettings(max_tokens=4)).consume()
+    seed = store.message(turn.reply_message_id)["sampling"]["seed"]
+    assert isinstance(seed, int) and seed == fake.requests[0].settings.seed
+
+
+def test_reply_is_saved_while_streaming(chat, store, fake, monkeypatch):
+    import assistant.session as session_module
+
+    monkeypatch.setattr(session_module, "SAVE_EVERY_S", 0.0)
+    fake.script.append("one two three four five six seven eight nine ten")
+    conversation = store.create_conversation()
+    turn = chat.send(conversation["id"], "Count.", GEN)
+    seen = []
+    with Store() as other:
+        for chunk in turn:
+            seen.append(chunk)
+            if len(seen) >= 2:  # saved, this chunk included, before it was handed out
+                saved = other.message(turn.reply_message_id)
+                assert saved["status"] == "streaming"
+                assert saved["content"] == "".join(seen)
+    assert len(seen) == 10 and turn.status == "complete"
+
+
+def test_stop_keeps_the_partial_reply(chat, store, fake):
+    fake.script.append("a long story about many things that goes on and on")
+    conversation = store.create_conversation()
+    turn = chat.send(conversation["id"], "Tell me a long story.", GEN)
     for i, _ in enumerate(turn):
         if i == 3:
             turn.stop()
     saved = store.message(turn.reply_message_id)
     assert turn.status == "cancelled" and saved["status"] == "cancelled"
-    assert saved["content"] == turn.text and saved["finish_reason"] == "cancelled"
+    assert saved["content"] == turn.text == "a long story about " and saved["finish_reason"] == "cancelled"
 
 
 def test_regenerate_replaces_the_last_reply(chat, store):
@@ -102,33 +172,52 @@ def test_edit_and_resend_replaces_what_followed(chat, store):
     assert len(rows) == 2 and rows[1]["id"] == edited.reply_message_id
 
 
-def test_prompt_too_long_is_stored_as_an_error(chat, store):
+def test_an_edit_that_cannot_be_saved_loses_nothing(chat, store):
     conversation = store.create_conversation()
-    turn = chat.send(conversation["id"], "word " * 5000, GEN)
-    with pytest.raises(ContextOverflowError):
-        turn.consume()
-    rows = store.messages(conversation["id"])
-    assert rows[0]["content"].startswith("word word")  # the user's text is never lost
-    assert rows[1]["status"] == "error" and "context window" in rows[1]["error"]
+    first = chat.send(conversation["id"], "Hello", GEN).consume()
+    before = store.messages(conversation["id"])
+    fill_the_disk(store)
+    with pytest.raises(StoreError, match="disk is full"):
+        chat.edit_and_resend(conversation["id"], first.user_message_id, "a much longer edit " * 20_000, GEN)
+    assert store.messages(conversation["id"]) == before  # the old reply and the question are still there
 
 
-def test_engine_crash_is_stored_and_next_turn_works(store, fresh_engine):
-    from assistant.engine import LoadSettings
-
-    fresh_engine.load(starter_path(), LoadSettings(n_ctx=1024))
-    chat = ChatSession(store, fresh_engine)
+def test_edit_or_regenerate_without_a_model_loses_nothing(chat, store, fake):
     conversation = store.create_conversation()
-    fresh_engine._inject_fault("segfault", after_tokens=3)
-    turn = chat.send(conversation["id"], "Tell me about the moon.", GEN)
-    with pytest.raises(EngineCrashedError):
+    first = chat.send(conversation["id"], "Hello", GEN).consume()
+    before = store.messages(conversation["id"])
+    fake.close()  # no model any more
+    with pytest.raises(UserFacingError, match="No model"):
+        chat.edit_and_resend(conversation["id"], first.user_message_id, "edited", GEN)
+    with pytest.raises(UserFacingError, match="No model"):
+        chat.regenerate(conversation["id"], GEN)
+    assert store.messages(conversation["id"]) == before
+
+
+def test_a_bug_is_logged_and_people_get_an_apology(chat, store, fake, caplog):
+    fake.script.append(Scripted("half a reply", error=ZeroDivisionError("division by zero")))
+    conversation = store.create_conversation()
+    turn = chat.send(conversation["id"], "Hi", GEN)
+    with pytest.raises(ZeroDivisionError):
         turn.consume()
-    crashed = store.message(turn.reply_message_id)
-    assert crashed["status"] == "error" and "crashed" in crashed["error"]
-    assert crashed["content"] == turn.text != ""
-    after = chat.send(conversation["id"], "Tell me about the sun.", GEN).consume()
-    assert after.status == "complete" and after.text
-    # the failed reply is not shown to the model again
-    assert history_for_model(store.messages(conversation["id"]))[1]["content"] == "Tell me about the sun."
+    saved = store.message(turn.reply_message_id)
+    assert saved["status"] == "error" and saved["error"] == APOLOGY and saved["content"] == "half a reply"
+    assert "ZeroDivisionError" in caplog.text
+
+
+def test_a_busy_engine_is_refused_before_anything_is_stored(chat, store, fake):
+    fake.script.append(Scripted("one two three", hold=True))
+    conversation = store.create_conversation()
+    turn = chat.send(conversation["id"], "first", GEN)
+    stream = iter(turn)
+    next(stream)
+    with pytest.raises(UserFacingError, match="still being written"):
+        chat.send(conversation["id"], "second", GEN)
+    assert [(m["role"], m["content"]) for m in store.messages(conversation["id"])][:1] == [("user", "first")]
+    assert len(store.messages(conversation["id"])) == 2  # nothing of "second" was stored
+    fake.release()
+    list(stream)
+    assert turn.status == "complete"
 
 
 def test_history_for_model_skips_failed_and_empty_replies():
@@ -139,4 +228,4 @@ def test_history_for_model_skips_failed_and_empty_replies():
         {"role": "assistant", "content": "half", "status": "interrupted"},
         {"role": "user", "content": "c", "status": "complete"},
     ]
-    assert [m["content"] for m in history_for_model(rows)] == ["a", "b", "half", "c"]
+    assert [m.content for m in history_for_model(rows)] == ["a", "b", "half", "c"]

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from assistant.engine import GenerationSettings, LoadSettings
+from assistant.engine import ChatRequest, GenerationSettings, LoadSettings, ModelRef
 from assistant.errors import ModelError
 from tests.assistant.models.ggufs import header, make_gguf
 from tests.starter import starter_path
@@ -45,10 +45,10 @@ def _mkdir(path):
 
 @pytest.fixture(scope="module")
 def loaded_engine(tmp_path_factory):
-    from assistant.engine import Engine
+    from assistant.engine import LocalEngine
 
-    engine = Engine()
-    engine.load(starter_path(), LoadSettings(n_ctx=512))
+    engine = LocalEngine()
+    engine.load(ModelRef.local(starter_path()), LoadSettings(n_ctx=512))
     yield engine
     engine.close()
 
@@ -57,19 +57,21 @@ def loaded_engine(tmp_path_factory):
 def test_bad_file_is_refused_clearly(loaded_engine, tmp_path, case):
     bad = CORPUS[case](tmp_path)
     with pytest.raises(ModelError) as err:
-        loaded_engine.load(bad, LoadSettings(n_ctx=512))
+        loaded_engine.load(ModelRef.local(bad), LoadSettings(n_ctx=512))
     message = str(err.value)
     assert bad.name in message
     assert "\n" not in message and "Traceback" not in message
-    assert loaded_engine.loaded.path == str(starter_path())
+    assert loaded_engine.loaded.model == ModelRef.local(starter_path())
 
 
 def test_previous_model_still_answers_after_the_corpus(loaded_engine):
-    reply = loaded_engine.chat([{"role": "user", "content": "Hi!"}], GenerationSettings(max_tokens=6, seed=1))
+    reply = loaded_engine.chat(
+        ChatRequest.of([{"role": "user", "content": "Hi!"}], GenerationSettings(max_tokens=6, seed=1))
+    )
     assert reply.consume().text
 
 
 def test_llama_cpp_reason_is_given(loaded_engine, tmp_path):
     bad = make_gguf(tmp_path / "frob.gguf", arch="frobnicator")
     with pytest.raises(ModelError, match="unknown model architecture: 'frobnicator'"):
-        loaded_engine.load(bad)
+        loaded_engine.load(ModelRef.local(bad))

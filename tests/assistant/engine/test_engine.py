@@ -5,17 +5,18 @@ import time
 
 import pytest
 
-from assistant.engine import GenerationSettings, LoadSettings
+from assistant.engine import ChatRequest, GenerationSettings, LoadSettings, ModelRef
 from assistant.errors import ContextOverflowError, EngineCrashedError, ModelError
 from tests.starter import starter_path, without_template
 
 QUESTION = [{"role": "user", "content": "What is the capital of France?"}]
+STARTER = ModelRef.local(starter_path())
 
 
 def ask(engine, history, key=None, **gen):
     gen.setdefault("seed", 7)
     gen.setdefault("max_tokens", 48)
-    return engine.chat(history, GenerationSettings(**gen), conversation_key=key).consume()
+    return engine.chat(ChatRequest.of(history, GenerationSettings(**gen), conversation_key=key)).consume()
 
 
 def test_backend_and_load_report(engine):
@@ -28,7 +29,7 @@ def test_backend_and_load_report(engine):
 
 
 def test_reply_streams_with_stats(engine):
-    reply = engine.chat(QUESTION, GenerationSettings(seed=1, max_tokens=40))
+    reply = engine.chat(ChatRequest.of(QUESTION, GenerationSettings(seed=1, max_tokens=40)))
     chunks = list(reply)
     assert len(chunks) > 3
     assert "".join(chunks) == reply.text and reply.text.strip()
@@ -71,8 +72,10 @@ def test_returning_to_a_conversation_restores_its_state(engine):
 
 def test_stop_while_generating(engine):
     reply = engine.chat(
-        [{"role": "user", "content": "Write a very long story about a dragon."}],
-        GenerationSettings(seed=3, max_tokens=2000, temperature=1.0),
+        ChatRequest.of(
+            [{"role": "user", "content": "Write a very long story about a dragon."}],
+            GenerationSettings(seed=3, max_tokens=2000, temperature=1.0),
+        )
     )
     for i, _ in enumerate(reply):
         if i == 5:
@@ -84,7 +87,7 @@ def test_stop_while_generating(engine):
 
 def test_stop_while_processing_a_long_prompt(engine):
     long = [{"role": "user", "content": "apple banana cherry " * 900}]
-    reply = engine.chat(long, GenerationSettings(seed=3, max_tokens=20))
+    reply = engine.chat(ChatRequest.of(long, GenerationSettings(seed=3, max_tokens=20)))
     threading.Timer(0.15, reply.stop).start()
     started = time.monotonic()
     reply.consume()
@@ -97,7 +100,7 @@ def test_stop_while_processing_a_long_prompt(engine):
 
 def test_prompt_longer_than_context_is_explained(engine):
     huge = [{"role": "user", "content": "word " * 6000}]
-    reply = engine.chat(huge, GenerationSettings(max_tokens=100))
+    reply = engine.chat(ChatRequest.of(huge, GenerationSettings(max_tokens=100)))
     with pytest.raises(ContextOverflowError) as err:
         reply.consume()
     assert "4,096" in str(err.value) and "Shorten" in str(err.value)
@@ -105,7 +108,7 @@ def test_prompt_longer_than_context_is_explained(engine):
 
 
 def test_older_turns_fall_out_and_caller_is_told(fresh_engine):
-    fresh_engine.load(starter_path(), LoadSettings(n_ctx=512))  # small, so the full prompt is quick
+    fresh_engine.load(STARTER, LoadSettings(n_ctx=512))  # small, so the full prompt is quick
     history = []
     for i in range(30):
         history.append({"role": "user", "content": f"Fact number {i}: " + "the sky is blue today " * 10})
@@ -118,10 +121,10 @@ def test_older_turns_fall_out_and_caller_is_told(fresh_engine):
 
 
 def test_native_crash_is_survived(fresh_engine, tmp_path):
-    fresh_engine.load(starter_path(), LoadSettings(n_ctx=1024))
+    fresh_engine.load(STARTER, LoadSettings(n_ctx=1024))
     first_pid = fresh_engine.pid
-    fresh_engine._inject_fault("segfault", after_tokens=2)
-    reply = fresh_engine.chat(QUESTION, GenerationSettings(seed=1, max_tokens=30))
+    fresh_engine.inject_fault("segfault", after_tokens=2)
+    reply = fresh_engine.chat(ChatRequest.of(QUESTION, GenerationSettings(seed=1, max_tokens=30)))
     with pytest.raises(EngineCrashedError) as err:
         reply.consume()
     assert "SIGSEGV" in str(err.value) and "saved" in str(err.value)
@@ -131,26 +134,26 @@ def test_native_crash_is_survived(fresh_engine, tmp_path):
 
 
 def test_abort_is_survived(fresh_engine):
-    fresh_engine.load(starter_path(), LoadSettings(n_ctx=1024))
-    fresh_engine._inject_fault("abort", after_tokens=1)
+    fresh_engine.load(STARTER, LoadSettings(n_ctx=1024))
+    fresh_engine.inject_fault("abort", after_tokens=1)
     with pytest.raises(EngineCrashedError, match="SIGABRT"):
-        fresh_engine.chat(QUESTION, GenerationSettings(max_tokens=10)).consume()
+        fresh_engine.chat(ChatRequest.of(QUESTION, GenerationSettings(max_tokens=10))).consume()
     assert ask(fresh_engine, QUESTION).text
 
 
 def test_bad_file_keeps_the_previous_model(fresh_engine, tmp_path):
-    fresh_engine.load(starter_path(), LoadSettings(n_ctx=1024))
+    fresh_engine.load(STARTER, LoadSettings(n_ctx=1024))
     bad = tmp_path / "broken.gguf"
     bad.write_bytes(b"")
     with pytest.raises(ModelError, match="broken.gguf"):
-        fresh_engine.load(bad)
-    assert fresh_engine.loaded.path == str(starter_path())
+        fresh_engine.load(ModelRef.local(bad))
+    assert fresh_engine.loaded.model == STARTER
     assert ask(fresh_engine, QUESTION).text
 
 
 def test_model_without_template_gets_a_named_one(fresh_engine, tmp_path):
     plain = without_template(starter_path(), tmp_path / "no-template.gguf")
-    loaded = fresh_engine.load(plain, LoadSettings(n_ctx=1024))
+    loaded = fresh_engine.load(ModelRef.local(plain), LoadSettings(n_ctx=1024))
     assert loaded.template_source == "guessed"
     assert loaded.template_name == "chatml"
     assert "im_start" in loaded.template_reason
@@ -159,9 +162,9 @@ def test_model_without_template_gets_a_named_one(fresh_engine, tmp_path):
 
 
 def test_switching_models_replaces_the_process(fresh_engine, tmp_path):
-    fresh_engine.load(starter_path(), LoadSettings(n_ctx=1024))
+    fresh_engine.load(STARTER, LoadSettings(n_ctx=1024))
     old = fresh_engine.pid
-    fresh_engine.load(starter_path(), LoadSettings(n_ctx=2048))
+    fresh_engine.load(STARTER, LoadSettings(n_ctx=2048))
     assert fresh_engine.pid != old and fresh_engine.loaded.n_ctx == 2048
     import os
 
@@ -170,7 +173,7 @@ def test_switching_models_replaces_the_process(fresh_engine, tmp_path):
 
 
 def test_llama_cpp_logs_go_to_the_log_file(fresh_engine, capfd, bothy_home):
-    fresh_engine.load(starter_path(), LoadSettings(n_ctx=512))
+    fresh_engine.load(STARTER, LoadSettings(n_ctx=512))
     ask(fresh_engine, QUESTION, max_tokens=4)
     out, err = capfd.readouterr()
     assert "llama" not in out + err
@@ -179,7 +182,9 @@ def test_llama_cpp_logs_go_to_the_log_file(fresh_engine, capfd, bothy_home):
 
 
 def test_a_reply_nobody_reads_to_the_end_is_settled(engine):
-    reply = engine.chat([{"role": "user", "content": "Count to one hundred."}], GenerationSettings(max_tokens=300))
+    reply = engine.chat(
+        ChatRequest.of([{"role": "user", "content": "Count to one hundred."}], GenerationSettings(max_tokens=300))
+    )
     stream = iter(reply)
     next(stream)
     stream.close()  # e.g. the caller broke out of its loop
@@ -207,6 +212,71 @@ def test_any_text_gets_a_reply(engine, text):
 def test_a_one_megabyte_paste_is_explained(engine):
     text = ("Lorem ipsum dolor sit amet, 大模型 🙂 " * 40000)[:1_000_000]
     with pytest.raises(ContextOverflowError, match="tokens long") as err:
-        engine.chat([{"role": "user", "content": text}], GenerationSettings(max_tokens=8)).consume()
+        engine.chat(ChatRequest.of([{"role": "user", "content": text}], GenerationSettings(max_tokens=8))).consume()
     assert "Shorten the message" in str(err.value)
     assert ask(engine, QUESTION).text
+
+
+def test_local_and_scripted_engines_satisfy_the_protocol(engine):
+    from assistant.engine import Engine
+    from tests.fakes import FakeEngine
+
+    assert isinstance(engine, Engine) and isinstance(FakeEngine(), Engine)
+    caps = engine.capabilities()
+    assert caps.tokenize and caps.kv_snapshots and caps.gpu_layers == engine.backend().gpu_offload
+    assert engine.loaded.engine == engine.name == "llama.cpp"
+    assert engine.loaded.model.key == f"local:{starter_path()}" and engine.loaded.name == starter_path().stem
+
+
+def test_tokenize_counts_with_the_models_own_tokenizer(engine):
+    tokens = engine.tokenize("Hello world")
+    assert 1 <= len(tokens) <= 4 and all(isinstance(t, int) for t in tokens)
+
+
+def test_an_engine_of_another_protocol_version_is_refused(monkeypatch):
+    from assistant.engine import pipe
+    from assistant.engine.local import EngineProcess
+
+    monkeypatch.setattr(pipe, "PROTOCOL_VERSION", pipe.PROTOCOL_VERSION + 1)  # the child speaks the real one
+    with pytest.raises(EngineCrashedError, match="another version"):
+        EngineProcess()
+
+
+def test_a_programming_error_in_the_engine_is_not_shown_to_people():
+    from assistant.engine.local import ENGINE_BUG, EngineProcess
+    from assistant.errors import UserFacingError
+
+    process = EngineProcess()
+    try:
+        with pytest.raises(UserFacingError) as err:
+            process.request("not a command", timeout=30)
+        assert err.value.message == ENGINE_BUG and "RuntimeError" not in str(err.value)
+    finally:
+        process.close()
+
+
+def test_faults_are_injected_only_with_the_test_switch(engine):
+    from assistant.errors import UserFacingError
+
+    with pytest.raises(UserFacingError):
+        engine.inject_fault("segfault")
+    assert ask(engine, QUESTION, max_tokens=4).text  # and nothing was armed
+
+
+def _open_descriptors() -> int:
+    import os
+
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not __import__("os").path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_no_handle_leaks_when_the_engine_crashes(fresh_engine):
+    fresh_engine.load(STARTER, LoadSettings(n_ctx=512))
+    ask(fresh_engine, QUESTION, max_tokens=2)
+    before = _open_descriptors()
+    for _ in range(3):
+        fresh_engine.inject_fault("exit", after_tokens=1)
+        with pytest.raises(EngineCrashedError):
+            ask(fresh_engine, QUESTION, max_tokens=8)
+        ask(fresh_engine, QUESTION, max_tokens=2)  # restarts the engine
+    assert _open_descriptors() <= before

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from assistant.engine.protocol import LoadSettings
+from assistant.engine.types import LoadSettings
 from assistant.library import MemoryInfo, ModelShape, Verdict, estimate, estimate_for_catalog, estimate_for_file
 from assistant.library import fit as fitmod
 from assistant.library.catalog import load_catalog, record_learned

@@ -1,0 +1,112 @@
+"""A loaded llama.cpp model: the one module that reaches into llama-cpp-python's private members.
+
+llama-cpp-python's `Llama` keeps its context and vocabulary pointers, its token cache and its
+"evaluate again" flag in private attributes; Bothy needs them for the abort callback, end-of-turn
+tokens and KV-state snapshots. Everything that touches them lives here, so an update of
+llama-cpp-python that renames one breaks one module, and its tests.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Callable, Iterator
+
+from assistant.engine.types import BackendInfo
+
+GGML_TYPES = {"f16": 1, "q4_0": 2, "q8_0": 8}
+_GPU_BACKENDS = ("CUDA", "Metal", "Vulkan", "ROCm", "HIP", "SYCL", "OpenCL", "CANN", "MUSA")
+
+
+def backend_info(llama_cpp) -> BackendInfo:
+    """What this llama.cpp build can do on this machine."""
+    info = llama_cpp.llama_print_system_info().decode("utf-8", errors="replace")
+    gpu = bool(llama_cpp.llama_supports_gpu_offload())
+    backend = next((name for name in _GPU_BACKENDS if name.upper() in info.upper()), "CPU")
+    if gpu and backend == "CPU":
+        backend = "GPU"
+    return BackendInfo(
+        backend=backend,
+        gpu_offload=gpu,
+        llama_cpp_python=getattr(llama_cpp, "__version__", "?"),
+        system_info=info.strip(),
+    )
+
+
+class LlamaModel:
+    """A `llama_cpp.Llama` and the private parts of it that Bothy uses, behind plain methods."""
+
+    def __init__(self, llama_cpp, **kwargs):
+        self._llama_cpp = llama_cpp
+        self.llm = llama_cpp.Llama(**kwargs)
+        self._no_abort = llama_cpp.ggml_abort_callback()
+        self._abort = None  # the installed ctypes callback, kept alive while llama.cpp may call it
+
+    # -- facts -----------------------------------------------------------------------------------
+    def n_ctx(self) -> int:
+        return self.llm.n_ctx()
+
+    @property
+    def n_threads(self) -> int:
+        return self.llm.context_params.n_threads
+
+    @property
+    def wants_bos(self) -> bool:
+        return self.llm.metadata.get("tokenizer.ggml.add_bos_token", "true") != "false"
+
+    def token_bos(self) -> int:
+        return self.llm.token_bos()
+
+    def is_end_of_generation(self, token: int) -> bool:
+        return bool(self._llama_cpp.llama_vocab_is_eog(self.llm._model.vocab, token))
+
+    # -- text ------------------------------------------------------------------------------------
+    def tokenize(self, text: str) -> list[int]:
+        """Special tokens parsed (templates write them as text), no BOS added."""
+        return self.llm.tokenize(text.encode("utf-8", errors="replace"), add_bos=False, special=True)
+
+    def token_bytes(self, token: int) -> bytes:
+        return self.llm.detokenize([token], special=False)
+
+    def set_seed(self, seed: int) -> None:
+        self.llm.set_seed(seed)
+
+    def generate(self, tokens: list[int], **sampling) -> Iterator[int]:
+        """llama-cpp-python's generator: evaluates what is new in `tokens`, then yields sampled tokens."""
+        return self.llm.generate(tokens, **sampling)
+
+    # -- the token cache and KV state -------------------------------------------------------------
+    def cached_tokens(self) -> list[int]:
+        """The tokens whose KV state the context holds now."""
+        return self.llm.input_ids[: self.llm.n_tokens].tolist()
+
+    def state_size(self) -> int:
+        """Bytes a KV-state snapshot of the context takes now."""
+        return self._llama_cpp.llama_state_get_size(self.llm._ctx.ctx)
+
+    def save_state(self, size: int) -> tuple[ctypes.Array, int]:
+        """A snapshot of the context's KV state: a buffer of `size` bytes, and how many were written."""
+        buf = (ctypes.c_uint8 * size)()
+        return buf, self._llama_cpp.llama_state_get_data(self.llm._ctx.ctx, buf, size)
+
+    def load_state(self, buf: ctypes.Array, used: int, tokens: list[int]) -> bool:
+        """Put a snapshot back; False (and an empty cache) if llama.cpp refuses it."""
+        if self._llama_cpp.llama_state_set_data(self.llm._ctx.ctx, buf, used) != used:
+            self.llm.reset()
+            return False
+        self.llm.input_ids[: len(tokens)] = tokens
+        self.llm.n_tokens = len(tokens)
+        self.llm._requires_eval = True
+        return True
+
+    # -- stopping --------------------------------------------------------------------------------
+    def set_abort(self, should_abort: Callable[[], bool] | None) -> None:
+        """While set, llama.cpp asks `should_abort()` between graph nodes (stops prompt processing)."""
+        if should_abort is None:
+            callback = self._no_abort
+        else:
+            callback = self._llama_cpp.ggml_abort_callback(lambda _data: bool(should_abort()))
+        self._llama_cpp.llama_set_abort_callback(self.llm._ctx.ctx, callback, None)
+        self._abort = callback
+
+    def close(self) -> None:
+        self.llm.close()
