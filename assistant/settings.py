@@ -15,13 +15,57 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from assistant import paths
-from assistant.engine.protocol import KV_CACHE_TYPES, GenerationSettings, LoadSettings
+from assistant.engine.types import KV_CACHE_TYPES, GenerationSettings, LoadSettings
 
 log = logging.getLogger("bothy.settings")
 
 DEFAULT_SYSTEM_PROMPT = "You are Bothy, a helpful assistant running privately on this computer."
 THEMES = ("system", "light", "dark")
 LANGUAGES = ("system", "en", "zh_CN")
+
+
+@dataclass(frozen=True)
+class Range:
+    """The allowed values of a number option: validation and the Settings widgets both read it.
+
+    `optional`: None is allowed too (shown as "Automatic", "No limit", "Random"...).
+    `above_low`: the low end itself is not allowed (0 < top-p).
+    """
+
+    low: float
+    high: float
+    step: float = 1
+    decimals: int = 0
+    optional: bool = False
+    above_low: bool = False
+
+    def allows(self, value) -> bool:
+        if value is None:
+            return self.optional
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        return (self.low < value if self.above_low else self.low <= value) and value <= self.high
+
+    def describe(self) -> str:
+        low, high = (f"{x:g}" if self.decimals else f"{int(x)}" for x in (self.low, self.high))
+        return f"above {low} and at most {high}" if self.above_low else f"between {low} and {high}"
+
+
+GENERATION_RANGES: dict[str, tuple[str, Range]] = {
+    "temperature": ("temperature", Range(0.0, 5.0, 0.05, 2)),
+    "top_p": ("top-p", Range(0.0, 1.0, 0.01, 2, above_low=True)),
+    "top_k": ("top-k", Range(0, 1000)),
+    "min_p": ("min-p", Range(0.0, 1.0, 0.01, 2)),
+    "repeat_penalty": ("repeat penalty", Range(0.5, 2.5, 0.05, 2)),
+    "max_tokens": ("maximum reply length", Range(1, 1_000_000, optional=True)),
+    "seed": ("seed", Range(0, 2**31 - 1, optional=True)),
+}
+LOAD_RANGES: dict[str, tuple[str, Range]] = {
+    "n_ctx": ("context length", Range(256, 1_048_576, 1024, optional=True)),
+    "n_gpu_layers": ("GPU layers", Range(-1, 100_000, optional=True)),
+    "n_threads": ("threads", Range(1, 512, optional=True)),
+    "n_batch": ("batch size", Range(32, 8192, 32)),
+}
 
 
 @dataclass
@@ -43,29 +87,19 @@ class Settings:
     # -- validation ------------------------------------------------------------------------------
     def validate(self) -> None:
         """Raise ValueError naming the first option that is out of range."""
-        g = self.generation
-        checks = [
-            (0.0 <= g.temperature <= 5.0, "temperature must be between 0 and 5"),
-            (0.0 < g.top_p <= 1.0, "top-p must be above 0 and at most 1"),
-            (0 <= g.top_k <= 1000, "top-k must be between 0 and 1000"),
-            (0.0 <= g.min_p <= 1.0, "min-p must be between 0 and 1"),
-            (0.5 <= g.repeat_penalty <= 2.5, "repeat penalty must be between 0.5 and 2.5"),
-            (g.max_tokens is None or 1 <= g.max_tokens <= 1_000_000, "maximum reply length must be positive"),
-            (g.seed is None or 0 <= g.seed < 2**31, "seed must be between 0 and 2147483647"),
-            (self.theme in THEMES, f"theme must be one of {', '.join(THEMES)}"),
-            (self.language in LANGUAGES, f"language must be one of {', '.join(LANGUAGES)}"),
-        ]
+        for name, (label, allowed) in GENERATION_RANGES.items():
+            if not allowed.allows(getattr(self.generation, name)):
+                raise ValueError(f"{label} must be {allowed.describe()}")
         for path, ls in self.model_load.items():
-            checks += [
-                (ls.n_ctx is None or 256 <= ls.n_ctx <= 1_048_576, f"context length for {path} is out of range"),
-                (ls.n_gpu_layers is None or ls.n_gpu_layers >= -1, f"GPU layers for {path} must be -1 or more"),
-                (ls.n_threads is None or 1 <= ls.n_threads <= 512, f"threads for {path} is out of range"),
-                (32 <= ls.n_batch <= 8192, f"batch size for {path} is out of range"),
-                (ls.kv_cache_type in KV_CACHE_TYPES, f"KV-cache type for {path} is unknown"),
-            ]
-        for ok, message in checks:
-            if not ok:
-                raise ValueError(message)
+            for name, (label, allowed) in LOAD_RANGES.items():
+                if not allowed.allows(getattr(ls, name)):
+                    raise ValueError(f"{label} for {path} must be {allowed.describe()}")
+            if ls.kv_cache_type not in KV_CACHE_TYPES:
+                raise ValueError(f"KV-cache type for {path} is unknown")
+        if self.theme not in THEMES:
+            raise ValueError(f"theme must be one of {', '.join(THEMES)}")
+        if self.language not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
 
     # -- files -----------------------------------------------------------------------------------
     def to_dict(self) -> dict:

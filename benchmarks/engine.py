@@ -35,12 +35,12 @@ class Setup:
 
 
 def open_setup(model: Path, load) -> Setup:
-    from assistant.engine import Engine
+    from assistant.engine import LocalEngine, ModelRef
     from assistant.session import ChatSession
     from assistant.store import Store
 
-    engine = Engine()
-    engine.load(model, load)
+    engine = LocalEngine()
+    engine.load(ModelRef.local(model), load)
     store = Store()
     return Setup(model, engine, load, store, ChatSession(store, engine))
 
@@ -276,7 +276,7 @@ def _decode_floor(setup: Setup, conversation: int, evals: dict, turns: int, *, r
     the same cached prefix as in the engine (two Llamas, each holding one prefix; runs interleaved)."""
     from assistant.session import history_for_model
 
-    history = history_for_model(setup.store.messages(conversation))
+    history = [{"role": m.role, "content": m.content} for m in history_for_model(setup.store.messages(conversation))]
     raws, cases = [], []
     try:
         for t in (2, turns):
@@ -316,14 +316,16 @@ def _long_prompt(nonce: int, words: int = 560) -> str:
 
 def stop_latency(setup: Setup, *, quick: bool) -> list[Figure]:
     """From Reply.stop() to the end of the reply's iteration (the engine idle again)."""
-    from assistant.engine import GenerationSettings
+    from assistant.engine import ChatRequest, GenerationSettings
 
     tries = 2 if quick else 7
     item = "3 stop"
     engine = setup.engine
     generating, prompting, prompt_sizes = [], [], []
     for i in range(tries):
-        reply = engine.chat([{"role": "user", "content": STORY}], GenerationSettings(max_tokens=2000, seed=i))
+        reply = engine.chat(
+            ChatRequest.of([{"role": "user", "content": STORY}], GenerationSettings(max_tokens=2000, seed=i))
+        )
         stopped_at = None
         for n, _ in enumerate(reply):
             if n == 5 + i and stopped_at is None:
@@ -336,9 +338,11 @@ def stop_latency(setup: Setup, *, quick: bool) -> list[Figure]:
 
         # A long prompt nobody has seen before (the nonce), in a conversation of its own.
         reply = engine.chat(
-            [{"role": "user", "content": _long_prompt(1000 + i)}],
-            GenerationSettings(max_tokens=16, seed=i),
-            conversation_key=f"bench-long-{i}-{time.time()}",
+            ChatRequest.of(
+                [{"role": "user", "content": _long_prompt(1000 + i)}],
+                GenerationSettings(max_tokens=16, seed=i),
+                conversation_key=f"bench-long-{i}-{time.time()}",
+            )
         )
         when = {}
 

@@ -127,12 +127,13 @@ def _largest_gaps(beats: list[float], since: float, n: int = 5) -> list[tuple[fl
 
 
 def _open_window(app, store, settings, engine, model: str, load):
+    from assistant.engine import ModelRef
     from ui.app import create_window
     from ui.engine_bridge import EngineBridge
 
     bridge = EngineBridge(store=store, engine=engine, close_engine=False)
     if engine.loaded is not None:
-        bridge.worker.current = (model, load)  # already loaded: the window does not load it again
+        bridge.worker.current = (ModelRef.local(model), load)  # already loaded: the window does not load it again
     window = create_window(app, store=store, settings=settings, bridge=bridge)
     bridge.setParent(window)
     window.show()
@@ -143,7 +144,7 @@ def _open_window(app, store, settings, engine, model: str, load):
 
 
 def measure(model: str, load, scale_db: str, big_id: int, *, quick: bool, max_tokens: int) -> dict:
-    from assistant.engine import Engine, GenerationSettings
+    from assistant.engine import GenerationSettings, LocalEngine
     from assistant.settings import Settings
     from assistant.store import Store
     from benchmarks.engine import GEN, STORY
@@ -156,7 +157,7 @@ def measure(model: str, load, scale_db: str, big_id: int, *, quick: bool, max_to
         _pin_singletons()
     settings = Settings(default_model=model, generation=GenerationSettings(max_tokens=max_tokens, seed=3, **GEN))
     settings.set_load_settings(model, load)
-    engine = Engine()
+    engine = LocalEngine()
     try:
         store = Store()
         chat = _fill_chat(store)

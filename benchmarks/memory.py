@@ -28,14 +28,16 @@ def rss_mb(pid: int | None = None) -> float | None:
 
 
 def _settle(engine) -> float | None:
-    from assistant.engine import GenerationSettings
+    from assistant.engine import ChatRequest, GenerationSettings
 
-    engine.chat([{"role": "user", "content": "Say hello."}], GenerationSettings(max_tokens=8, seed=1)).consume()
+    engine.chat(
+        ChatRequest.of([{"role": "user", "content": "Say hello."}], GenerationSettings(max_tokens=8, seed=1))
+    ).consume()
     return rss_mb(engine.pid)
 
 
 def switches(model: Path, load, *, quick: bool) -> list[Figure]:
-    from assistant.engine import Engine
+    from assistant.engine import LocalEngine, ModelRef
 
     count = 2 if quick else 10
     item = "7 memory"
@@ -45,12 +47,13 @@ def switches(model: Path, load, *, quick: bool) -> list[Figure]:
     a = replace(load, n_ctx=4096)
     b = replace(load, n_ctx=2048)
     client_before = rss_mb()
-    engine = Engine()
+    engine = LocalEngine()
+    ref = ModelRef.local(model)
     try:
-        engine.load(model, a)
+        engine.load(ref, a)
         first = _settle(engine)
         for i in range(count):
-            engine.load(model, b if i % 2 == 0 else a)
+            engine.load(ref, b if i % 2 == 0 else a)
             last = _settle(engine)
     finally:
         engine.close()

@@ -110,15 +110,15 @@ def window(workdir: Path, *, quick: bool) -> list[Figure]:
 
 def model_load(model: Path, load, *, quick: bool) -> list[Figure]:
     """Engine.load's wall time (a fresh engine process each time) and the engine's own load_seconds."""
-    from assistant.engine import Engine
+    from assistant.engine import LocalEngine, ModelRef
 
     item = "6 start-up"
     wall, inside = [], []
     for _ in range(1 if quick else 3):
-        engine = Engine()
+        engine = LocalEngine()
         try:
             started = time.perf_counter()
-            loaded = engine.load(model, load)
+            loaded = engine.load(ModelRef.local(model), load)
             wall.append(time.perf_counter() - started)
             inside.append(loaded.load_seconds)
         finally:

@@ -121,10 +121,11 @@ def main(self_test: bool = False) -> int:
     from ui.single_instance import SingleInstance
 
     instance = SingleInstance(app)
-    if not self_test and instance.another_is_running():
-        log.info("Bothy is already running for this data folder: brought it to the front")
-        return 0
-    instance.listen()
+    if not self_test:  # a self-test runs beside a running Bothy, and never takes its place
+        if instance.another_is_running():
+            log.info("Bothy is already running for this data folder: brought it to the front")
+            return 0
+        instance.listen()
 
     try:
         window = create_window(app)

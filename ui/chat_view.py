@@ -5,8 +5,9 @@ in about 25 ms) but widgets exist only for a window of them: the newest WINDOW w
 in BATCH steps as the user scrolls up (or down, after jumping to a search hit); far-away widgets
 are dropped again so the column never holds more than MAX_WIDGETS.
 
-Streaming: `append_text()` only collects chunks; a single-shot timer (FLUSH_MS) renders the reply
-at most ~30 times a second whatever the model's speed. While the view is at the bottom it follows
+Streaming: the turn controller grows the reply's row and calls `text_arrived()`, which only marks
+it changed; a single-shot timer (FLUSH_MS) renders the reply at most ~30 times a second whatever
+the model's speed. While the view is at the bottom it follows
 the reply; scrolling up stops that, scrolling back to the bottom resumes it.
 
 Signals:
@@ -76,7 +77,7 @@ class ChatView(QScrollArea):
         self.start = self.stop = 0
         self.stick = True
         self._anchor: tuple[QWidget, int] | None = None
-        self._pending: list[str] = []
+        self._pending = False  # the streaming row changed since the last repaint
         self._streaming: MessageWidget | None = None
         self._highlight: MessageWidget | None = None
         self.busy = False
@@ -111,12 +112,22 @@ class ChatView(QScrollArea):
         self.empty_text.setText(base + ("\n\n" + hint if hint else ""))
 
     # -- opening -------------------------------------------------------------------------------
-    def set_conversation(self, conversation_id: int | None, messages: list[dict], focus_message_id=None) -> None:
+    def set_conversation(
+        self, conversation_id: int | None, messages: list[dict], focus_message_id=None, *, live=None
+    ) -> None:
+        """Show a conversation's messages (the view model: these dicts, shared with the widgets).
+
+        `live`: the turn in progress (ui.turn_controller.ActiveTurn) when it belongs to this
+        conversation: its rows replace their stored copies, and the reply keeps streaming in.
+        """
         self.flush()
         self._clear_widgets()
         self.conversation_id = conversation_id
         self.messages = list(messages)
         self._streaming = None
+        if live is not None and live.conversation_id == conversation_id:
+            rows = {row["id"]: row for row in (live.user, live.reply) if row is not None and row["id"] is not None}
+            self.messages = [rows.get(m["id"], m) for m in self.messages]
         n = len(self.messages)
         focus = None
         if focus_message_id is not None:
@@ -131,6 +142,8 @@ class ChatView(QScrollArea):
         self.widgets = [self._make(m) for m in self.messages[self.start : self.stop]]
         for i, w in enumerate(self.widgets):
             self.layout_.insertWidget(i, w)
+        if live is not None and self.widgets and self.widgets[-1].message is live.reply:
+            self._streaming = self.widgets[-1]
         self.empty.setVisible(n == 0)
         self._update_last()
         if focus is not None:
@@ -162,85 +175,67 @@ class ChatView(QScrollArea):
         if self.stop < len(self.messages) or len(self.widgets) > MAX_WIDGETS:
             self.set_conversation(self.conversation_id, self.messages)
 
-    def begin_send(self, text: str) -> None:
+    def begin_turn(self, turn) -> None:
+        """Show a turn that starts (ui.turn_controller.ActiveTurn): its rows are added as they are."""
         self._show_tail()
-        self._append({"id": None, "role": "user", "content": text, "status": "complete"})
-        self._begin_reply()
-
-    def begin_regenerate(self) -> None:
-        self._show_tail()
-        last_user = max((i for i, m in enumerate(self.messages) if m["role"] == "user"), default=None)
-        if last_user is not None:
-            self._remove_from(last_user + 1)
-        self._begin_reply()
-
-    def begin_edit(self, message_id: int, text: str) -> None:
-        self._show_tail()
-        index = next((i for i, m in enumerate(self.messages) if m["id"] == message_id), None)
-        if index is not None:
-            self._remove_from(index)
-        self._append({"id": None, "role": "user", "content": text, "status": "complete"})
-        self._begin_reply()
-
-    def _begin_reply(self) -> None:
-        self._streaming = self._append({"id": None, "role": "assistant", "content": "", "status": "streaming"})
-        self._pending = []
+        if turn.kind == "regenerate":
+            last_user = max((i for i, m in enumerate(self.messages) if m["role"] == "user"), default=None)
+            if last_user is not None:
+                self._remove_from(last_user + 1)
+        elif turn.kind == "edit":
+            index = next((i for i, m in enumerate(self.messages) if m["id"] == turn.replaces_from), None)
+            if index is not None:
+                self._remove_from(index)
+        if turn.user is not None:
+            self._append(turn.user)
+        self._streaming = self._append(turn.reply)
+        self._pending = False
         self.busy = True
         self._update_last()
         self.scroll_to_end()
 
-    def turn_started(self, user_message_id, reply_message_id: int) -> None:
-        if self._streaming is None:
-            return
-        self._streaming.message["id"] = reply_message_id
-        self.messages[-1]["id"] = reply_message_id
-        if user_message_id is not None:
-            for m, w in zip(reversed(self.messages[:-1]), reversed(self.widgets[:-1]), strict=False):
-                if m["role"] == "user":
-                    m["id"] = user_message_id
-                    w.message["id"] = user_message_id
-                    break
+    def turn_stored(self, turn) -> bool:
+        """The turn's rows have their ids now (editing the new message becomes possible).
 
-    def resume_stream(self, reply_message_id: int | None, text: str) -> None:
-        """Reopened while its reply still streams: follow it again from `text` (all received so far)."""
-        if reply_message_id is None or not self.widgets or self.widgets[-1].message_id != reply_message_id:
-            return
-        self._streaming = self.widgets[-1]
-        self._streaming.message["status"] = "streaming"
-        self.messages[-1]["content"] = text
-        self._streaming.set_text(text)
-        self._pending = []
+        If this conversation was opened between the send and now, it shows the stored copies of
+        the turn's rows: the live rows take their place, so the reply streams in. Returns False
+        when the view does not hold the turn's reply at all (opened before the store had it).
+        """
+        live = {row["id"]: row for row in (turn.user, turn.reply) if row is not None}
+        for i, m in enumerate(self.messages):
+            row = live.get(m.get("id"))
+            if row is not None and m is not row:
+                self.messages[i] = row
+                w = self.message_widget(row["id"])
+                if w is not None:
+                    w.message = row
+                    w.refresh()
+                    if row is turn.reply:
+                        self._streaming = w
+        self._update_last()
+        return any(m is turn.reply for m in self.messages)
 
-    def append_text(self, chunk: str) -> None:
-        self._pending.append(chunk)
+    def text_arrived(self) -> None:
+        """The streaming reply's row grew: repaint it soon (at most every FLUSH_MS)."""
+        self._pending = True
         if not self._flush_timer.isActive():
             self._flush_timer.start()
 
     @Slot()
     def flush(self) -> None:
         self._flush_timer.stop()
-        if not self._pending or self._streaming is None:
-            self._pending = []
-            return
-        text = (self._streaming.message.get("content") or "") + "".join(self._pending)
-        self._pending = []
-        self.messages[-1]["content"] = text
-        self._streaming.set_text(text)
+        if self._pending and self._streaming is not None:
+            self._streaming.show_streamed_text()
+        self._pending = False
 
-    def finish_turn(self, records: list[dict] | None) -> None:
-        """The turn ended: replace the local copies with what the store holds."""
+    def finish_turn(self, rows: list[dict]) -> None:
+        """The turn ended and `rows` (the turn's own dicts) hold the store's final state: show it."""
         self.flush()
         self.busy = False
         self._streaming = None
-        if records is None:
-            return
-        by_id = {r["id"]: r for r in records}
-        for i, m in enumerate(self.messages):
-            if m.get("id") in by_id:
-                self.messages[i] = by_id[m["id"]]
         for w in self.widgets:
-            if w.message_id in by_id:
-                w.update_message(by_id[w.message_id])
+            if any(w.message is row for row in rows):
+                w.refresh()
         self._update_last()
 
     def _append(self, message: dict) -> MessageWidget:

@@ -1,7 +1,8 @@
 """Where the user writes: Enter sends, Shift+Enter starts a new line, Esc (or Stop) stops a reply.
 
 Signals:
-    submitted(str text)
+    submitted(str text): the person sends `text`; it stays in the box until `accepted(text)`, so a
+        message that cannot be sent is never lost.
     stop_requested()
     settings_requested(): the "no model" notice's button.
 """
@@ -9,6 +10,7 @@ Signals:
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 MAX_LINES = 10
@@ -125,11 +127,22 @@ class Composer(QWidget):
     # -- actions ---------------------------------------------------------------------------------
     @Slot()
     def send(self) -> None:
+        """Offer the text to whoever sends it; it stays here until they call accepted()."""
         text = self.edit.toPlainText()
         if not text.strip() or self._busy or not self._ready:
             return
-        self.edit.clear()
         self.submitted.emit(text)
+
+    def accepted(self, text: str) -> None:
+        """The message `text` is on its way: clear it (unless the person already wrote something else)."""
+        if self.edit.toPlainText() == text:
+            self.edit.clear()
+
+    def give_back(self, text: str) -> None:
+        """A message that could not be sent comes back, unless the person has started a new one."""
+        if not self.edit.toPlainText().strip():
+            self.edit.setPlainText(text)
+            self.edit.moveCursor(QTextCursor.MoveOperation.End)
 
     @Slot()
     def _escape(self) -> None:

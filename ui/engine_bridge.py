@@ -17,14 +17,12 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from assistant.engine import Engine, GenerationSettings, LoadSettings
+from assistant.engine import Engine, GenerationSettings, LoadSettings, LocalEngine, ModelRef
 from assistant.errors import UserFacingError
-from assistant.session import ChatSession
+from assistant.session import APOLOGY, ChatSession
 from assistant.store import Store
 
 log = logging.getLogger("bothy.ui.engine")
-
-APOLOGY = "Something went wrong inside Bothy (the details are in the log). Your conversation is saved."
 
 
 @dataclass
@@ -41,10 +39,13 @@ class TurnRequest:
 
 @dataclass
 class TurnResult:
+    """How a turn ended. `user_message_id` None: the turn never started and nothing was stored."""
+
     request_id: int
     conversation_id: int
     reply_message_id: int | None
     status: str  # complete, cancelled, error
+    user_message_id: int | None = None
     error: str | None = None
     stats: object | None = None  # ReplyStats
     context: object | None = None  # ContextInfo
@@ -61,18 +62,18 @@ class EngineWorker(QObject):
     """Runs engine calls on the engine thread.
 
     Signals:
-        load_started(str path)
+        load_started(object ModelRef)
         loaded(object LoadedModel)
-        load_failed(str path, str message)
+        load_failed(object ModelRef, str message)
         turn_started(int request_id, object user_message_id, int reply_message_id)
         text(int request_id, str chunk): a piece of the reply (one per token)
         context(int request_id, object ContextInfo)
         turn_finished(object TurnResult)
     """
 
-    load_started = Signal(str)
+    load_started = Signal(object)
     loaded = Signal(object)
-    load_failed = Signal(str, str)
+    load_failed = Signal(object, str)
     turn_started = Signal(int, object, int)
     text = Signal(int, str)
     context = Signal(int, object)
@@ -83,22 +84,22 @@ class EngineWorker(QObject):
         self.engine = engine
         self.session = ChatSession(store, engine)
         self.turn = None  # the Turn streaming now; read by the GUI thread only to call stop()
-        self.current: tuple[str, LoadSettings] | None = None  # what the engine has loaded
+        self.current: tuple[ModelRef, LoadSettings] | None = None  # what the engine has loaded
         self.cancelled: set[int] = set()
         self.lock = threading.Lock()
 
-    @Slot(str, object)
-    def load(self, path: str, settings: LoadSettings) -> None:
-        self.load_started.emit(path)
-        if self.current == (path, settings) and self.engine.loaded is not None:
+    @Slot(object, object)
+    def load(self, model: ModelRef, settings: LoadSettings) -> None:
+        self.load_started.emit(model)
+        if self.current == (model, settings) and self.engine.loaded is not None:
             self.loaded.emit(self.engine.loaded)  # already loaded just so: nothing to do
             return
         try:
-            loaded = self.engine.load(path, settings)
+            loaded = self.engine.load(model, settings)
         except BaseException as exc:
-            self.load_failed.emit(path, _message(exc))
+            self.load_failed.emit(model, _message(exc))
             return
-        self.current = (path, settings)
+        self.current = (model, settings)
         self.loaded.emit(loaded)
 
     @Slot(object)
@@ -120,7 +121,7 @@ class EngineWorker(QObject):
             stop_now = req.request_id in self.cancelled
         if stop_now:
             turn.stop()
-        result.reply_message_id = turn.reply_message_id
+        result.reply_message_id, result.user_message_id = turn.reply_message_id, turn.user_message_id
         self.turn_started.emit(req.request_id, turn.user_message_id, turn.reply_message_id)
         sent_context = False
         try:
@@ -145,17 +146,17 @@ class EngineBridge(QObject):
     """Owns the engine thread and the worker; the GUI's only way to reach the engine.
 
     Signals (re-emitted from the worker, delivered on the GUI thread):
-        request_load(str, object), request_turn(object): internal, queued to the worker.
+        request_load(object, object), request_turn(object): internal, queued to the worker.
     """
 
-    request_load = Signal(str, object)
+    request_load = Signal(object, object)
     request_turn = Signal(object)
 
     def __init__(
         self, *, store: Store, engine: Engine | None = None, close_engine: bool = True, parent: QObject | None = None
     ):
         super().__init__(parent)
-        self.engine = engine or Engine()
+        self.engine: Engine = engine or LocalEngine()
         self.close_engine = close_engine
         self.thread = QThread()
         self.thread.setObjectName("bothy-engine")
@@ -168,8 +169,8 @@ class EngineBridge(QObject):
         self._next_id = 0
         self._closed = False
 
-    def load(self, path: str, settings: LoadSettings) -> None:
-        self.request_load.emit(str(path), settings)
+    def load(self, model: ModelRef, settings: LoadSettings) -> None:
+        self.request_load.emit(model, settings)
 
     def start_turn(self, kind: str, conversation_id: int, **kwargs) -> int:
         self._next_id += 1

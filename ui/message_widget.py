@@ -104,7 +104,7 @@ class MessageWidget(QWidget):
 
     def __init__(self, message: dict, colors: Colors, parent=None):
         super().__init__(parent)
-        self.message = dict(message)
+        self.message = message  # the view model's row itself, never a copy (see ChatView)
         self.colors = colors
         self.role = message["role"]
         self.code_blocks: list[str] = []
@@ -179,16 +179,11 @@ class MessageWidget(QWidget):
     def streaming(self) -> bool:
         return self.message.get("status") == "streaming"
 
-    def set_text(self, text: str) -> None:
-        """New streamed text (the whole reply so far)."""
-        self.message["content"] = text
+    def show_streamed_text(self) -> None:
+        """The row's text grew while streaming: show it."""
         self._render()
-        if text:
+        if self.message.get("content"):
             self._update_note()
-
-    def update_message(self, message: dict) -> None:
-        self.message = dict(message)
-        self.refresh()
 
     def set_colors(self, colors: Colors) -> None:
         self.colors = colors

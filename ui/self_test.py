@@ -28,7 +28,7 @@ class SelfTest(QObject):
 
     @Slot()
     def _check_model(self) -> None:
-        if self.window.loaded is None and self.window.loading is None:
+        if self.window.models.current is None and self.window.models.pending is None:
             self._finish(1, "self-test FAILED: no model found (the starter model is not installed)")
 
     @Slot(object)
@@ -56,7 +56,8 @@ class SelfTest(QObject):
             )
         else:
             speed = f"{reply['tokens_per_s']:.1f} tokens/s" if reply["tokens_per_s"] else "?"
-            model = self.window.loaded.path if self.window.loaded else "?"
+            loaded = self.window.models.current
+            model = loaded.model.path or loaded.model.key if loaded else "?"
             self._finish(
                 0,
                 f"self-test OK: {reply['reply_tokens']} tokens at {speed} from {model}, "
@@ -65,7 +66,7 @@ class SelfTest(QObject):
 
     @Slot()
     def _timeout(self) -> None:
-        self.window.stop()
+        self.window.turns.stop()
         self._finish(1, "self-test FAILED: no complete reply within the time limit")
 
     def _finish(self, code: int, result: str) -> None:

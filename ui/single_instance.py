@@ -42,9 +42,19 @@ class SingleInstance(QObject):
         socket.disconnectFromServer()
         return True
 
+    def _answers(self, timeout_ms: int = 500) -> bool:
+        socket = QLocalSocket()
+        socket.connectToServer(self.key)
+        alive = socket.waitForConnected(timeout_ms)
+        socket.abort()
+        return alive
+
     def listen(self) -> bool:
+        """Own this data folder. A socket left by a crashed Bothy is replaced; a live one never is."""
         server = QLocalServer(self)
         if not server.listen(self.key):
+            if self._answers():
+                return False
             QLocalServer.removeServer(self.key)  # a stale socket left by a crash
             if not server.listen(self.key):
                 return False

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 
@@ -38,7 +36,7 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.meter)
         self._loaded = None
         self._context = None
-        self._loading: str | None = None
+        self._loading = None  # the ModelRef being loaded
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -47,9 +45,9 @@ class StatusBar(QStatusBar):
         self._show_model()
         self.set_context(self._context)
 
-    def set_loading(self, path: str | None) -> None:
-        self._loading = path
-        self.busy_bar.setVisible(path is not None)
+    def set_loading(self, model) -> None:
+        self._loading = model
+        self.busy_bar.setVisible(model is not None)
         self._show_model()
 
     def set_model(self, loaded) -> None:
@@ -60,14 +58,16 @@ class StatusBar(QStatusBar):
 
     def _show_model(self) -> None:
         if self._loading:
-            self.model_label.setText(self.tr("Loading %1…").replace("%1", Path(self._loading).stem))
+            self.model_label.setText(self.tr("Loading %1…").replace("%1", self._loading.label))
             return
         m = self._loaded
         if m is None:
             self.model_label.setText(self.tr("No model loaded"))
             self.model_label.setToolTip("")
             return
-        parts = [Path(m.path).stem]
+        parts = [m.name]
+        if m.base_model_note:
+            parts[0] = "⚠ " + parts[0] + " " + self.tr("(base model)")
         if m.backend and m.backend.gpu_offload:
             parts.append(m.backend.backend)
             if m.n_gpu_layers:
@@ -79,9 +79,8 @@ class StatusBar(QStatusBar):
             parts.append(self.tr("CPU only"))
         parts.append(self.tr("%1 context").replace("%1", f"{m.n_ctx:,}"))
         self.model_label.setText("  ·  ".join(parts))
-        self.model_label.setToolTip(
-            self.tr("Template: %1 (%2)").replace("%1", m.template_name).replace("%2", m.template_reason)
-        )
+        tip = self.tr("Template: %1 (%2)").replace("%1", m.template_name).replace("%2", m.template_reason)
+        self.model_label.setToolTip(f"{m.base_model_note}\n\n{tip}" if m.base_model_note else tip)
 
     def set_speed(self, tokens_per_s: float | None) -> None:
         self.speed_label.setText(self.tr("%1 tokens/s").replace("%1", f"{tokens_per_s:.1f}") if tokens_per_s else "")

@@ -1,8 +1,10 @@
-"""Fixtures for the desktop app's tests: offscreen Qt, the real starter model, real SQLite files.
+"""Fixtures for the desktop app's tests: offscreen Qt, real SQLite files, a real or a scripted engine.
 
-The engine (one llama.cpp process with the starter model) is loaded once per session and shared
-by the windows the tests open; each test gets its own BOTHY_HOME (tests/conftest.py), so its own
-database, settings and window layout.
+Windows get the scripted engine (tests/fakes.py) unless a test asks for the real one
+(`windows.open(real=True)`, or the `real_window` fixture): the app's own logic runs in milliseconds,
+and every path that depends on the model runs the real starter model. The real engine (one
+llama.cpp process) is loaded once per session and shared; each test gets its own BOTHY_HOME
+(tests/conftest.py), so its own database, settings and window layout.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import dataclasses  # noqa: E402
 
 import pytest  # noqa: E402
 
-from assistant.engine import Engine, LoadSettings  # noqa: E402
+from assistant.engine import LoadSettings, LocalEngine, ModelRef  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.store import Store  # noqa: E402
 from tests.starter import starter_path  # noqa: E402
@@ -32,9 +34,9 @@ def qapp_args():
 
 
 @pytest.fixture(scope="session")
-def shared_engine():
-    engine = Engine()
-    engine.load(starter_path(), LOAD)
+def shared_engine(session_home):
+    engine = LocalEngine()
+    engine.load(ModelRef.local(starter_path()), LOAD)
     yield engine
     engine.close()
 
@@ -54,23 +56,29 @@ test_settings.__test__ = False  # a helper, not a test
 
 
 class WindowFactory:
-    """Opens main windows on the current BOTHY_HOME, sharing the session's engine."""
+    """Opens main windows on the current BOTHY_HOME: with a scripted engine of their own, with the
+    session's real engine (`real=True`), or with the engine given."""
 
-    def __init__(self, qtbot, engine):
+    def __init__(self, qtbot, shared_engine_factory):
         self.qtbot = qtbot
-        self.engine = engine
+        self._shared = shared_engine_factory
         self.windows = []
 
-    def open(self, *, settings: Settings | None = None, wait_for_model: bool = True, engine=None, load=True):
+    def open(
+        self, *, settings: Settings | None = None, wait_for_model: bool = True, engine=None, load=True, real=False
+    ):
+        from tests.fakes import FakeEngine
         from ui.app import create_app, create_window
         from ui.engine_bridge import EngineBridge
 
         app = create_app()
         settings = settings or test_settings()
         store = Store()
-        bridge = EngineBridge(store=store, engine=engine or self.engine, close_engine=engine is not None)
-        if engine is None:
-            bridge.worker.current = (str(starter_path()), LOAD)
+        shared = self._shared() if real else None
+        engine = shared or engine or FakeEngine()
+        bridge = EngineBridge(store=store, engine=engine, close_engine=shared is None)
+        if shared is not None:
+            bridge.worker.current = (ModelRef.local(starter_path()), LOAD)
         window = create_window(app, store=store, settings=settings, bridge=bridge)
         bridge.setParent(window)
         self.qtbot.addWidget(window)
@@ -89,15 +97,22 @@ class WindowFactory:
 
 
 @pytest.fixture
-def windows(qtbot, shared_engine):
-    factory = WindowFactory(qtbot, shared_engine)
+def windows(qtbot, request):
+    factory = WindowFactory(qtbot, lambda: request.getfixturevalue("shared_engine"))
     yield factory
     factory.close_all()
 
 
 @pytest.fixture
 def window(windows):
+    """A window with the scripted engine (tests/fakes.py)."""
     return windows.open()
+
+
+@pytest.fixture
+def real_window(windows):
+    """A window with the real starter model."""
+    return windows.open(real=True)
 
 
 def send(qtbot, window, text: str, *, timeout: int = 60_000):

@@ -17,7 +17,7 @@ from tests.ui.conftest import LOAD, send, test_settings
 
 
 def test_restart_finds_everything_again(qtbot, windows):
-    first = windows.open()
+    first = windows.open()  # the scripted engine: this is about what the app keeps
     first.resize(780, 560)
     first.splitter.setSizes([300, 480])
     send(qtbot, first, "Remember the word apricot.")
@@ -79,11 +79,11 @@ def test_a_5000_message_conversation_opens_fast_and_loads_older_on_scroll(qtbot,
 
 def test_switch_model_and_a_model_that_cannot_load(qtbot, windows, bothy_home):
     from assistant import paths
-    from assistant.engine import Engine
+    from assistant.engine import LocalEngine, ModelRef
 
-    engine = Engine()
+    engine = LocalEngine()
     window = windows.open(engine=engine)  # loads the starter model itself
-    assert window.loaded is not None and Path(window.loaded.path) == starter_path()
+    assert window.loaded is not None and window.loaded.model == ModelRef.local(starter_path())
     assert "SmolLM2" in window.status.model_label.text() and "CPU" in window.status.model_label.text()
     copy = paths.models_dir() / "copy-of-starter.gguf"
     shutil.copyfile(starter_path(), copy)
@@ -91,14 +91,14 @@ def test_switch_model_and_a_model_that_cannot_load(qtbot, windows, bothy_home):
     bad.write_bytes(b"GGUF" + b"\0" * 100)
     window.settings.set_load_settings(copy, LOAD)
     with qtbot.waitSignal(window.model_loaded, timeout=60_000):
-        assert window.load_model(str(copy))
+        assert window.load_model(ModelRef.local(copy))
         assert window.status.busy_bar.isVisible() and not window.composer.send_button.isEnabled()
-    assert Path(window.loaded.path) == copy
+    assert window.loaded.model == ModelRef.local(copy)
     assert "copy-of-starter" in window.status.model_label.text()
     with qtbot.waitSignal(window.model_failed, timeout=60_000):
-        window.load_model(str(bad))
+        window.load_model(ModelRef.local(bad))
     assert window.banner.isVisible() and "broken.gguf" in window.banner.label.text()
-    assert Path(window.loaded.path) == copy  # the previous model stays usable
+    assert window.loaded.model == ModelRef.local(copy)  # the previous model stays usable
     result = send(qtbot, window, "Still there?")
     assert result.status == "complete", result.error
 
@@ -116,7 +116,7 @@ def test_no_model_says_why_and_how(qtbot, windows, monkeypatch):
     window.composer.set_text("hello")
     assert not window.composer.send_button.isEnabled()
     window.composer.send()
-    assert window.request_id is None
+    assert not window.turns.busy
 
 
 def test_settings_dialog_saves_generation_and_lists_models(qtbot, window):
@@ -142,15 +142,66 @@ def test_settings_dialog_saves_generation_and_lists_models(qtbot, window):
     qtbot.waitUntil(lambda: Settings.load().generation.temperature == 0.7, timeout=2000)
 
 
-def test_export_all_conversations(qtbot, window, tmp_path):
+def test_export_all_then_import_it_back(qtbot, window, tmp_path):
     import json
 
     send(qtbot, window, "Export me.")
-    window.open_settings()
+    send(qtbot, window, "导出我 🙂")
+    data_tab = window.open_settings().data_tab
     out = tmp_path / "all.json"
-    assert window._settings_dialog.data_tab.export_to(str(out)) == 1
+    with qtbot.waitSignal(data_tab.export_to(str(out)).finished, timeout=10_000):
+        assert data_tab.progress.isVisibleTo(data_tab) and not data_tab.export_button.isEnabled()
+    assert "Exported 1 conversation" in data_tab.progress_label.text() and data_tab.export_button.isEnabled()
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data[0]["messages"][0]["content"] == "Export me."
+    assert data["format"] == "bothy.conversations"
+    assert data["conversations"][0]["messages"][0]["content"] == "Export me."
+    # Every export Bothy writes, it imports.
+    with qtbot.waitSignal(data_tab.import_from(str(out)).finished, timeout=10_000):
+        pass
+    assert "Imported 1 conversation" in data_tab.progress_label.text()
+    ids = window.sidebar.model.conversation_ids()
+    assert len(ids) == 2
+    assert [m["content"] for m in window.store.messages(ids[0])] == [
+        m["content"] for m in window.store.messages(ids[1])
+    ]
+
+
+def test_import_of_a_file_that_is_not_an_export_says_why(qtbot, window, tmp_path):
+    bad = tmp_path / "notes.json"
+    bad.write_text('{"hello": "world"}', encoding="utf-8")
+    data_tab = window.open_settings().data_tab
+    with qtbot.waitSignal(data_tab.import_from(str(bad)).finished, timeout=10_000):
+        pass
+    assert window.banner.isVisible() and "import" in window.banner.label.text().lower()
+    assert window.sidebar.model.conversation_ids() == []
+
+
+def test_delete_all_runs_in_the_background_and_spares_the_streaming_chat(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.fakes import Scripted
+
+    for i in range(30):
+        c = window.store.create_conversation(title=f"old {i}")
+        window.store.import_data(window.store.export_json(c["id"]))
+    engine = window.bridge.engine
+    engine.script.append(Scripted("still writing", hold=True))
+    window.new_chat()
+    send_text = "Keep this one."
+    window.composer.set_text(send_text)
+    qtbot.keyClick(window.composer.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(engine.holding.is_set, timeout=5_000)
+    streaming = window.conversation_id
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    data_tab = window.open_settings().data_tab
+    task = data_tab.delete_all()
+    assert data_tab.progress.isVisibleTo(data_tab)
+    with qtbot.waitSignal(task.finished, timeout=10_000):
+        pass
+    assert window.store.count_conversations() == 1 and window.sidebar.model.conversation_ids() == [streaming]
+    with qtbot.waitSignal(window.turn_done, timeout=5_000):
+        engine.release()
+    assert window.store.messages(streaming)[-1]["content"] == "still writing"
 
 
 def test_corrupt_settings_file_is_reported_not_fatal(qtbot, windows):
@@ -193,7 +244,7 @@ def test_chinese_translation_is_complete_and_loads(qtbot, windows):
 
     sources = {m.findtext("source") for m in ET.parse(ts).getroot().iter("message")}
     in_code = set()
-    for file in Path(i18n.__file__).resolve().parents[1].glob("*.py"):
+    for file in Path(i18n.__file__).resolve().parents[1].glob("**/*.py"):
         for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
             is_tr = isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "tr" and node.args
             if is_tr and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
@@ -241,9 +292,9 @@ def test_discover_tab_and_a_model_dropped_into_the_folder(qtbot, window, bothy_h
     dialog = window._settings_dialog
     assert dialog.discover is None  # nothing about downloads is built until Discover is opened
     dialog.tabs.setCurrentWidget(dialog.discover_holder)
-    assert dialog.discover is not None and dialog.discover.manager is window.download_manager()
+    assert dialog.discover is not None and dialog.discover.manager is window.models.download_manager()
     before = dialog.models_tab.list.count()
-    qtbot.waitUntil(lambda: window._models_watcher is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.models._watcher is not None, timeout=5000)
     shutil.copy(starter_path(), paths.models_dir() / "dropped-in.gguf")
     qtbot.waitUntil(lambda: dialog.models_tab.list.count() == before + 1, timeout=15_000)
     assert any("dropped" in dialog.models_tab.list.item(i).text() for i in range(dialog.models_tab.list.count()))
@@ -301,3 +352,27 @@ def test_models_tab_says_whether_the_model_fits(qtbot, window):
     before = fit.text()
     models.ctx_spin.setValue(4096 if models.ctx_spin.value() != 4096 else 2048)
     assert fit.text() != before  # the estimate follows the load settings
+
+
+def test_session_engines_never_touch_the_real_home(tmp_path):
+    """A session-scoped engine starts before any test's own BOTHY_HOME exists: it used to write its
+    llama.cpp log into the real user folder when tests/ui ran alone. Run such tests with an empty
+    HOME and check that nothing of Bothy's appears in it."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOTHY_", "XDG_"))}
+    env["HOME"] = str(home)
+    root = Path(__file__).resolve().parents[2]
+    tests = ["tests/assistant/engine/test_engine.py::test_backend_and_load_report", "tests/ui/test_chat.py"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests, "-k", "load_report or streams_the"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "2 passed" in proc.stdout
+    touched = [str(p.relative_to(home)) for p in home.rglob("*") if "bothy" in str(p).lower()]
+    assert touched == []

@@ -1,10 +1,16 @@
-"""Chatting through the real window: send, stream, stop, regenerate, edit and resend."""
+"""Chatting through the real window: send, stream, stop, regenerate, edit and resend.
+
+Streaming a real reply, a crash in llama.cpp and a paste too long for the model run the real
+starter model; the window's own logic runs with the scripted engine.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QMessageBox
 
+from assistant.errors import StoreError
+from tests.fakes import Scripted
 from tests.ui.conftest import send
 
 
@@ -12,7 +18,8 @@ def assistant_messages(window):
     return [m for m in window.store.messages(window.conversation_id) if m["role"] == "assistant"]
 
 
-def test_send_streams_the_reply_and_stores_it(qtbot, window):
+def test_send_streams_the_reply_and_stores_it(qtbot, real_window):
+    window = real_window
     flushes = []
     original = window.chat.flush
 
@@ -41,19 +48,21 @@ def test_send_streams_the_reply_and_stores_it(qtbot, window):
 
 
 def test_stop_mid_reply_with_escape(qtbot, window):
-    window.settings.generation.max_tokens = 400
+    engine = window.bridge.engine
+    engine.script.append(Scripted("Once upon a time there was a lighthouse keeper", hold=True))
     window.composer.set_text("Write a long story about a lighthouse keeper.")
     qtbot.keyClick(window.composer.edit, Qt.Key.Key_Return)
-    assert window.composer.stop_button.isVisible()
-    qtbot.waitUntil(lambda: bool(window.turn_text), timeout=30_000)
-    with qtbot.waitSignal(window.turn_done, timeout=30_000) as blocker:
+    assert window.composer.stop_button.isVisible() and window.composer.text() == ""
+    qtbot.waitUntil(engine.holding.is_set, timeout=5_000)
+    qtbot.waitUntil(lambda: window.turns.turn.reply["content"] == "Once ", timeout=5_000)
+    with qtbot.waitSignal(window.turn_done, timeout=5_000) as blocker:
         qtbot.keyClick(window.composer.edit, Qt.Key.Key_Escape)
     assert blocker.args[0].status == "cancelled"
     [reply] = assistant_messages(window)
-    assert reply["status"] == "cancelled"
+    assert reply["status"] == "cancelled" and reply["content"] == "Once "
     widget = window.chat.widgets[-1]
+    assert widget.message is not None and widget.message["content"] == "Once "
     assert widget.note.isVisible() and "Stopped" in widget.note.text()
-    assert reply["reply_tokens"] < 400
 
 
 def test_regenerate_replaces_the_last_reply(qtbot, window):
@@ -97,20 +106,17 @@ def test_edit_cancelled_keeps_everything(qtbot, window, monkeypatch):
     user = window.chat.widgets[0]
     user.start_edit()
     user._submit_edit("Changed")
-    assert window.request_id is None
+    assert not window.turns.busy
     assert [m["content"] for m in window.store.messages(window.conversation_id)][0] == "Keep me?"
 
 
-def test_model_error_during_a_turn_is_shown_on_the_reply_and_app_keeps_working(qtbot, windows):
-    from assistant.engine import Engine
-    from tests.starter import starter_path
-    from tests.ui.conftest import LOAD
+def test_model_error_during_a_turn_is_shown_on_the_reply_and_app_keeps_working(qtbot, windows, monkeypatch):
+    from assistant.engine import LocalEngine
 
-    engine = Engine()
-    engine.load(starter_path(), LOAD)
-    window = windows.open(engine=engine)
-    window.bridge.worker.current = (str(starter_path()), LOAD)
-    engine._inject_fault("segfault", after_tokens=2)  # a native crash inside llama.cpp's process
+    monkeypatch.setenv("BOTHY_TEST_FAULTS", "1")
+    engine = LocalEngine()
+    window = windows.open(engine=engine)  # loads the starter model itself
+    engine.inject_fault("segfault", after_tokens=2)  # a native crash inside llama.cpp's process
     result = send(qtbot, window, "Tell me about the sea.")
     assert result.status == "error" and result.error
     widget = window.chat.widgets[-1]
@@ -121,7 +127,8 @@ def test_model_error_during_a_turn_is_shown_on_the_reply_and_app_keeps_working(q
     assert result.status == "complete", result.error
 
 
-def test_a_huge_paste_is_kept_whole_but_shown_short(qtbot, window):
+def test_a_huge_paste_is_kept_whole_but_shown_short(qtbot, real_window):
+    window = real_window
     text = ("Lorem ipsum dolor sit amet, 大模型 🙂\n" * 30000)[:1_000_000]
     result = send(qtbot, window, text)
     assert result.status == "error" and "tokens long" in result.error  # explained, not sent
@@ -132,3 +139,51 @@ def test_a_huge_paste_is_kept_whole_but_shown_short(qtbot, window):
     assert len(shown) < 10_000 and "Show all 1,000,000 characters" in shown
     widget._anchor(QUrl("bothy:expand"))
     assert len(widget.text_view.toPlainText()) >= 1_000_000
+
+
+def test_a_message_that_cannot_be_saved_stays_in_the_composer(qtbot, window):
+    send(qtbot, window, "First.")
+    pages = window.store.db.execute("PRAGMA page_count").fetchone()[0]
+    window.store.db.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full
+    text = "A long message that will not fit on the disk. " * 4000
+    result = send(qtbot, window, text)
+    assert result.status == "error" and "disk is full" in result.error
+    assert window.composer.text() == text  # given back, not lost
+    assert window.banner.isVisible() and "disk is full" in window.banner.label.text()
+    assert [m["content"] for m in window.store.messages(window.conversation_id)][0] == "First."
+    assert len(window.chat.widgets) == 2  # the view shows what the store holds
+
+
+def test_a_new_chat_that_cannot_be_created_keeps_the_text(qtbot, window, monkeypatch):
+    def full(**_kwargs):
+        raise StoreError("The disk is full: Bothy could not create the conversation.")
+
+    monkeypatch.setattr(window.store, "create_conversation", full)
+    window.composer.set_text("Hello?")
+    qtbot.keyClick(window.composer.edit, Qt.Key.Key_Return)
+    assert window.composer.text() == "Hello?" and not window.turns.busy
+    assert "disk is full" in window.banner.label.text()
+
+
+def test_switching_conversations_while_a_reply_streams(qtbot, window):
+    engine = window.bridge.engine
+    send(qtbot, window, "Earlier chat.")
+    earlier = window.conversation_id
+    window.new_chat()
+    engine.script.append(Scripted("streaming on and on", hold=True))
+    window.composer.set_text("New chat.")
+    qtbot.keyClick(window.composer.edit, Qt.Key.Key_Return)
+    streaming = window.conversation_id
+    window.open_conversation(earlier)  # at once: before the store has the turn (ids unknown yet)
+    window.open_conversation(streaming)
+    qtbot.waitUntil(lambda: window.turns.turn.reply["content"] == "streaming ", timeout=5_000)
+    assert window.chat.widgets[-1].message is window.turns.turn.reply
+    window.open_conversation(earlier)
+    assert [w.message["content"] for w in window.chat.widgets] == ["Earlier chat.", "Reply 1."]
+    window.open_conversation(streaming)
+    live = window.chat.widgets[-1]
+    assert live.message is window.turns.turn.reply  # the one live row, not a copy
+    with qtbot.waitSignal(window.turn_done, timeout=5_000):
+        engine.release()
+    assert live.message["status"] == "complete" and live.message["content"] == "streaming on and on"
+    assert live.text_view.toPlainText().strip() == "streaming on and on"

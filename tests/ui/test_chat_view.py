@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ui.chat_view import FLUSH_MS, ChatView
 from ui.theme import LIGHT
+from ui.turn_controller import ActiveTurn
 
 
 def _messages(n: int) -> list[dict]:
@@ -20,13 +21,27 @@ def test_streaming_follows_the_end_until_the_user_scrolls_up(qtbot):
     view.resize(700, 500)
     view.show()
     view.set_conversation(1, _messages(20))
-    view.begin_send("hello")
+    turn = ActiveTurn(
+        1,
+        "send",
+        1,
+        reply={"id": None, "role": "assistant", "content": "", "status": "streaming"},
+        user={"id": None, "role": "user", "content": "hello", "status": "complete"},
+    )
+    view.begin_turn(turn)
     bar = view.verticalScrollBar()
     renders = []
-    original = view._streaming.set_text
-    view._streaming.set_text = lambda text: (renders.append(text), original(text))
+    widget = view._streaming
+    assert widget.message is turn.reply  # one row, shared: no copy to keep in sync
+    original = widget.show_streamed_text
+    widget.show_streamed_text = lambda: (renders.append(widget.message["content"]), original())
+
+    def append_text(chunk):
+        turn.reply["content"] += chunk
+        view.text_arrived()
+
     for i in range(200):  # a burst far faster than the screen refreshes
-        view.append_text(f"word{i} ")
+        append_text(f"word{i} ")
     assert renders == []  # nothing rendered yet: the timer coalesces
     qtbot.wait(FLUSH_MS * 3)
     assert len(renders) == 1 and renders[0].endswith("word199 ")
@@ -37,13 +52,13 @@ def test_streaming_follows_the_end_until_the_user_scrolls_up(qtbot):
     here = bar.value()
     assert not view.stick
     for i in range(300):
-        view.append_text(f"more{i} ")
+        append_text(f"more{i} ")
     qtbot.wait(FLUSH_MS * 3)
     assert bar.value() == here
     assert view.jump_button.isVisible()
     # Back at the bottom, following resumes.
     bar.setValue(bar.maximum())
     assert view.stick
-    view.append_text("\n\nthe end")
+    append_text("\n\nthe end")
     qtbot.wait(FLUSH_MS * 3)
     qtbot.waitUntil(lambda: bar.value() == bar.maximum())

@@ -143,7 +143,7 @@ def test_pin_moves_to_top(qtbot, windows):
         first = _conversation(store, "First", "a")
         _conversation(store, "Second", "b")
     window = windows.open()
-    window.pin_conversation(first, True)
+    window.conversations.set_pinned(first, True)
     model = window.sidebar.model
     assert model.index(0, 0).data() == "Pinned"
     assert model.index(1, 0).data(IdRole) == first

@@ -3,38 +3,38 @@
 <context>
     <name>AppearanceTab</name>
     <message>
-        <location filename="../settings_dialog.py" line="536" />
+        <location filename="../settings/appearance_tab.py" line="16" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="538" />
-        <location filename="../settings_dialog.py" line="546" />
+        <location filename="../settings/appearance_tab.py" line="18" />
+        <location filename="../settings/appearance_tab.py" line="26" />
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="539" />
+        <location filename="../settings/appearance_tab.py" line="19" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="540" />
+        <location filename="../settings/appearance_tab.py" line="20" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="543" />
+        <location filename="../settings/appearance_tab.py" line="23" />
         <source>Theme:</source>
         <translation>主题：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="545" />
+        <location filename="../settings/appearance_tab.py" line="25" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="548" />
+        <location filename="../settings/appearance_tab.py" line="28" />
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
@@ -42,40 +42,47 @@
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../banner.py" line="19" />
+        <location filename="../banner.py" line="37" />
         <source>Notification</source>
         <translation>通知</translation>
     </message>
     <message>
-        <location filename="../banner.py" line="31" />
+        <location filename="../banner.py" line="51" />
         <source>Close notification</source>
         <translation>关闭通知</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../banner.py" line="93" />
+        <source>%n more</source>
+        <translation>
+            <numerusform>还有 %n 条</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../chat_view.py" line="51" />
+        <location filename="../chat_view.py" line="52" />
         <source>Conversation</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../chat_view.py" line="103" />
+        <location filename="../chat_view.py" line="104" />
         <source>↓  Latest</source>
         <translation>↓  最新</translation>
     </message>
     <message>
-        <location filename="../chat_view.py" line="104" />
+        <location filename="../chat_view.py" line="105" />
         <source>Scroll to the latest message</source>
         <translation>滚动到最新消息</translation>
     </message>
     <message>
-        <location filename="../chat_view.py" line="105" />
+        <location filename="../chat_view.py" line="106" />
         <source>How can I help?</source>
         <translation>有什么可以帮你？</translation>
     </message>
     <message>
-        <location filename="../chat_view.py" line="110" />
+        <location filename="../chat_view.py" line="111" />
         <source>Everything stays on this computer. Ask a question, paste some text, or start from an idea.</source>
         <translation>一切都保留在这台电脑上。提个问题、粘贴一段文字，或者从一个想法开始。</translation>
     </message>
@@ -83,54 +90,77 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../composer.py" line="95" />
+        <location filename="../composer.py" line="97" />
         <source>Message Bothy…</source>
         <translation>给 Bothy 发消息…</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="96" />
+        <location filename="../composer.py" line="98" />
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="97" />
+        <location filename="../composer.py" line="99" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="98" />
+        <location filename="../composer.py" line="100" />
         <source>Send message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="99" />
+        <location filename="../composer.py" line="101" />
         <source>Send (Enter)</source>
         <translation>发送（Enter）</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="100" />
+        <location filename="../composer.py" line="102" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="101" />
+        <location filename="../composer.py" line="103" />
         <source>Stop the reply</source>
         <translation>停止回复</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="102" />
+        <location filename="../composer.py" line="104" />
         <source>Stop the reply (Esc)</source>
         <translation>停止回复（Esc）</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="103" />
+        <location filename="../composer.py" line="105" />
         <source>Open Settings</source>
         <translation>打开设置</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="104" />
+        <location filename="../composer.py" line="106" />
         <source>Enter to send · Shift+Enter for a new line · Esc to stop</source>
         <translation>Enter 发送 · Shift+Enter 换行 · Esc 停止</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationActions</name>
+    <message>
+        <location filename="../conversation_actions.py" line="65" />
+        <source>Stop the reply before deleting this chat.</source>
+        <translation>请先停止回复，再删除此对话。</translation>
+    </message>
+    <message>
+        <location filename="../conversation_actions.py" line="72" />
+        <source>Untitled chat</source>
+        <translation>未命名对话</translation>
+    </message>
+    <message>
+        <location filename="../conversation_actions.py" line="73" />
+        <source>Deleted “%1”.</source>
+        <translation>已删除“%1”。</translation>
+    </message>
+    <message>
+        <location filename="../conversation_actions.py" line="110" />
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -169,67 +199,109 @@
 <context>
     <name>DataTab</name>
     <message>
-        <location filename="../settings_dialog.py" line="564" />
+        <location filename="../settings/data_tab.py" line="34" />
         <source>Conversations</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="565" />
+        <location filename="../settings/data_tab.py" line="35" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="566" />
+        <location filename="../settings/data_tab.py" line="36" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="567" />
+        <location filename="../settings/data_tab.py" line="37" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="573" />
+        <location filename="../settings/data_tab.py" line="43" />
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="574" />
+        <location filename="../settings/data_tab.py" line="44" />
         <source>Open the folder of %1</source>
         <translation>打开%1所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="580" />
+        <location filename="../settings/data_tab.py" line="50" />
         <source>Export all conversations…</source>
         <translation>导出全部对话…</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="582" />
+        <location filename="../settings/data_tab.py" line="52" />
+        <source>Import conversations…</source>
+        <translation>导入对话…</translation>
+    </message>
+    <message>
+        <location filename="../settings/data_tab.py" line="54" />
         <source>Delete all conversations…</source>
         <translation>删除全部对话…</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="594" />
+        <location filename="../settings/data_tab.py" line="103" />
         <source>Export all conversations</source>
         <translation>导出全部对话</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="596" />
+        <location filename="../settings/data_tab.py" line="105" />
+        <location filename="../settings/data_tab.py" line="121" />
         <source>JSON (*.json)</source>
         <translation>JSON（*.json）</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="606" />
-        <source>Export</source>
-        <translation>导出</translation>
+        <location filename="../settings/data_tab.py" line="114" />
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../settings/data_tab.py" line="115" />
+        <source>Exported %n conversation(s).</source>
+        <translation>
+            <numerusform>已导出 %n 个对话。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="617" />
+        <location filename="../settings/data_tab.py" line="121" />
+        <source>Import conversations</source>
+        <translation>导入对话</translation>
+    </message>
+    <message>
+        <location filename="../settings/data_tab.py" line="128" />
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../settings/data_tab.py" line="128" />
+        <source>Imported %n conversation(s).</source>
+        <translation>
+            <numerusform>已导入 %n 个对话。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../settings/data_tab.py" line="148" />
+        <source>Deleting…</source>
+        <translation>正在删除…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../settings/data_tab.py" line="148" />
+        <source>Deleted %n conversation(s).</source>
+        <translation>
+            <numerusform>已删除 %n 个对话。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../settings/data_tab.py" line="137" />
         <source>Delete all conversations</source>
         <translation>删除全部对话</translation>
     </message>
     <message numerus="yes">
-        <location filename="../settings_dialog.py" line="618" />
+        <location filename="../settings/data_tab.py" line="138" />
         <source>Delete all %n conversation(s)? This cannot be undone.</source>
         <translation>
             <numerusform>删除全部 %n 个对话？此操作无法撤销。</numerusform>
@@ -239,224 +311,224 @@
 <context>
     <name>DiscoverWidget</name>
     <message>
-        <location filename="../discover.py" line="125" />
+        <location filename="../discover.py" line="138" />
         <source>Search models (name, family, licence, use)…</source>
         <translation>搜索模型（名称、系列、许可证、用途）…</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="126" />
+        <location filename="../discover.py" line="139" />
         <source>Search models</source>
         <translation>搜索模型</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="130" />
+        <location filename="../discover.py" line="143" />
         <source>Family</source>
         <translation>系列</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="131" />
+        <location filename="../discover.py" line="144" />
         <source>All families</source>
         <translation>全部系列</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="135" />
+        <location filename="../discover.py" line="148" />
         <source>Only models that fit this computer</source>
         <translation>只显示这台电脑放得下的模型</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="144" />
+        <location filename="../discover.py" line="157" />
         <source>Models you can download</source>
         <translation>可下载的模型</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="159" />
+        <location filename="../discover.py" line="180" />
         <source>Parameters:</source>
         <translation>参数量：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="160" />
+        <location filename="../discover.py" line="181" />
         <source>Trained context:</source>
         <translation>训练上下文：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="161" />
+        <location filename="../discover.py" line="182" />
         <source>Licence:</source>
         <translation>许可证：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="162" />
+        <location filename="../discover.py" line="183" />
         <source>From:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="164" />
+        <location filename="../discover.py" line="185" />
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="166" />
+        <location filename="../discover.py" line="187" />
         <source>Quantization:</source>
         <translation>量化：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="169" />
+        <location filename="../discover.py" line="190" />
         <source>On this computer:</source>
         <translation>在这台电脑上：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="172" />
-        <location filename="../discover.py" line="351" />
+        <location filename="../discover.py" line="193" />
+        <location filename="../discover.py" line="376" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="185" />
+        <location filename="../discover.py" line="208" />
         <source>From Hugging Face</source>
         <translation>从 Hugging Face 获取</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="188" />
+        <location filename="../discover.py" line="211" />
         <source>Paste a Hugging Face link, or a repository such as owner/name</source>
         <translation>粘贴 Hugging Face 链接，或 owner/name 形式的仓库名</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="189" />
+        <location filename="../discover.py" line="212" />
         <source>Hugging Face link or repository</source>
         <translation>Hugging Face 链接或仓库</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="191" />
+        <location filename="../discover.py" line="214" />
         <source>Get</source>
         <translation>获取</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="194" />
+        <location filename="../discover.py" line="217" />
         <source>Files in the repository</source>
         <translation>仓库中的文件</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="196" />
+        <location filename="../discover.py" line="219" />
         <source>Download file</source>
         <translation>下载文件</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="205" />
-        <location filename="../discover.py" line="208" />
+        <location filename="../discover.py" line="228" />
+        <location filename="../discover.py" line="231" />
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="217" />
+        <location filename="../discover.py" line="240" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="218" />
+        <location filename="../discover.py" line="241" />
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="219" />
+        <location filename="../discover.py" line="242" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="251" />
+        <location filename="../discover.py" line="276" />
         <source>Fits</source>
         <translation>放得下</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="252" />
+        <location filename="../discover.py" line="277" />
         <source>Tight fit</source>
         <translation>勉强放得下</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="253" />
+        <location filename="../discover.py" line="278" />
         <source>Won't fit</source>
         <translation>放不下</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="270" />
+        <location filename="../discover.py" line="295" />
         <source>{name}  ·  {params}  ·  {verdict}</source>
         <translation>{name}  ·  {params}  ·  {verdict}</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="307" />
+        <location filename="../discover.py" line="332" />
         <source>No model matches the search.</source>
         <translation>没有符合搜索的模型。</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="313" />
+        <location filename="../discover.py" line="338" />
         <source>{n} tokens</source>
         <translation>{n} 个词元</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="321" />
+        <location filename="../discover.py" line="346" />
         <source>{quant} — size known at download (about {size})</source>
         <translation>{quant} — 下载时才知道确切大小（约 {size}）</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="345" />
+        <location filename="../discover.py" line="370" />
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="348" />
+        <location filename="../discover.py" line="373" />
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="386" />
+        <location filename="../discover.py" line="412" />
         <source>Listing the files of {repo}…</source>
         <translation>正在列出 {repo} 的文件…</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="397" />
+        <location filename="../discover.py" line="435" />
         <source>{repo} has no GGUF files.</source>
         <translation>{repo} 中没有 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="403" />
+        <location filename="../discover.py" line="441" />
         <source>size known at download</source>
         <translation>下载时才知道大小</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="423" />
+        <location filename="../discover.py" line="461" />
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="425" />
+        <location filename="../discover.py" line="463" />
         <source>Done ({size}); the model is in your models folder.</source>
         <translation>完成（{size}）；模型已放入你的模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="431" />
+        <location filename="../discover.py" line="469" />
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="433" />
+        <location filename="../discover.py" line="471" />
         <source>Paused at {amount}.</source>
         <translation>已暂停，已下载 {amount}。</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="435" />
+        <location filename="../discover.py" line="473" />
         <source>Checking the file…</source>
         <translation>正在校验文件…</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="437" />
+        <location filename="../discover.py" line="475" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="440" />
+        <location filename="../discover.py" line="478" />
         <source>{speed}/s</source>
         <translation>{speed}/秒</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="442" />
+        <location filename="../discover.py" line="480" />
         <source>about {time} left</source>
         <translation>约剩 {time}</translation>
     </message>
@@ -464,83 +536,82 @@
 <context>
     <name>GenerationTab</name>
     <message>
-        <location filename="../settings_dialog.py" line="423" />
+        <location filename="../settings/generation_tab.py" line="63" />
         <source>Default system prompt</source>
         <translation>默认系统提示词</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="425" />
+        <location filename="../settings/generation_tab.py" line="65" />
         <source>Default system prompt:</source>
         <translation>默认系统提示词：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="427" />
+        <location filename="../settings/generation_tab.py" line="67" />
         <source>Used by new chats. Change one chat's prompt with Chat &gt; System prompt for this chat.</source>
         <translation>用于新对话。要修改某个对话的提示词，请使用“对话 &gt; 此对话的系统提示词”。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="444" />
+        <location filename="../settings/generation_tab.py" line="80" />
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="445" />
+        <location filename="../settings/generation_tab.py" line="81" />
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="448" />
-        <location filename="../settings_dialog.py" line="449" />
+        <location filename="../settings/generation_tab.py" line="82" />
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="450" />
+        <location filename="../settings/generation_tab.py" line="83" />
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="451" />
+        <location filename="../settings/generation_tab.py" line="84" />
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="454" />
+        <location filename="../settings/generation_tab.py" line="86" />
         <source>No limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="455" />
+        <location filename="../settings/generation_tab.py" line="88" />
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="456" />
+        <location filename="../settings/generation_tab.py" line="86" />
         <source>Maximum reply length</source>
         <translation>最长回复</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="457" />
+        <location filename="../settings/generation_tab.py" line="86" />
         <source>Maximum reply length:</source>
         <translation>最长回复：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="460" />
+        <location filename="../settings/generation_tab.py" line="89" />
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="461" />
+        <location filename="../settings/generation_tab.py" line="89" />
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="462" />
+        <location filename="../settings/generation_tab.py" line="89" />
         <source>Seed:</source>
         <translation>随机种子：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="465" />
+        <location filename="../settings/generation_tab.py" line="90" />
         <source>Reset to defaults</source>
         <translation>恢复默认值</translation>
     </message>
@@ -553,268 +624,71 @@
         <translation>Bothy 内部出错了（详情见日志）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="195" />
+        <location filename="../main_window.py" line="171" />
         <source>Bothy</source>
         <translation>Bothy</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="196" />
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="197" />
-        <source>&amp;Chat</source>
-        <translation>对话(&amp;C)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="198" />
-        <source>&amp;View</source>
-        <translation>视图(&amp;V)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="199" />
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="200" />
-        <source>Theme</source>
-        <translation>主题</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="201" />
-        <source>Follow the system</source>
-        <translation>跟随系统</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="202" />
-        <source>Light</source>
-        <translation>浅色</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="203" />
-        <source>Dark</source>
-        <translation>深色</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="204" />
-        <location filename="../main_window.py" line="645" />
-        <source>New chat</source>
-        <translation>新对话</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="205" />
-        <source>Search chats</source>
-        <translation>搜索对话</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="206" />
-        <source>Settings…</source>
-        <translation>设置…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="207" />
-        <location filename="../main_window.py" line="655" />
-        <source>Quit</source>
-        <translation>退出</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="208" />
-        <location filename="../main_window.py" line="650" />
-        <source>Stop the reply</source>
-        <translation>停止回复</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="209" />
-        <location filename="../main_window.py" line="651" />
-        <source>Regenerate the last reply</source>
-        <translation>重新生成最后一条回复</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="210" />
-        <source>Rename chat</source>
-        <translation>重命名对话</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="211" />
-        <source>Delete chat</source>
-        <translation>删除对话</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="212" />
-        <source>System prompt for this chat…</source>
-        <translation>此对话的系统提示词…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="213" />
-        <source>Export this chat…</source>
-        <translation>导出此对话…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="214" />
-        <location filename="../main_window.py" line="662" />
-        <source>Keyboard shortcuts</source>
-        <translation>键盘快捷键</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="215" />
-        <location filename="../main_window.py" line="675" />
-        <source>About Bothy</source>
-        <translation>关于 Bothy</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="216" />
-        <location filename="../main_window.py" line="647" />
-        <source>Write a message</source>
-        <translation>撰写消息</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="261" />
-        <source>Stop the reply before switching models.</source>
-        <translation>请先停止回复，再切换模型。</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="289" />
+        <location filename="../main_window.py" line="243" />
         <source>%1 could not be loaded: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="291" />
+        <location filename="../main_window.py" line="246" />
         <source>Still using %1.</source>
         <translation>仍在使用 %1。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="301" />
+        <location filename="../main_window.py" line="260" />
         <source>Loading %1… you can write your message meanwhile.</source>
         <translation>正在加载 %1…你可以先写消息。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="306" />
+        <location filename="../main_window.py" line="265" />
         <source>No model is loaded, so Bothy cannot answer yet. Add a GGUF model file in Settings &gt; Models (or drop a .gguf file on this window), then choose Use this model.</source>
         <translation>尚未加载模型，Bothy 暂时无法回答。请在“设置 &gt; 模型”中添加 GGUF 模型文件（或把 .gguf 文件拖到此窗口），然后选择“保存并使用此模型”。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="356" />
-        <source>Stop the reply before deleting this chat.</source>
-        <translation>请先停止回复，再删除此对话。</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="366" />
-        <source>Untitled chat</source>
-        <translation>未命名对话</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="368" />
-        <source>Deleted “%1”.</source>
-        <translation>已删除“%1”。</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="370" />
+        <location filename="../main_window.py" line="325" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="399" />
+        <location filename="../main_window.py" line="331" />
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="399" />
+        <location filename="../main_window.py" line="331" />
         <source>How Bothy should behave in this chat:</source>
         <translation>Bothy 在此对话中应如何表现：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="420" />
+        <location filename="../main_window.py" line="342" />
         <source>Export this chat</source>
         <translation>导出此对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="420" />
+        <location filename="../main_window.py" line="342" />
         <source>Markdown (*.md)</source>
         <translation>Markdown（*.md）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="427" />
-        <source>Could not write %1: %2</source>
-        <translation>无法写入 %1：%2</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="474" />
+        <location filename="../main_window.py" line="379" />
         <source>Replace the rest of this chat?</source>
         <translation>替换此对话的后续内容？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="475" />
+        <location filename="../main_window.py" line="380" />
         <source>Sending the edited message replaces the %n message(s) that followed it.</source>
         <translation>
             <numerusform>发送编辑后的消息会替换其后的 %n 条消息。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="617" />
-        <source>Some conversations could not be deleted.</source>
-        <translation>有些对话无法删除。</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="628" />
+        <location filename="../main_window.py" line="489" />
         <source>Your settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="646" />
-        <source>Search all chats</source>
-        <translation>搜索全部对话</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="648" />
-        <source>Enter</source>
-        <translation>Enter</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="648" />
-        <source>Send the message</source>
-        <translation>发送消息</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="649" />
-        <source>Shift+Enter</source>
-        <translation>Shift+Enter</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="649" />
-        <source>New line in the message</source>
-        <translation>在消息中换行</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="650" />
-        <source>Esc</source>
-        <translation>Esc</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="652" />
-        <source>Rename the selected chat</source>
-        <translation>重命名所选对话</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="653" />
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="653" />
-        <source>Delete the selected chat (with undo)</source>
-        <translation>删除所选对话（可撤销）</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="654" />
-        <source>Settings</source>
-        <translation>设置</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="676" />
-        <source>Bothy %1: a private assistant that runs entirely on this computer.</source>
-        <translation>Bothy %1：完全在这台电脑上运行的私人助手。</translation>
     </message>
 </context>
 <context>
@@ -836,7 +710,7 @@
     </message>
     <message>
         <location filename="../message_widget.py" line="151" />
-        <location filename="../message_widget.py" line="222" />
+        <location filename="../message_widget.py" line="217" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -866,333 +740,346 @@
         <translation>重新写这条回复</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="214" />
+        <location filename="../message_widget.py" line="209" />
         <source>Show all %1 characters</source>
         <translation>显示全部 %1 个字符</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="222" />
+        <location filename="../message_widget.py" line="217" />
         <source>image</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="231" />
+        <location filename="../message_widget.py" line="226" />
         <source>Thinking…</source>
         <translation>思考中…</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="233" />
+        <location filename="../message_widget.py" line="228" />
         <source>Stopped before the end.</source>
         <translation>已在结束前停止。</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="235" />
+        <location filename="../message_widget.py" line="230" />
         <source>Interrupted: Bothy closed before this reply was finished.</source>
         <translation>已中断：这条回复完成前 Bothy 被关闭了。</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="237" />
+        <location filename="../message_widget.py" line="232" />
         <source>This reply failed.</source>
         <translation>这条回复失败了。</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="239" />
+        <location filename="../message_widget.py" line="234" />
         <source>Reached the maximum reply length (see Settings &gt; Generation).</source>
         <translation>已达到最长回复长度（见“设置 &gt; 生成”）。</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="262" />
+        <location filename="../message_widget.py" line="257" />
         <source>%1 tokens/s</source>
         <translation>%1 词元/秒</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="264" />
+        <location filename="../message_widget.py" line="259" />
         <source>%1 s to first token</source>
         <translation>首个词元 %1 秒</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="265" />
+        <location filename="../message_widget.py" line="260" />
         <source>%1 tokens</source>
         <translation>%1 个词元</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="274" />
+        <location filename="../message_widget.py" line="269" />
         <source>Prompt: %1 tokens</source>
         <translation>提示：%1 个词元</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="325" />
+        <location filename="../message_widget.py" line="320" />
         <source>Edit your message</source>
         <translation>编辑你的消息</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="331" />
+        <location filename="../message_widget.py" line="326" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="332" />
+        <location filename="../message_widget.py" line="327" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
 </context>
 <context>
+    <name>ModelsController</name>
+    <message>
+        <location filename="../models_controller.py" line="66" />
+        <source>Stop the reply before switching models.</source>
+        <translation>请先停止回复，再切换模型。</translation>
+    </message>
+    <message>
+        <location filename="../models_controller.py" line="68" />
+        <source>A model is still loading.</source>
+        <translation>模型仍在加载中。</translation>
+    </message>
+</context>
+<context>
     <name>ModelsTab</name>
     <message>
-        <location filename="../settings_dialog.py" line="83" />
+        <location filename="../settings/models_tab.py" line="47" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="85" />
+        <location filename="../settings/models_tab.py" line="49" />
         <source>Add model…</source>
         <translation>添加模型…</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="87" />
+        <location filename="../settings/models_tab.py" line="51" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="89" />
+        <location filename="../settings/models_tab.py" line="53" />
         <source>Open models folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="95" />
+        <location filename="../settings/models_tab.py" line="59" />
         <source>Drop .gguf files here to add them.</source>
         <translation>把 .gguf 文件拖到这里即可添加。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="108" />
+        <location filename="../settings/models_tab.py" line="72" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="109" />
+        <location filename="../settings/models_tab.py" line="73" />
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="110" />
+        <location filename="../settings/models_tab.py" line="74" />
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="111" />
+        <location filename="../settings/models_tab.py" line="75" />
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="112" />
+        <location filename="../settings/models_tab.py" line="76" />
         <source>Size on disk</source>
         <translation>磁盘占用</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="113" />
+        <location filename="../settings/models_tab.py" line="77" />
         <source>Trained context</source>
         <translation>训练上下文</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="114" />
+        <location filename="../settings/models_tab.py" line="78" />
         <source>Chat template</source>
         <translation>对话模板</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="115" />
+        <location filename="../settings/models_tab.py" line="79" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="116" />
+        <location filename="../settings/models_tab.py" line="80" />
         <source>On this computer</source>
         <translation>在这台电脑上</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="123" />
+        <location filename="../settings/models_tab.py" line="87" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="126" />
+        <location filename="../settings/models_tab.py" line="90" />
         <source>How it loads</source>
         <translation>加载方式</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="131" />
+        <location filename="../settings/models_tab.py" line="96" />
         <source>Automatic (trained, at most 8,192)</source>
         <translation>自动（训练值，最多 8,192）</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="132" />
+        <location filename="../settings/models_tab.py" line="97" />
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="133" />
+        <location filename="../settings/models_tab.py" line="98" />
         <source>Context length:</source>
         <translation>上下文长度：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="136" />
+        <location filename="../settings/models_tab.py" line="101" />
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="142" />
+        <location filename="../settings/models_tab.py" line="107" />
         <source>GPU layers:</source>
         <translation>GPU 层数：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="145" />
+        <location filename="../settings/models_tab.py" line="110" />
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="146" />
+        <location filename="../settings/models_tab.py" line="111" />
         <source>Threads</source>
         <translation>线程</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="147" />
+        <location filename="../settings/models_tab.py" line="112" />
         <source>Threads:</source>
         <translation>线程：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="148" />
+        <location filename="../settings/models_tab.py" line="113" />
         <source>Flash attention</source>
         <translation>Flash Attention</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="152" />
+        <location filename="../settings/models_tab.py" line="117" />
         <source>KV-cache type</source>
         <translation>KV 缓存类型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="153" />
+        <location filename="../settings/models_tab.py" line="118" />
         <source>KV-cache type:</source>
         <translation>KV 缓存类型：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="157" />
+        <location filename="../settings/models_tab.py" line="122" />
         <source>Backend:</source>
         <translation>后端：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="162" />
+        <location filename="../settings/models_tab.py" line="127" />
         <source>Set as default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="164" />
+        <location filename="../settings/models_tab.py" line="129" />
         <source>Save and use this model</source>
         <translation>保存并使用此模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="197" />
+        <location filename="../settings/models_tab.py" line="167" />
         <source>in use</source>
         <translation>使用中</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="199" />
+        <location filename="../settings/models_tab.py" line="169" />
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="201" />
+        <location filename="../settings/models_tab.py" line="171" />
         <source>starter</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="246" />
+        <location filename="../settings/models_tab.py" line="216" />
         <source>embedded in the file</source>
         <translation>内嵌于文件</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="246" />
+        <location filename="../settings/models_tab.py" line="216" />
         <source>none: guessed when loaded</source>
         <translation>无：加载时推测</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="248" />
+        <location filename="../settings/models_tab.py" line="219" />
         <source>Ready</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="250" />
+        <location filename="../settings/models_tab.py" line="221" />
         <source>The file is missing.</source>
         <translation>文件不存在。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="251" />
+        <location filename="../settings/models_tab.py" line="222" />
         <source>Cannot be used: %1</source>
         <translation>无法使用：%1</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="265" />
+        <location filename="../settings/models_tab.py" line="236" />
         <source>Known once a model is loaded.</source>
         <translation>加载模型后可知。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="269" />
+        <location filename="../settings/models_tab.py" line="240" />
         <source>GPU offload is possible.</source>
         <translation>可以使用 GPU 加速。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="271" />
+        <location filename="../settings/models_tab.py" line="242" />
         <source>This build of llama.cpp runs on the CPU only, so GPU layers have no effect.</source>
         <translation>此 llama.cpp 版本只能在 CPU 上运行，GPU 层数设置无效。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="300" />
+        <location filename="../settings/models_tab.py" line="271" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="346" />
+        <location filename="../settings/models_tab.py" line="318" />
         <source>Delete %1 from the models folder?</source>
         <translation>从模型文件夹中删除 %1？</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="348" />
+        <location filename="../settings/models_tab.py" line="320" />
         <source>Remove %1 from the list? The file stays where it is.</source>
         <translation>从列表中移除 %1？文件本身会保留。</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="350" />
-        <location filename="../settings_dialog.py" line="355" />
+        <location filename="../settings/models_tab.py" line="322" />
+        <location filename="../settings/models_tab.py" line="327" />
         <source>Remove model</source>
         <translation>移除模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="364" />
-        <location filename="../settings_dialog.py" line="372" />
-        <location filename="../settings_dialog.py" line="394" />
+        <location filename="../settings/models_tab.py" line="336" />
+        <location filename="../settings/models_tab.py" line="344" />
+        <location filename="../settings/models_tab.py" line="384" />
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="364" />
+        <location filename="../settings/models_tab.py" line="336" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型（*.gguf）</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="373" />
+        <location filename="../settings/models_tab.py" line="345" />
         <source>Add %1 to Bothy:</source>
         <translation>将 %1 添加到 Bothy：</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="374" />
+        <location filename="../settings/models_tab.py" line="346" />
         <source>Copy into the models folder</source>
         <translation>复制到模型文件夹</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="375" />
+        <location filename="../settings/models_tab.py" line="347" />
         <source>Use it where it is</source>
         <translation>在原位置使用</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="383" />
+        <location filename="../settings/models_tab.py" line="355" />
         <source>Adding %1…</source>
         <translation>正在添加 %1…</translation>
     </message>
@@ -1200,32 +1087,32 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings_dialog.py" line="630" />
+        <location filename="../settings/dialog.py" line="21" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="637" />
+        <location filename="../settings/dialog.py" line="28" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="641" />
+        <location filename="../settings/dialog.py" line="32" />
         <source>Discover</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="643" />
+        <location filename="../settings/dialog.py" line="34" />
         <source>Generation</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="644" />
+        <location filename="../settings/dialog.py" line="35" />
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="645" />
+        <location filename="../settings/dialog.py" line="36" />
         <source>Data</source>
         <translation>数据</translation>
     </message>
@@ -1283,22 +1170,22 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../status_bar.py" line="45" />
+        <location filename="../status_bar.py" line="43" />
         <source>Context used</source>
         <translation>已用上下文</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="46" />
+        <location filename="../status_bar.py" line="44" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="63" />
+        <location filename="../status_bar.py" line="61" />
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="67" />
+        <location filename="../status_bar.py" line="65" />
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
@@ -1318,46 +1205,221 @@
         <translation>无层在 GPU 上</translation>
     </message>
     <message>
+        <location filename="../status_bar.py" line="70" />
+        <source>(base model)</source>
+        <translation>（基础模型）</translation>
+    </message>
+    <message>
         <location filename="../status_bar.py" line="80" />
         <source>%1 context</source>
         <translation>%1 上下文</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="83" />
+        <location filename="../status_bar.py" line="82" />
         <source>Template: %1 (%2)</source>
         <translation>模板：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="87" />
+        <location filename="../status_bar.py" line="86" />
         <source>%1 tokens/s</source>
         <translation>%1 词元/秒</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="94" />
+        <location filename="../status_bar.py" line="93" />
         <source>How much of the model's context this conversation uses</source>
         <translation>此对话占用了模型上下文的多少</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="100" />
+        <location filename="../status_bar.py" line="99" />
         <source>Context %1%</source>
         <translation>上下文 %1%</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="102" />
+        <location filename="../status_bar.py" line="101" />
         <source>%1 of %2 tokens of context used</source>
         <translation>已用上下文 %1 / %2 个词元</translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="111" />
+        <location filename="../status_bar.py" line="110" />
         <source>⚠ %n older message(s) no longer fit</source>
         <translation>
             <numerusform>⚠ %n 条较早的消息已放不下</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="114" />
+        <location filename="../status_bar.py" line="113" />
         <source>The model no longer sees the oldest messages of this conversation: start a new chat or raise the context length in Settings &gt; Models.</source>
         <translation>模型已看不到此对话中最早的消息：请开始新对话，或在“设置 &gt; 模型”中增大上下文长度。</translation>
+    </message>
+</context>
+<context>
+    <name>WindowActions</name>
+    <message>
+        <location filename="../actions.py" line="73" />
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="74" />
+        <source>&amp;Chat</source>
+        <translation>对话(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="75" />
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="76" />
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="77" />
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="78" />
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="79" />
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="80" />
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="81" />
+        <location filename="../actions.py" line="98" />
+        <source>New chat</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="82" />
+        <source>Search chats</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="83" />
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="84" />
+        <location filename="../actions.py" line="108" />
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="85" />
+        <location filename="../actions.py" line="103" />
+        <source>Stop the reply</source>
+        <translation>停止回复</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="86" />
+        <location filename="../actions.py" line="104" />
+        <source>Regenerate the last reply</source>
+        <translation>重新生成最后一条回复</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="87" />
+        <source>Rename chat</source>
+        <translation>重命名对话</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="88" />
+        <source>Delete chat</source>
+        <translation>删除对话</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="89" />
+        <source>System prompt for this chat…</source>
+        <translation>此对话的系统提示词…</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="90" />
+        <source>Export this chat…</source>
+        <translation>导出此对话…</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="91" />
+        <location filename="../actions.py" line="114" />
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="92" />
+        <location filename="../actions.py" line="126" />
+        <source>About Bothy</source>
+        <translation>关于 Bothy</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="93" />
+        <location filename="../actions.py" line="100" />
+        <source>Write a message</source>
+        <translation>撰写消息</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="99" />
+        <source>Search all chats</source>
+        <translation>搜索全部对话</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="101" />
+        <source>Enter</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="101" />
+        <source>Send the message</source>
+        <translation>发送消息</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="102" />
+        <source>Shift+Enter</source>
+        <translation>Shift+Enter</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="102" />
+        <source>New line in the message</source>
+        <translation>在消息中换行</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="103" />
+        <source>Esc</source>
+        <translation>Esc</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="105" />
+        <source>Rename the selected chat</source>
+        <translation>重命名所选对话</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="106" />
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="106" />
+        <source>Delete the selected chat (with undo)</source>
+        <translation>删除所选对话（可撤销）</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="107" />
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="127" />
+        <source>Bothy %1: a private assistant that runs entirely on this computer.</source>
+        <translation>Bothy %1：完全在这台电脑上运行的私人助手。</translation>
     </message>
 </context>
 </TS>

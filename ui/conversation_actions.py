@@ -1,0 +1,165 @@
+"""What people do to whole conversations: pin, delete with undo, export, import, system prompt, delete all.
+
+The one place that turns the store's errors into messages for people (the `message` signal); slow
+work (export all, import, delete all) runs in the background (ui.background) with progress.
+
+Signals:
+    message(str text): an error to show.
+    undo_offered(str text, object callback): show `text` with an Undo button calling `callback`.
+    changed(object conversation_id): the list of conversations changed; select this one (or None).
+    deleted(int conversation_id)
+    restored(int conversation_id): an undo put a conversation back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from assistant.errors import UserFacingError
+from assistant.settings import Settings
+from assistant.store import Store
+from ui.background import Task, run_in_background
+
+UNDO_MS = 10_000
+
+
+def safe_file_name(title: str, fallback: str = "chat") -> str:
+    name = "".join(ch for ch in title if ch.isalnum() or ch in " -_")[:40].strip()
+    return name or fallback
+
+
+class ConversationActions(QObject):
+    message = Signal(str)
+    undo_offered = Signal(str, object)
+    changed = Signal(object)
+    deleted = Signal(int)
+    restored = Signal(int)
+
+    def __init__(self, *, store: Store, settings: Settings, streaming: Callable[[], int | None], parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.settings = settings
+        self.streaming = streaming  # the conversation whose reply is being written, if any
+        self.next_system_prompt: str | None = None  # chosen for a new chat before its first message
+
+    def _attempt(self, fn, *args):
+        """fn(*args), or None after showing the store's error."""
+        try:
+            return fn(*args)
+        except UserFacingError as exc:
+            self.message.emit(str(exc))
+            return None
+
+    # -- one conversation ------------------------------------------------------------------------
+    def set_pinned(self, conversation_id: int, pinned: bool) -> None:
+        self._attempt(self.store.set_pinned, conversation_id, pinned)
+        self.changed.emit(None)
+
+    def delete(self, conversation_id: int) -> bool:
+        if self.streaming() == conversation_id:
+            self.message.emit(self.tr("Stop the reply before deleting this chat."))
+            return False
+        data = self._attempt(self.store.delete_conversation, conversation_id)
+        if data is None:
+            return False
+        self.deleted.emit(conversation_id)
+        self.changed.emit(None)
+        title = data["conversation"].get("title") or self.tr("Untitled chat")
+        self.undo_offered.emit(self.tr("Deleted “%1”.").replace("%1", title), lambda: self.restore(data))
+        return True
+
+    def restore(self, data: dict) -> None:
+        conversation_id = self._attempt(self.store.restore_conversation, data)
+        if conversation_id is not None:
+            self.changed.emit(conversation_id)
+            self.restored.emit(conversation_id)
+
+    def system_prompt(self, conversation_id: int | None) -> str:
+        """The prompt a chat uses: its own, or for a new chat the one chosen for it or the default."""
+        if conversation_id is None:
+            chosen = self.next_system_prompt
+            return self.settings.system_prompt if chosen is None else chosen
+        conversation = self._attempt(self.store.get_conversation, conversation_id)
+        return (conversation or {}).get("system_prompt") or ""
+
+    def set_system_prompt(self, conversation_id: int | None, text: str) -> None:
+        if conversation_id is None:
+            self.next_system_prompt = text
+        else:
+            self._attempt(lambda: self.store.update_conversation(conversation_id, system_prompt=text))
+
+    def take_new_chat_prompt(self) -> str:
+        """The system prompt for the chat being created now (and forget the one chosen for it)."""
+        prompt = self.system_prompt(None)
+        self.next_system_prompt = None
+        return prompt
+
+    def suggested_export_name(self, conversation_id: int) -> str:
+        conversation = self._attempt(self.store.get_conversation, conversation_id) or {}
+        return safe_file_name(conversation.get("title") or "")
+
+    def export_markdown(self, conversation_id: int, path: str) -> bool:
+        try:
+            Path(path).write_text(self.store.export_markdown(conversation_id), encoding="utf-8")
+        except OSError as exc:
+            self.message.emit(self.tr("Could not write %1: %2").replace("%1", path).replace("%2", exc.strerror or ""))
+            return False
+        except UserFacingError as exc:
+            self.message.emit(str(exc))
+            return False
+        return True
+
+    # -- all conversations (in the background) --------------------------------------------------
+    def export_all(self, path: str, *, owner: QObject) -> Task:
+        """Write every conversation to `path` as one bundle that import reads back."""
+
+        def work(task: Task) -> int:
+            task.report(0, 0, path)
+            part = Path(path + ".part")  # a failure half way leaves no half-written export behind
+            try:
+                with part.open("w", encoding="utf-8") as f:
+                    count = self.store.write_bundle(f)
+                os.replace(part, path)
+            except OSError as exc:
+                part.unlink(missing_ok=True)
+                raise UserFacingError(f"Could not write {path}: {exc.strerror or exc}.") from None
+            return count
+
+        return run_in_background(owner, work, name="export-all", on_error=self.message.emit)
+
+    def import_file(self, path: str, *, owner: QObject) -> Task:
+        """Add the conversations of a file Bothy exported (one chat, or all of them)."""
+
+        def work(_task: Task) -> list[int]:
+            try:
+                data = json.loads(Path(path).read_text(encoding="utf-8"))
+            except OSError as exc:
+                raise UserFacingError(f"Could not read {path}: {exc.strerror or exc}.") from None
+            except ValueError as exc:
+                raise UserFacingError(f"{Path(path).name} is not a JSON file ({exc}).") from None
+            return self.store.import_data(data)
+
+        def done(ids: list[int]) -> None:
+            self.changed.emit(ids[-1] if ids else None)
+
+        return run_in_background(owner, work, name="import", on_success=done, on_error=self.message.emit)
+
+    def delete_all(self, *, owner: QObject) -> Task:
+        """Delete every conversation but the one whose reply is being written, in one statement."""
+        keep = [cid for cid in (self.streaming(),) if cid is not None]
+
+        def done(_count: int) -> None:
+            self.changed.emit(None)
+
+        return run_in_background(
+            owner,
+            lambda _task: self.store.delete_all_conversations(keep=keep),
+            name="delete-all",
+            on_success=done,
+            on_error=self.message.emit,
+        )
