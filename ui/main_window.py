@@ -17,44 +17,35 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QInputDialog,
     QMainWindow,
-    QMessageBox,
     QSplitter,
-    QVBoxLayout,
-    QWidget,
 )
 
-from assistant import paths
 from assistant.errors import UserFacingError
 from assistant.settings import Settings
 from assistant.store import Store
-from ui import theme
+from ui import layout_memory, theme
 from ui.actions import WindowActions
-from ui.banner import Banner
-from ui.chat_view import ChatView
-from ui.composer import Composer
+from ui.chat_page import ChatPage
 from ui.conversation_actions import UNDO_MS, ConversationActions
 from ui.dropped import dropped_ggufs
 from ui.engine_bridge import EngineBridge
 from ui.models_controller import ModelsController
 from ui.sidebar import Sidebar
 from ui.status_bar import StatusBar
-from ui.turn_controller import ActiveTurn, TurnController
+from ui.turn_controller import TurnController
+from ui.window_turns import TurnHandling
 
 log = logging.getLogger("bothy.ui")
 
 
-def window_settings() -> QSettings:
-    return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
-
-
-class MainWindow(QMainWindow):
+class MainWindow(TurnHandling, QMainWindow):
     model_loaded = Signal(object)
     model_failed = Signal(str)
     turn_done = Signal(object)
@@ -82,25 +73,11 @@ class MainWindow(QMainWindow):
         )
 
         self.sidebar = Sidebar(store=store)
-        self.chat = ChatView(self.colors)
-        self.composer = Composer()
-        self.banner = Banner()
-        page = QWidget()
-        page.setObjectName("ChatPage")
-        page.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        pl = QVBoxLayout(page)
-        pl.setContentsMargins(0, 0, 0, 0)
-        pl.setSpacing(0)
-        pl.addWidget(self.banner)
-        pl.addWidget(self.chat, 1)
-        self.composer_holder = QWidget()
-        ch = QVBoxLayout(self.composer_holder)
-        ch.setContentsMargins(16, 0, 16, 0)
-        ch.addWidget(self.composer)
-        pl.addWidget(self.composer_holder)
+        self.page = ChatPage(self.colors)
+        self.banner, self.chat, self.composer = self.page.banner, self.page.chat, self.page.composer
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.sidebar)
-        self.splitter.addWidget(page)
+        self.splitter.addWidget(self.page)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
         self.splitter.setSizes([260, 840])
@@ -111,7 +88,7 @@ class MainWindow(QMainWindow):
 
         self._connect()
         self.retranslate()
-        self._restore_layout()
+        layout_memory.restore(self, self.splitter)
         self._update_composer()
         self.setAcceptDrops(True)
         QTimer.singleShot(0, self.models.watch_folder)
@@ -178,24 +155,6 @@ class MainWindow(QMainWindow):
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return self.window_actions.shortcut_list()
-
-    # -- layout memory ---------------------------------------------------------------------------
-    def _restore_layout(self) -> None:
-        s = window_settings()
-        geometry = s.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1180, 780)
-        splitter = s.value("splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
-
-    def save_layout(self) -> None:
-        s = window_settings()
-        s.setValue("geometry", self.saveGeometry())
-        s.setValue("splitter", self.splitter.saveState())
-        s.sync()
 
     # -- models ----------------------------------------------------------------------------------
     @property
@@ -344,98 +303,6 @@ class MainWindow(QMainWindow):
         if path:
             self.conversations.export_markdown(self.conversation_id, path)
 
-    # -- a chat turn -----------------------------------------------------------------------------
-    @Slot(str)
-    def send(self, text: str) -> None:
-        prompt = self.conversations.system_prompt(None) if self.conversation_id is None else None
-        try:
-            accepted = self.turns.send(self.conversation_id, text, new_chat_system_prompt=prompt)
-        except UserFacingError as exc:  # the new conversation could not be created: the text stays
-            self.show_error(str(exc))
-            return
-        if accepted:
-            self.composer.accepted(text)
-
-    @Slot(int)
-    def _conversation_created(self, conversation_id: int) -> None:
-        self.conversations.take_new_chat_prompt()
-        self.conversation_id = conversation_id
-        self.chat.conversation_id = conversation_id
-
-    @Slot()
-    def regenerate(self) -> None:
-        if self.conversation_id is None or not any(m["role"] == "user" for m in self.chat.messages):
-            return
-        self.turns.regenerate(self.conversation_id)
-
-    @Slot(int, str)
-    def edit_and_resend(self, message_id: int, text: str) -> None:
-        if self.conversation_id is None or self.turns.busy or not self.models.ready:
-            return
-        later = self.chat.later_count(message_id)
-        if later:
-            answer = QMessageBox.question(
-                self,
-                self.tr("Replace the rest of this chat?"),
-                self.tr("Sending the edited message replaces the %n message(s) that followed it.", "", later),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        self.turns.edit(self.conversation_id, message_id, text)
-
-    @Slot()
-    def stop(self) -> None:
-        self.turns.stop()
-
-    @Slot(object)
-    def _turn_started(self, turn: ActiveTurn) -> None:
-        if self.chat.conversation_id == turn.conversation_id:
-            self.chat.begin_turn(turn)
-        self._update_composer()
-
-    @Slot(object)
-    def _turn_stored(self, turn: ActiveTurn) -> None:
-        if self.chat.conversation_id == turn.conversation_id and not self.chat.turn_stored(turn):
-            self.open_conversation(turn.conversation_id)  # opened before the store had the turn
-        self.sidebar.reload(self.conversation_id)
-
-    @Slot(str)
-    def _turn_text(self, _chunk: str) -> None:
-        turn = self.turns.turn
-        if turn is not None and self.chat.conversation_id == turn.conversation_id:
-            self.chat.text_arrived()
-
-    @Slot(object)
-    def _turn_context(self, info) -> None:
-        turn = self.turns.turn
-        if turn is not None and self.chat.conversation_id == turn.conversation_id:
-            self.status.set_context(info)
-
-    @Slot(object, object)
-    def _turn_finished(self, turn: ActiveTurn, result) -> None:
-        here = self.chat.conversation_id == result.conversation_id
-        if here:
-            if result.reply_message_id is None:
-                # The turn never started (nothing was stored): show what the store holds.
-                self.chat.finish_turn([])
-                self.open_conversation(result.conversation_id)
-            else:
-                self.chat.finish_turn([row for row in (turn.user, turn.reply) if row is not None])
-            if result.context is not None:
-                self.status.set_context(result.context)
-        if result.user_message_id is None and turn.text_sent:
-            self.composer.give_back(turn.text_sent)  # nothing the person wrote is lost
-        if result.stats is not None and result.stats.tokens_per_s:
-            self.status.set_speed(result.stats.tokens_per_s)
-        if result.error and (result.reply_message_id is None or not here):
-            self.show_error(result.error)
-        self.chat.set_busy(False)
-        self.sidebar.reload(self.conversation_id)
-        self._update_composer()
-        self.turn_done.emit(result)
-
     # -- messages --------------------------------------------------------------------------------
     @Slot(str)
     @Slot()
@@ -517,7 +384,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         if not self._closing:
             self._closing = True
-            self.save_layout()
+            layout_memory.save(self, self.splitter)
             if self._settings_dialog is not None:
                 self._settings_dialog.close()
             self.models.close()

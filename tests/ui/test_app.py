@@ -246,9 +246,14 @@ def test_chinese_translation_is_complete_and_loads(qtbot, windows):
     in_code = set()
     for file in Path(i18n.__file__).resolve().parents[1].glob("**/*.py"):
         for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
-            is_tr = isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "tr" and node.args
-            if is_tr and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                in_code.add(node.args[0].value)
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", None)
+            text = node.args[0] if name == "tr" and node.args else None
+            if name == "translate" and len(node.args) >= 2:  # QCoreApplication.translate(context, text)
+                text = node.args[1]
+            if isinstance(text, ast.Constant) and isinstance(text.value, str):
+                in_code.add(text.value)
     assert in_code - sources == set()
     assert ts.with_suffix(".qm").is_file()
     window = windows.open(settings=test_settings(language="zh_CN"))

@@ -624,69 +624,57 @@
         <translation>Bothy 内部出错了（详情见日志）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="171" />
+        <location filename="../main_window.py" line="148" />
         <source>Bothy</source>
         <translation>Bothy</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="243" />
+        <location filename="../main_window.py" line="202" />
         <source>%1 could not be loaded: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="246" />
+        <location filename="../main_window.py" line="205" />
         <source>Still using %1.</source>
         <translation>仍在使用 %1。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="260" />
+        <location filename="../main_window.py" line="219" />
         <source>Loading %1… you can write your message meanwhile.</source>
         <translation>正在加载 %1…你可以先写消息。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="265" />
+        <location filename="../main_window.py" line="224" />
         <source>No model is loaded, so Bothy cannot answer yet. Add a GGUF model file in Settings &gt; Models (or drop a .gguf file on this window), then choose Use this model.</source>
         <translation>尚未加载模型，Bothy 暂时无法回答。请在“设置 &gt; 模型”中添加 GGUF 模型文件（或把 .gguf 文件拖到此窗口），然后选择“保存并使用此模型”。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="325" />
+        <location filename="../main_window.py" line="284" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="331" />
+        <location filename="../main_window.py" line="290" />
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="331" />
+        <location filename="../main_window.py" line="290" />
         <source>How Bothy should behave in this chat:</source>
         <translation>Bothy 在此对话中应如何表现：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="342" />
+        <location filename="../main_window.py" line="301" />
         <source>Export this chat</source>
         <translation>导出此对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="342" />
+        <location filename="../main_window.py" line="301" />
         <source>Markdown (*.md)</source>
         <translation>Markdown（*.md）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="379" />
-        <source>Replace the rest of this chat?</source>
-        <translation>替换此对话的后续内容？</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../main_window.py" line="380" />
-        <source>Sending the edited message replaces the %n message(s) that followed it.</source>
-        <translation>
-            <numerusform>发送编辑后的消息会替换其后的 %n 条消息。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="489" />
+        <location filename="../main_window.py" line="356" />
         <source>Your settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
@@ -1250,6 +1238,19 @@
         <location filename="../status_bar.py" line="113" />
         <source>The model no longer sees the oldest messages of this conversation: start a new chat or raise the context length in Settings &gt; Models.</source>
         <translation>模型已看不到此对话中最早的消息：请开始新对话，或在“设置 &gt; 模型”中增大上下文长度。</translation>
+    </message>
+</context>
+<context>
+    <name>TurnHandling</name>
+    <message>
+        <location filename="../window_turns.py" line="52" />
+        <source>Replace the rest of this chat?</source>
+        <translation>替换此对话的后续内容？</translation>
+    </message>
+    <message>
+        <location filename="../window_turns.py" line="53" />
+        <source>Sending the edited message replaces the %n message(s) that followed it.</source>
+        <translation>发送编辑后的消息会替换其后的 %n 条消息。</translation>
     </message>
 </context>
 <context>
