@@ -45,3 +45,12 @@ def test_only_the_engine_process_imports_llama_cpp():
         if "import llama_cpp" in text:
             users.add(file.relative_to(root).as_posix())
     assert users == {"engine/worker.py"}
+
+
+def test_only_one_module_touches_llama_cpp_pythons_private_members():
+    import re
+
+    root = Path(__file__).resolve().parents[2] / "assistant"
+    private = re.compile(r"\.(_ctx|_model|_requires_eval|_batch|_sampler|input_ids|n_tokens)\b")
+    users = {f.relative_to(root).as_posix() for f in root.rglob("*.py") if private.search(f.read_text("utf-8"))}
+    assert users == {"engine/llama_model.py"}
