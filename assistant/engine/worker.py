@@ -118,7 +118,7 @@ class Worker:
             template_reason=template.reason,
             load_seconds=time.perf_counter() - started,
             backend=backend,
-            base_model_note=getattr(info, "base_model_note", None),
+            base_model_note=info.base_model_note,
         )
         log.info("loaded %s in %.2fs (n_ctx=%d)", path, self.loaded.load_seconds, self.loaded.n_ctx)
         return self.loaded

@@ -20,6 +20,7 @@ from assistant.models.discovery import (
     verify_starter_model,
 )
 from assistant.models.gguf_info import ModelInfo, format_parameter_count, read_info
+from assistant.models.template_turns import normalize_turns
 from assistant.models.templates import KNOWN_TEMPLATES, KnownTemplate, TemplateChoice, choose_template, render
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "file_sha256",
     "format_parameter_count",
     "list_models",
+    "normalize_turns",
     "read_info",
     "remove_model",
     "render",

@@ -1,14 +1,17 @@
-"""Choosing and rendering a model's chat template.
+"""Choosing a model's chat template, and rendering conversations with it.
 
 Most GGUF files carry their Hugging Face chat template (`tokenizer.chat_template`, a Jinja2
-template); that one wins. For files without one, a known template is guessed from the special
-tokens in the vocabulary and the architecture, and failing that a plain "User:/Assistant:"
-transcript is used. The user can always pick a template by name.
+template); that one wins when it can render a conversation. For files without one, a known template
+is guessed from the special tokens in the vocabulary and the architecture, and failing that a plain
+"User:/Assistant:" transcript is used; a base model (pre-trained, not instruction-tuned: see
+ModelInfo.base_model_note) gets that transcript too, because it stops where such a model starts
+writing the next turn. The user can always pick a template by name.
 
-Templates are rendered like Hugging Face transformers and llama-cpp-python do: an immutable Jinja2
-sandbox with `trim_blocks` and `lstrip_blocks`, the `loopcontrols` and `{% generation %}` extensions,
-`raise_exception()` and `strftime_now()` globals and a `tojson` filter that does not HTML-escape.
-A template that fails, or tries to reach outside the sandbox, raises ModelError.
+The file's template is checked once, when the model is loaded, with a system message and two user
+turns around a reply: a template that refuses (or ignores) the system message gets the system prompt
+at the start of the first user turn instead. Every render then fits the conversation to what strict
+templates accept (template_turns.normalize_turns) and renders it in a sandbox with the variables
+llama.cpp passes (template_render).
 
 The rendered prompt may begin with the BOS token's text (Llama 3, Gemma, Mistral templates do):
 tokenize it with special tokens parsed and without adding another BOS.
@@ -16,18 +19,15 @@ tokenize it with special tokens parsed and without adding another BOS.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
-from jinja2 import TemplateError, TemplateSyntaxError, nodes
-from jinja2.ext import Extension, loopcontrols
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-
 from assistant.errors import ModelError
+from assistant.models.template_render import render
+from assistant.models.template_turns import normalize_turns
+
+__all__ = ["KNOWN_TEMPLATES", "PLAIN", "KnownTemplate", "TemplateChoice", "choose_template", "render"]
 
 Source = Literal["embedded", "guessed", "user"]
 
@@ -50,11 +50,18 @@ class TemplateChoice:
     bos_token: str = ""
     eos_token: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False, hash=False)  # more template variables
+    fold_system: bool = False  # the template takes no system message: the prompt opens the first user turn
 
     def render(self, messages: Sequence[Mapping[str, Any]], *, add_generation_prompt: bool = True) -> str:
+        """The prompt for `messages` (system first if any, then the turns, oldest first).
+
+        Same-role turns in a row are joined, empty replies left out and, where the template takes no
+        system message, the system prompt folded into the first user turn (see normalize_turns).
+        Raises ModelError if the template still fails.
+        """
         return render(
             self.template,
-            messages,
+            normalize_turns(messages, fold_system=self.fold_system),
             bos_token=self.bos_token,
             eos_token=self.eos_token,
             add_generation_prompt=add_generation_prompt,
@@ -69,6 +76,9 @@ class _HasTemplateInfo(Protocol):  # what choose_template needs from a ModelInfo
     bos_token: str | None
     eos_token: str | None
     eot_token: str | None
+
+    @property
+    def base_model_note(self) -> str | None: ...  # set when the model looks like a base model, not a chat model
 
 
 # -- the known templates ---------------------------------------------------------------------------
@@ -192,7 +202,7 @@ KNOWN_TEMPLATES: dict[str, KnownTemplate] = dict(
         _known("mistral", "Mistral [INST]", _MISTRAL, "</s>", "[INST]"),
         _known("llama2", "Llama 2", _LLAMA2, "</s>", "[INST]"),
         _known("deepseek", "DeepSeek", _DEEPSEEK, "<｜end▁of▁sentence｜>", "<｜User｜>"),
-        _known("plain", "plain transcript", _PLAIN, "\nUser:"),
+        _known("plain", "plain transcript", _PLAIN, "\nUser:", "\nAssistant:"),
     ]
 )
 PLAIN = "plain"
@@ -212,6 +222,9 @@ _ARCH_RULES: dict[str, str] = {
     **dict.fromkeys(("gemma", "gemma2", "gemma3"), "gemma"),
     "phi3": "phi3",
 }
+# How a base model, given the plain transcript, starts writing the next turn besides "User:" and
+# "Assistant:": Gemma 3 270M base wrote "\nYou:" in 5 of 30 replies (tests/assistant/models/test_base_model.py).
+_BASE_MODEL_STOPS = ("\nYou:",)
 # Turn-ending markers worth stopping on when an embedded template uses them.
 _END_MARKERS = (
     "<|im_end|>",
@@ -230,22 +243,13 @@ def choose_template(info: _HasTemplateInfo, override: str | None = None) -> Temp
     override: a KNOWN_TEMPLATES key, "embedded" (the file's own), or None/""/"auto" to decide.
     An unknown override name, or "embedded" for a file without a template, raises ModelError.
     """
-    bos = info.bos_token or ""
-    eos = info.eos_token or ""
     key = (override or "").strip().lower()
     if key and key != "auto":
         if key == "embedded":
             if not info.chat_template or not info.chat_template.strip():
                 raise ModelError("This model file has no chat template of its own to use.")
-            return TemplateChoice(
-                "embedded",
-                info.chat_template,
-                _embedded_stops(info),
-                "user",
-                "Using the chat template stored in the model file, as you chose.",
-                bos,
-                eos,
-            )
+            fold, _ = _probe(info)
+            return _embedded(info, "user", "Using the chat template stored in the model file, as you chose", fold)
         known = KNOWN_TEMPLATES.get(key)
         if known is None:
             raise ModelError(
@@ -256,19 +260,18 @@ def choose_template(info: _HasTemplateInfo, override: str | None = None) -> Temp
 
     prefix = "No chat template in the file"
     if info.chat_template and info.chat_template.strip():
-        problem = _check_template(info.chat_template, bos, eos)
+        fold, problem = _probe(info)
         if problem is None:
-            return TemplateChoice(
-                "embedded",
-                info.chat_template,
-                _embedded_stops(info),
-                "embedded",
-                "Using the chat template stored in the model file.",
-                bos,
-                eos,
-            )
+            return _embedded(info, "embedded", "Using the chat template stored in the model file", fold)
         prefix = f"The chat template in the file does not work ({problem})"
 
+    if info.base_model_note:
+        reason = (
+            f"{prefix}, and the model looks like a base model, not one tuned to chat; using a plain "
+            "'User: / Assistant:' transcript, which ends a reply where the model starts writing the next turn."
+        )
+        choice = _from_known(KNOWN_TEMPLATES[PLAIN], info, "guessed", reason)
+        return replace(choice, stop=_dedupe([*choice.stop, *_BASE_MODEL_STOPS]))
     specials = info.special_tokens or frozenset()
     for name, needed in _TOKEN_RULES:
         if all(t in specials for t in needed):
@@ -295,6 +298,21 @@ def choose_template(info: _HasTemplateInfo, override: str | None = None) -> Temp
     )
 
 
+def _embedded(info: _HasTemplateInfo, source: Source, reason: str, fold_system: bool) -> TemplateChoice:
+    if fold_system:
+        reason += "; it takes no system message, so the system prompt opens the first user message"
+    return TemplateChoice(
+        "embedded",
+        info.chat_template or "",
+        _embedded_stops(info),
+        source,
+        reason + ".",
+        info.bos_token or "",
+        info.eos_token or "",
+        fold_system=fold_system,
+    )
+
+
 def _from_known(known: KnownTemplate, info: _HasTemplateInfo, source: Source, reason: str) -> TemplateChoice:
     stops = _dedupe([*known.stop, *_model_stops(info)])
     return TemplateChoice(known.name, known.template, stops, source, reason, info.bos_token or "", info.eos_token or "")
@@ -313,130 +331,39 @@ def _dedupe(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _check_template(template: str, bos: str, eos: str) -> str | None:
-    """None if the template renders a short conversation, else what went wrong."""
-    try:
-        render(
-            template,
-            [{"role": "user", "content": "Hello"}],
-            bos_token=bos,
-            eos_token=eos,
-            add_generation_prompt=True,
-        )
-    except ModelError as e:
-        return e.message
-    return None
+# What the file's template is tried with when a model is loaded: a system prompt, and a second user
+# turn after a reply (the system text is distinctive, so that a template's own default prompt is not
+# mistaken for it).
+_PROBE_SYSTEM = "You are Bothy; answer briefly."
+_PROBE = (
+    {"role": "system", "content": _PROBE_SYSTEM},
+    {"role": "user", "content": "Hello"},
+    {"role": "assistant", "content": "Hi there"},
+    {"role": "user", "content": "How are you?"},
+)
 
 
-# -- rendering -------------------------------------------------------------------------------------
+def _probe(info: _HasTemplateInfo) -> tuple[bool, str | None]:
+    """How the file's template takes a conversation: (fold the system prompt?, what went wrong or None).
 
-_MAX_REPEAT = 1_000_000  # longest string/list a template may build with *
-
-
-class _TemplateRaised(TemplateError):
-    """raise_exception() called by the template itself."""
-
-
-def _raise_exception(message: str) -> None:
-    raise _TemplateRaised(str(message))
-
-
-def _strftime_now(fmt: str) -> str:
-    return datetime.now().strftime(str(fmt))
-
-
-def _tojson(value: Any, ensure_ascii: bool = False, indent: Any = None, separators=None, sort_keys=False):
-    return json.dumps(value, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
-
-
-class _GenerationExtension(Extension):
-    """{% generation %}...{% endgeneration %}, which transformers uses to mark assistant text."""
-
-    tags = {"generation"}
-
-    def parse(self, parser):
-        lineno = next(parser.stream).lineno
-        body = parser.parse_statements(("name:endgeneration",), drop_needle=True)
-        return nodes.CallBlock(self.call_method("_body"), [], [], body).set_lineno(lineno)
-
-    def _body(self, caller):
-        return caller()
-
-
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """Unsafe attribute access raises at once instead of quietly rendering as nothing."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def unsafe_undefined(self, obj: Any, attribute: str):
-        raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe")
-
-    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
-        if operator == "*":
-            for seq, n in ((left, right), (right, left)):
-                if isinstance(seq, str | list | tuple) and isinstance(n, int) and len(seq) * n > _MAX_REPEAT:
-                    raise SecurityError("the template tried to build an enormous string")
-        elif operator == "**" and isinstance(right, int | float) and abs(right) > 100:
-            raise SecurityError("the template tried to compute an enormous number")
-        return super().call_binop(context, operator, left, right)
-
-
-def _make_env() -> _Sandbox:
-    env = _Sandbox(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols, _GenerationExtension])
-    env.globals["raise_exception"] = _raise_exception
-    env.globals["strftime_now"] = _strftime_now
-    env.filters["tojson"] = _tojson
-    return env
-
-
-_ENV = _make_env()
-
-
-@lru_cache(maxsize=32)
-def _compile(template: str):
-    return _ENV.from_string(template)
-
-
-def _one_line(text: str, limit: int = 300) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def render(
-    template_str: str,
-    messages: Sequence[Mapping[str, Any]],
-    *,
-    bos_token: str | None,
-    eos_token: str | None,
-    add_generation_prompt: bool = True,
-    **extra: Any,
-) -> str:
-    """Render a chat template in the sandbox. Any failure raises ModelError (one line).
-
-    extra: further template variables (tools, enable_thinking, ...); unset ones are undefined.
+    A template that refuses the system message, or renders without it, gets it folded into the first
+    user turn, if that renders.
     """
-    try:
-        template = _compile(template_str)
-    except TemplateSyntaxError as e:
-        where = f" on line {e.lineno}" if e.lineno else ""
-        raise ModelError(f"The chat template has a syntax error{where}: {_one_line(e.message or e)}.") from None
-    except Exception as e:  # noqa: BLE001 - anything the Jinja compiler throws is the template's fault
-        raise ModelError(f"The chat template cannot be compiled: {_one_line(e)}.") from None
-    try:
-        return template.render(
-            **extra,
-            messages=[dict(m) for m in messages],
-            bos_token=bos_token or "",
-            eos_token=eos_token or "",
-            add_generation_prompt=add_generation_prompt,
-        )
-    except SecurityError as e:
-        raise ModelError(f"The chat template tried to do something unsafe and was stopped: {_one_line(e)}.") from None
-    except _TemplateRaised as e:
-        raise ModelError(f"The chat template refused the conversation: {_one_line(e)}") from None
-    except TemplateError as e:
-        raise ModelError(f"The chat template failed: {_one_line(e)}.") from None
-    except RecursionError:
-        raise ModelError("The chat template failed: it recursed too deeply.") from None
-    except Exception as e:  # noqa: BLE001 - a template can raise anything (TypeError, ZeroDivisionError...)
-        raise ModelError(f"The chat template failed: {type(e).__name__}: {_one_line(e)}.") from None
+
+    def attempt(fold: bool) -> tuple[str | None, str | None]:
+        try:
+            turns = normalize_turns(_PROBE, fold_system=fold)
+            text = render(info.chat_template or "", turns, bos_token=info.bos_token, eos_token=info.eos_token)
+        except ModelError as e:
+            return None, e.message
+        return text, None
+
+    text, problem = attempt(False)
+    if text is not None and _PROBE_SYSTEM in text:
+        return False, None
+    folded, folded_problem = attempt(True)
+    if folded is not None:
+        return True, None
+    if text is not None:  # it renders, only without the system prompt
+        return False, None
+    return False, problem or folded_problem

@@ -215,7 +215,7 @@ class ModelsTab(QWidget):
             labels["template"].setText(
                 self.tr("embedded in the file") if info.has_chat_template else self.tr("none: guessed when loaded")
             )
-            note = getattr(info, "base_model_note", None)
+            note = info.base_model_note
             labels["state"].setText("⚠ " + note if note else self.tr("Ready"))
         else:
             reason = e.error or self.tr("The file is missing.")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import struct
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import gguf
@@ -24,11 +25,17 @@ def make_gguf(
     eos: int | None = 2,
     file_type: int | None = gguf.LlamaFileType.MOSTLY_F16,
     tensors: bool = True,
+    strings: Mapping[str, str] | None = None,
 ) -> Path:
-    """A tiny but well-formed GGUF model; `control` tokens get the CONTROL token type."""
+    """A tiny but well-formed GGUF model; `control` tokens get the CONTROL token type.
+
+    strings: more string metadata, e.g. {"general.finetune": "it", "general.basename": "gemma-3"}.
+    """
     w = gguf.GGUFWriter(path, arch)
     if name is not None:
         w.add_name(name)
+    for key, value in (strings or {}).items():
+        w.add_string(key, value)
     w.add_context_length(2048)
     w.add_embedding_length(64)
     w.add_block_count(2)
@@ -72,3 +79,72 @@ def kv_string(key: str, value: str) -> bytes:
 
 def kv_u32(key: str, value: int) -> bytes:
     return gguf_string(key) + struct.pack("<II", 4, value)
+
+
+# -- copies of a real model with other metadata --------------------------------------------------------
+
+_SCALAR_SIZES = {0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8}
+_STRING, _ARRAY = 8, 9
+
+
+def _skip_value(data: bytes, at: int, vtype: int) -> int:
+    if vtype in _SCALAR_SIZES:
+        return at + _SCALAR_SIZES[vtype]
+    if vtype == _STRING:
+        return at + 8 + struct.unpack_from("<Q", data, at)[0]
+    if vtype == _ARRAY:
+        etype, count = struct.unpack_from("<IQ", data, at)
+        at += 12
+        if etype in _SCALAR_SIZES:
+            return at + count * _SCALAR_SIZES[etype]
+        for _ in range(count):
+            at = _skip_value(data, at, etype)
+        return at
+    raise ValueError(f"unknown GGUF value type {vtype}")
+
+
+def copy_with_strings(src: Path, dst: Path, strings: Mapping[str, str | None]) -> Path:
+    """A copy of the GGUF `src` whose string metadata `strings` is set (None: removed), fast.
+
+    Only the header is rewritten (gguf.GGUFWriter would re-encode every tensor): the metadata, the
+    tensor table as it is, padding to the file's alignment, then the tensor data copied byte for byte
+    (tensor offsets count from the start of the data, so they stay right).
+    """
+    from assistant.models import read_info
+
+    info = read_info(src)
+    with open(src, "rb") as f:
+        head = f.read(info.data_offset)
+        _, version, n_tensors, n_kv = struct.unpack_from("<4sIQQ", head, 0)
+        at = 24
+        entries: list[tuple[str, bytes]] = []
+        for _ in range(n_kv):
+            start = at
+            key_len = struct.unpack_from("<Q", head, at)[0]
+            key = head[at + 8 : at + 8 + key_len].decode()
+            vtype = struct.unpack_from("<I", head, at + 8 + key_len)[0]
+            at = _skip_value(head, at + 12 + key_len, vtype)
+            entries.append((key, head[start:at]))
+        table_start = at
+        for _ in range(n_tensors):
+            n = struct.unpack_from("<Q", head, at)[0]
+            n_dims = struct.unpack_from("<I", head, at + 8 + n)[0]
+            at += 8 + n + 4 + 8 * n_dims + 12
+        tensor_table = head[table_start:at]
+        kept = [(k, raw) for k, raw in entries if k not in strings]
+        kept += [
+            (k, gguf_string(k) + struct.pack("<I", _STRING) + gguf_string(v))
+            for k, v in strings.items()
+            if v is not None
+        ]
+        out = (
+            struct.pack("<4sIQQ", b"GGUF", version, n_tensors, len(kept))
+            + b"".join(raw for _, raw in kept)
+            + tensor_table
+        )
+        out += b"\0" * (-len(out) % info.alignment)
+        with open(dst, "wb") as g:
+            g.write(out)
+            f.seek(info.data_offset)
+            shutil.copyfileobj(f, g, 16 << 20)
+    return dst

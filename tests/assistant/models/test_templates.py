@@ -1,7 +1,10 @@
+import re
+
 import pytest
 
 from assistant.errors import ModelError
 from assistant.models import KNOWN_TEMPLATES, choose_template, read_info, render
+from assistant.models.template_turns import normalize_turns
 from tests.assistant.models.ggufs import BASE_TOKENS, make_gguf
 
 CONVERSATION = [
@@ -200,3 +203,113 @@ def test_bad_templates_raise_model_error(template, expected):
     assert expected in caught.value.message
     assert "\n" not in caught.value.message
     assert caught.value.message.startswith("The chat template")
+
+
+# -- fitting the conversation to strict templates (normalize_turns, inside TemplateChoice.render) ------
+
+S = {"role": "system", "content": "Be brief."}
+U1, U2, U3 = ({"role": "user", "content": t} for t in ("One?", "Two?", "Three?"))
+A1, A2 = ({"role": "assistant", "content": t} for t in ("Yes.", "No."))
+EMPTY = {"role": "assistant", "content": "  "}
+
+
+@pytest.mark.parametrize(
+    ("messages", "fold", "expected"),
+    [
+        ([S, U1, A1, U2], False, [S, U1, A1, U2]),  # already fine: unchanged
+        ([S, U1, U2], False, [S, {"role": "user", "content": "One?\n\nTwo?"}]),
+        (
+            [S, U1, EMPTY, U2, A1, A2, U3],
+            False,
+            [S, {**U1, "content": "One?\n\nTwo?"}, {**A1, "content": "Yes.\n\nNo."}, U3],
+        ),
+        ([A1, U1, A2, U2], False, [U1, A2, U2]),  # a reply without its question
+        ([S, A1, U1], False, [S, U1]),
+        ([S, U1, A1, U2], True, [{"role": "user", "content": "Be brief.\n\nOne?"}, A1, U2]),
+        ([S, U1, U2], True, [{"role": "user", "content": "Be brief.\n\nOne?\n\nTwo?"}]),
+        ([S], True, [{"role": "user", "content": "Be brief."}]),  # nothing to fold into: it becomes the user turn
+        ([S], False, [S]),
+        ([], True, []),
+    ],
+)
+def test_normalize_turns(messages, fold, expected):
+    before = [dict(m) for m in messages]
+    assert normalize_turns(messages, fold_system=fold) == expected
+    assert messages == before  # the caller's list and dicts are not changed
+
+
+def _strict(tmp_path, template, name="strict.gguf"):
+    return choose_template(_info(tmp_path, name, arch="qwen2", template=template))
+
+
+STRICT_ALTERNATION = (
+    "{% for m in messages %}{% if (m['role'] == 'user') != (loop.index0 % 2 == 0) %}"
+    "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}"
+    "<{{ m['role'] }}>{{ m['content'] }}{% endfor %}"
+)
+NO_SYSTEM = "{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}"
+
+
+def test_a_template_that_refuses_the_system_role_gets_it_folded(tmp_path):
+    choice = _strict(tmp_path, NO_SYSTEM + STRICT_ALTERNATION)
+    assert (choice.name, choice.source, choice.fold_system) == ("embedded", "embedded", True)
+    assert choice.reason == (
+        "Using the chat template stored in the model file; it takes no system message, "
+        "so the system prompt opens the first user message."
+    )
+    # after an empty reply: two user turns in a row, which the template alone refuses
+    assert choice.render([S, U1, EMPTY, U2]) == "<user>Be brief.\n\nOne?\n\nTwo?"
+    assert choice.render([S, U1, A1, U2]) == "<user>Be brief.\n\nOne?<assistant>Yes.<user>Two?"
+
+
+def test_a_template_that_ignores_the_system_message_gets_it_folded(tmp_path):
+    ignores = "{% for m in messages %}{% if m['role'] != 'system' %}[{{ m['content'] }}]{% endif %}{% endfor %}"
+    choice = _strict(tmp_path, ignores)
+    assert choice.fold_system
+    assert choice.render([S, U1]) == "[Be brief.\n\nOne?]"
+
+
+def test_a_template_that_takes_the_system_role_keeps_it(tmp_path):
+    choice = _strict(tmp_path, STRICT_ALTERNATION.replace("loop.index0 % 2 == 0", "loop.index0 % 2 == 1"))
+    assert not choice.fold_system
+    assert choice.reason == "Using the chat template stored in the model file."
+    assert choice.render([S, U1, U2]) == "<system>Be brief.<user>One?\n\nTwo?"
+
+
+def test_a_template_that_refuses_every_conversation_falls_back_with_its_reason(tmp_path):
+    choice = _strict(tmp_path, "{{ raise_exception('Only tools here') }}")
+    assert (choice.name, choice.source) == ("chatml", "guessed")
+    assert choice.reason.startswith("The chat template in the file does not work (The chat template refused ")
+    assert "Only tools here" in choice.reason
+
+
+def test_the_embedded_override_also_folds(tmp_path):
+    choice = choose_template(_info(tmp_path, template=NO_SYSTEM + STRICT_ALTERNATION), "embedded")
+    assert (choice.source, choice.fold_system) == ("user", True)
+    assert choice.reason.startswith("Using the chat template stored in the model file, as you chose; it takes no")
+
+
+def test_known_templates_chat_after_an_empty_reply(tmp_path):
+    for name in KNOWN_TEMPLATES:
+        text = choose_template(_info(tmp_path), name).render([S, U1, EMPTY, U2])
+        assert "One?" in text and "Two?" in text and "Be brief." in text
+
+
+# -- the variables llama.cpp passes ----------------------------------------------------------------
+
+
+def test_template_variables_like_llama_cpp():
+    template = (
+        "{{ enable_thinking }}|{{ functions }}|{{ datetime }}|{{ date_string }}|"
+        "{{ tools is defined }}|{{ documents is defined }}|{{ add_generation_prompt }}"
+    )
+    out = render(template, [], bos_token="", eos_token="")
+    thinking, functions, when, date, tools, documents, gen = out.split("|")
+    assert (thinking, functions, tools, documents, gen) == ("True", "", "False", "False", "True")
+    assert re.fullmatch(r"[A-Z][a-z]{2} \d\d \d{4}", when)  # llama.cpp: "%b %d %Y"
+    assert re.fullmatch(r"\d\d [A-Z][a-z]{2} \d{4}", date)  # llama.cpp: "%d %b %Y"
+    assert render("{{ enable_thinking }}", [], bos_token="", eos_token="", enable_thinking=False) == "False"
+
+
+def test_plain_transcript_stops_at_either_role():
+    assert KNOWN_TEMPLATES["plain"].stop == ("\nUser:", "\nAssistant:")
