@@ -381,3 +381,23 @@ def test_session_engines_never_touch_the_real_home(tmp_path):
     assert "2 passed" in proc.stdout
     touched = [str(p.relative_to(home)) for p in home.rglob("*") if "bothy" in str(p).lower()]
     assert touched == []
+
+
+def test_settings_widgets_offer_exactly_what_the_settings_accept(qtbot, window):
+    from assistant.settings import GENERATION_RANGES, LOAD_RANGES
+
+    dialog = window.open_settings()
+    gen = dialog.generation_tab
+    for option, (_label, allowed) in GENERATION_RANGES.items():
+        box = gen._numbers[option]
+        top = allowed.high
+        assert box.maximum() == top, option
+        box.setValue(box.maximum())
+        gen.store()
+        window.settings.validate()  # the highest value the widget offers is accepted
+        box.setValue(box.minimum())
+        gen.store()
+        window.settings.validate()  # and so is the lowest (None where the option is optional)
+        assert (getattr(window.settings.generation, option) is None) == allowed.optional, option
+    assert dialog.models_tab.ctx_spin.maximum() == LOAD_RANGES["n_ctx"][1].high
+    assert dialog.models_tab.threads_spin.maximum() == LOAD_RANGES["n_threads"][1].high

@@ -147,3 +147,44 @@ def test_pin_moves_to_top(qtbot, windows):
     model = window.sidebar.model
     assert model.index(0, 0).data() == "Pinned"
     assert model.index(1, 0).data(IdRole) == first
+
+
+def test_an_error_after_a_delete_waits_behind_the_undo(qtbot, windows):
+    from assistant.store import Store
+
+    with Store() as store:
+        gone = _conversation(store, "Delete me", "b", "reply b")
+    window = windows.open()
+    window.conversations.delete(gone)
+    banner = window.banner
+    assert banner.button.isVisible() and "Delete me" in banner.label.text()
+    window.show_error("The disk is nearly full.")
+    window.show_error("The disk is nearly full.")  # the same message twice is shown once
+    assert banner.button.isVisible() and "Delete me" in banner.label.text()  # the Undo stays
+    assert banner.more.isVisible() and "1" in banner.more.text()
+    qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
+    assert gone in window.sidebar.model.conversation_ids()
+    assert banner.isVisible() and banner.label.text() == "The disk is nearly full." and not banner.button.isVisible()
+    banner.dismiss()
+    assert not banner.isVisible()
+
+
+def test_an_undo_runs_out_only_after_it_was_shown_in_full(qtbot, windows, monkeypatch):
+    import ui.main_window
+    from assistant.store import Store
+
+    monkeypatch.setattr(ui.main_window, "UNDO_MS", 300)
+    with Store() as store:
+        first = _conversation(store, "First", "a")
+        second = _conversation(store, "Second", "b")
+    window = windows.open()
+    window.show_error("Something went wrong.")
+    window.conversations.delete(first)
+    window.conversations.delete(second)
+    banner = window.banner
+    assert banner.label.text() == "Something went wrong." and len(banner.queue) == 2
+    banner.dismiss()
+    assert "First" in banner.label.text()
+    qtbot.waitUntil(lambda: "Second" in banner.label.text(), timeout=2000)  # the first offer ran its time
+    qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
+    assert window.sidebar.model.conversation_ids() == [second]
