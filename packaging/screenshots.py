@@ -160,9 +160,9 @@ def main(outdir: Path) -> int:
     window.open_settings()
     dialog = window._settings_dialog
     shot(dialog, "05-settings-models.png")
-    dialog.tabs.setCurrentIndex(1)
+    dialog.tabs.setCurrentWidget(dialog.generation_tab)
     shot(dialog, "06-settings-generation.png")
-    dialog.tabs.setCurrentIndex(3)
+    dialog.tabs.setCurrentWidget(dialog.data_tab)
     shot(dialog, "07-settings-data.png")
     dialog.close()
 
@@ -207,10 +207,40 @@ def main(outdir: Path) -> int:
     bar.setValue(bar.maximum() // 2)
     shot(window, "11-long-conversation.png")
 
+    _base_model_shots(window, shot, wait_for)
     window.close()
     window.store.close()
     shutil.rmtree(home, ignore_errors=True)
     return 0
+
+
+def _base_model_shots(window, shot, wait_for) -> None:
+    """A base model (when the tests' copy of Gemma 3 270M base is there): Settings, then loaded."""
+    from assistant.engine import ModelRef
+    from assistant.models import add_model
+
+    try:
+        from tests.base_model import base_model_path
+
+        path = base_model_path()
+    except BaseException as exc:  # noqa: BLE001 - pytest.fail() raises outside pytest too
+        print(f"no base-model screenshots: {exc}")
+        return
+    window.set_theme("light")
+    add_model(path, copy=False)
+    dialog = window.open_settings()
+    dialog.tabs.setCurrentWidget(dialog.models_tab)
+    models = dialog.models_tab
+    models.refresh()
+    for i in range(models.list.count()):
+        if "gemma" in models.list.item(i).text().lower():
+            models.list.setCurrentRow(i)
+    shot(dialog, "12-settings-base-model.png")
+    dialog.close()
+    window.new_chat()
+    window.load_model(ModelRef.local(path))
+    wait_for(window.model_loaded)
+    shot(window, "13-base-model-loaded.png")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QScrollArea,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -134,10 +135,19 @@ class ModelsTab(QWidget):
         buttons.addWidget(self.default_button)
         buttons.addWidget(self.use_button)
 
+        details = QWidget(self)
+        column = QVBoxLayout(details)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(info_box)
+        column.addWidget(load_box)
+        column.addStretch(1)
+        scroll = QScrollArea(self)  # long notes (a base model, the fit) scroll instead of being cut off
+        scroll.setWidget(details)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         right = QVBoxLayout()
-        right.addWidget(info_box)
-        right.addWidget(load_box)
-        right.addStretch(1)
+        right.addWidget(scroll, 1)
         right.addLayout(buttons)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 2)
