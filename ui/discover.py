@@ -2,32 +2,23 @@
 
 A self-contained widget. It reads the catalog from disk and this machine's memory; it touches the
 network only when the user presses Download or asks for a repository's files (that listing runs as a
-ui.background Task).
-
-Download progress follows assistant.library.DownloadManager's events: the manager calls back on its
-download threads, a small relay hands each event to the GUI thread through a queued signal, and the
-first event of a burst starts a single-shot QTimer (REFRESH_DELAY_MS) after which the list is
-redrawn from the manager's snapshots. So no download thread ever touches a widget, a busy download
-redraws at most ~10 times a second, and while no download changes nothing runs at all.
+ui.background Task). Starting downloads and following them is in ui/discover_downloads.py (a mixin
+of DiscoverWidget).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -40,46 +31,22 @@ from assistant.library import (
     CatalogFile,
     CatalogModel,
     DownloadManager,
-    DownloadState,
-    DownloadStatus,
     FitEstimate,
     MemoryInfo,
     RepoFile,
     Verdict,
     estimate_for_catalog,
     format_bytes,
-    format_duration,
-    hf_repo_files,
     load_catalog,
-    parse_hf_reference,
     system_memory,
 )
-from assistant.library.fit import BITS_PER_WEIGHT
+from assistant.library.quant_sizes import BITS_PER_WEIGHT
 from assistant.models.gguf_info import format_parameter_count
-from ui.background import Task, run_in_background
-
-IdRole = Qt.ItemDataRole.UserRole + 1
-REFRESH_DELAY_MS = 100  # a burst of download events becomes one redraw this long after its first event
+from ui.background import Task
+from ui.discover_downloads import REFRESH_DELAY_MS, DiscoverDownloads, IdRole
 
 
-class _DownloadEvents(QObject):
-    """Hands DownloadManager events from download threads to the GUI thread.
-
-    It has no Qt parent and is referenced by the manager's listener, so a download thread that is
-    calling back while the DiscoverWidget is being destroyed still emits on a live object; the
-    queued connection to the (gone) widget is then simply dropped by Qt.
-
-    Signals:
-        changed(): some download changed (emitted on a download thread; connect it queued).
-    """
-
-    changed = Signal()
-
-    def __call__(self, _status: DownloadStatus) -> None:
-        self.changed.emit()
-
-
-class DiscoverWidget(QWidget):
+class DiscoverWidget(DiscoverDownloads, QWidget):
     """The Discover page: catalog with search and filters, details with a fit verdict, downloads.
 
     Signals:
@@ -117,16 +84,7 @@ class DiscoverWidget(QWidget):
         self._lister: Task | None = None
         self._build()
         self._fill_list()
-        # Events: subscribe before the first snapshot, so no change falls between the two.
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(refresh_delay_ms)
-        self._refresh_timer.timeout.connect(self.refresh_downloads)
-        self._events = _DownloadEvents()
-        self._events.changed.connect(self._download_changed, Qt.ConnectionType.QueuedConnection)
-        self._unsubscribe: Callable[[], None] | None = self.manager.subscribe(self._events)
-        self.destroyed.connect(self._unsubscribe)  # also when shutdown() was never called
-        self.refresh_downloads()
+        self._follow_downloads(refresh_delay_ms)
 
     # -- layout --------------------------------------------------------------------------------------
 
@@ -205,54 +163,7 @@ class DiscoverWidget(QWidget):
         split.setSizes([340, 560])
         root.addWidget(split, 1)
 
-        paste = QGroupBox(self.tr("From Hugging Face"), self)
-        pl = QHBoxLayout(paste)
-        self.paste_edit = QLineEdit(paste)
-        self.paste_edit.setPlaceholderText(self.tr("Paste a Hugging Face link, or a repository such as owner/name"))
-        self.paste_edit.setAccessibleName(self.tr("Hugging Face link or repository"))
-        self.paste_edit.returnPressed.connect(self._paste_go)
-        self.paste_button = QPushButton(self.tr("Get"), paste)
-        self.paste_button.clicked.connect(self._paste_go)
-        self.repo_files_combo = QComboBox(paste)
-        self.repo_files_combo.setAccessibleName(self.tr("Files in the repository"))
-        self.repo_files_combo.setVisible(False)
-        self.repo_download_button = QPushButton(self.tr("Download file"), paste)
-        self.repo_download_button.setVisible(False)
-        self.repo_download_button.clicked.connect(self._download_repo_file)
-        pl.addWidget(self.paste_edit, 1)
-        pl.addWidget(self.paste_button)
-        pl.addWidget(self.repo_files_combo, 1)
-        pl.addWidget(self.repo_download_button)
-        root.addWidget(paste)
-
-        box = QGroupBox(self.tr("Downloads"), self)
-        bl = QVBoxLayout(box)
-        self.download_list = QListWidget(box)
-        self.download_list.setAccessibleName(self.tr("Downloads"))
-        self.download_list.setMaximumHeight(110)
-        self.download_list.currentItemChanged.connect(lambda *_: self._show_current_download())
-        self.progress = QProgressBar(box)
-        self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
-        self.status_label = QLabel(box)
-        self.status_label.setWordWrap(True)
-        buttons = QHBoxLayout()
-        self.pause_button = QPushButton(self.tr("Pause"), box)
-        self.resume_button = QPushButton(self.tr("Resume"), box)
-        self.cancel_button = QPushButton(self.tr("Cancel"), box)
-        self.pause_button.clicked.connect(lambda: self._act(self.manager.pause))
-        self.resume_button.clicked.connect(lambda: self._act(self.manager.resume))
-        self.cancel_button.clicked.connect(lambda: self._act(self.manager.cancel))
-        for b in (self.pause_button, self.resume_button, self.cancel_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        bl.addWidget(self.download_list)
-        bl.addWidget(self.progress)
-        bl.addWidget(self.status_label)
-        bl.addLayout(buttons)
-        root.addWidget(box)
-        self.downloads_box = box
-        box.setVisible(False)  # shown once there is a download to show
+        self._build_downloads(root)
 
         self.message_label = QLabel(self)
         self.message_label.setWordWrap(True)
@@ -375,198 +286,3 @@ class DiscoverWidget(QWidget):
         else:
             self.download_button.setText(self.tr("Download"))
             self.download_button.setEnabled(True)
-
-    # -- starting downloads --------------------------------------------------------------------------
-
-    def _start(self, starter) -> None:
-        self.message_label.clear()
-        try:
-            download_id = starter()
-        except UserFacingError as exc:
-            self.message_label.setText(str(exc))
-            return
-        self._current_download = download_id
-        self.refresh_downloads()
-
-    @Slot()
-    def _download_selected(self) -> None:
-        f = self.selected_file()
-        if f is not None:
-            self._start(lambda: self.manager.start_file(f))
-
-    @Slot()
-    def _paste_go(self) -> None:
-        self.message_label.clear()
-        try:
-            ref = parse_hf_reference(self.paste_edit.text())
-        except UserFacingError as exc:
-            self.message_label.setText(str(exc))
-            return
-        if ref.file is not None:
-            name = ref.file.rsplit("/", 1)[-1]
-            self._start(lambda: self.manager.start(ref.url(), filename=name))
-            return
-        repo, base_url = ref.repo, self.manager.base_url
-        self._repo = repo
-        self.paste_button.setEnabled(False)
-        self.status_label.setText(self.tr("Listing the files of {repo}…").format(repo=repo))
-        self._lister = run_in_background(
-            self,
-            lambda _task: hf_repo_files(repo, base_url=base_url),
-            name="hf-list",
-            on_success=lambda files: self._repo_listed(repo, files),
-            on_error=self._repo_list_failed,
-        )
-        self._lister.finished.connect(self._repo_listing_ended)  # in time: a Task's signals come queued
-
-    @Slot()
-    def _repo_listing_ended(self) -> None:
-        self._lister = None
-        self.paste_button.setEnabled(True)
-        self.status_label.clear()
-        self._show_current_download()
-
-    @Slot(str)
-    def _repo_list_failed(self, error: str) -> None:
-        self.message_label.setText(error)
-
-    def _repo_listed(self, repo: str, files: list[RepoFile]) -> None:
-        if not files:
-            self.message_label.setText(self.tr("{repo} has no GGUF files.").format(repo=repo))
-            return
-        self._repo = repo
-        self._repo_files = list(files)
-        self.repo_files_combo.clear()
-        for f in self._repo_files:
-            size = format_bytes(f.size) if f.size else self.tr("size known at download")
-            self.repo_files_combo.addItem(f"{f.name} — {size}")
-        self.repo_files_combo.setVisible(True)
-        self.repo_download_button.setVisible(True)
-
-    @Slot()
-    def _download_repo_file(self) -> None:
-        i = self.repo_files_combo.currentIndex()
-        if self._repo is None or not 0 <= i < len(self._repo_files):
-            return
-        f = self._repo_files[i]
-        url = parse_hf_reference(f"{self._repo}/{f.name}").url()
-        name = f.name.rsplit("/", 1)[-1]
-        self._start(lambda: self.manager.start(url, filename=name, sha256=f.sha256, size=f.size))
-
-    # -- download progress ---------------------------------------------------------------------------
-
-    def _status_text(self, st: DownloadStatus) -> str:
-        amount = format_bytes(st.downloaded)
-        if st.total:
-            amount = self.tr("{done} of {total}").format(done=amount, total=format_bytes(st.total))
-        if st.state == DownloadState.DONE:
-            return self.tr("Done ({size}); the model is in your models folder.").format(
-                size=format_bytes(st.total or st.downloaded)
-            )
-        if st.state == DownloadState.FAILED:
-            return " ".join(x for x in (st.error, st.hint) if x)
-        if st.state == DownloadState.CANCELLED:
-            return self.tr("Cancelled.")
-        if st.state == DownloadState.PAUSED:
-            return self.tr("Paused at {amount}.").format(amount=amount)
-        if st.state == DownloadState.VERIFYING:
-            return self.tr("Checking the file…")
-        if st.state == DownloadState.STARTING:
-            return self.tr("Connecting…")
-        parts = [amount]
-        if st.speed > 0:
-            parts.append(self.tr("{speed}/s").format(speed=format_bytes(st.speed)))
-        if st.eta is not None:
-            parts.append(self.tr("about {time} left").format(time=format_duration(st.eta)))
-        return " · ".join(parts)
-
-    @Slot()
-    def _download_changed(self) -> None:
-        """A download changed (GUI thread): redraw soon, once for the whole burst."""
-        if not self._refresh_timer.isActive():
-            self._refresh_timer.start()
-
-    @Slot()
-    def refresh_downloads(self) -> None:
-        """Redraw the downloads from the manager's snapshots (GUI thread)."""
-        self._refresh_timer.stop()
-        statuses = self.manager.statuses()
-        items = {
-            self.download_list.item(i).data(IdRole): self.download_list.item(i)
-            for i in range(self.download_list.count())
-        }
-        for st in statuses:
-            item = items.pop(st.id, None)
-            if item is None:
-                item = QListWidgetItem(self.download_list)
-                item.setData(IdRole, st.id)
-            pct = f"{st.fraction * 100:.0f}% · " if st.fraction is not None and st.state != DownloadState.DONE else ""
-            text = f"{st.filename} — {pct}{self._status_text(st)}"
-            if item.text() != text:
-                item.setText(text)
-            if st.state == DownloadState.DONE and st.id not in self._notified and st.path is not None:
-                self._notified.add(st.id)
-                self.model_downloaded.emit(str(st.path))
-        for item in items.values():
-            self.download_list.takeItem(self.download_list.row(item))
-        self.downloads_box.setVisible(self.download_list.count() > 0)
-        if self._current_download is not None:
-            for i in range(self.download_list.count()):
-                if self.download_list.item(i).data(IdRole) == self._current_download:
-                    self.download_list.setCurrentRow(i)
-            self._current_download = None
-        if self.download_list.currentItem() is None and self.download_list.count():
-            self.download_list.setCurrentRow(0)
-        self._show_current_download()
-        self._update_download_button()
-
-    def current_download(self) -> DownloadStatus | None:
-        item = self.download_list.currentItem()
-        if item is None:
-            return None
-        return self.manager.find(item.data(IdRole))
-
-    def _show_current_download(self) -> None:
-        st = self.current_download()
-        if st is None:
-            self.progress.setValue(0)
-            self.progress.setRange(0, 1000)
-            for b in (self.pause_button, self.resume_button, self.cancel_button):
-                b.setEnabled(False)
-            return
-        if st.fraction is None and st.active:
-            self.progress.setRange(0, 0)  # busy indicator: size not known yet
-        else:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(int((st.fraction or 0) * 1000))
-        text = self._status_text(st)
-        if self.status_label.text() != text:
-            self.status_label.setText(text)
-        self.pause_button.setEnabled(st.active)
-        self.resume_button.setEnabled(
-            st.state == DownloadState.PAUSED or (st.state == DownloadState.FAILED and st.resumable)
-        )
-        self.cancel_button.setEnabled(st.state not in (DownloadState.DONE, DownloadState.CANCELLED))
-
-    def _act(self, action) -> None:
-        st = self.current_download()
-        if st is None:
-            return
-        try:
-            action(st.id)
-        except (KeyError, UserFacingError) as exc:
-            self.message_label.setText(str(exc))
-        self.refresh_downloads()
-
-    def shutdown(self) -> None:
-        """Stop following downloads and listing files; a manager this widget created pauses its
-        downloads (they resume next time)."""
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self.destroyed.disconnect(self._unsubscribe)
-            self._unsubscribe = None
-        self._refresh_timer.stop()
-        if self._lister is not None:
-            self._lister.cancel()
-        if self._owns_manager:
-            self.manager.close()

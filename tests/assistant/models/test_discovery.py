@@ -13,6 +13,7 @@ from assistant.models import (
     add_model,
     default_model_path,
     discovery,
+    file_hashes,
     list_models,
     remove_model,
     starter_model_candidates,
@@ -61,13 +62,13 @@ def test_starter_candidates_include_bundle_locations(monkeypatch, tmp_path):
 
 def test_verify_starter_model_caches_the_hash(starter_file, monkeypatch):
     assert verify_starter_model(starter_file) is True
-    cache = json.loads((paths.cache_dir() / discovery.VERIFY_CACHE_FILE).read_text())
+    cache = json.loads((paths.cache_dir() / file_hashes.VERIFY_CACHE_FILE).read_text())
     assert cache[str(starter_file.resolve())]["sha256"] == discovery.STARTER_SHA256
 
     def no_hashing(_path):
         raise AssertionError("hashed again")
 
-    monkeypatch.setattr(discovery, "_sha256", no_hashing)
+    monkeypatch.setattr(file_hashes, "_sha256", no_hashing)
     assert verify_starter_model(starter_file) is True
 
 
@@ -81,8 +82,8 @@ def test_verify_file(tmp_path, monkeypatch):
     assert verify_file(tmp_path / "missing", size=11, sha256=good) is False
 
     calls = []
-    real = discovery._sha256
-    monkeypatch.setattr(discovery, "_sha256", lambda p: calls.append(p) or real(p))
+    real = file_hashes._sha256
+    monkeypatch.setattr(file_hashes, "_sha256", lambda p: calls.append(p) or real(p))
     assert verify_file(path, size=11, sha256=good) is True
     assert calls == []  # from the cache
     path.write_bytes(b"hello wxrld")
@@ -92,7 +93,7 @@ def test_verify_file(tmp_path, monkeypatch):
 
 
 def test_verify_survives_a_damaged_cache(tmp_path):
-    (paths.cache_dir() / discovery.VERIFY_CACHE_FILE).write_text("{not json")
+    (paths.cache_dir() / file_hashes.VERIFY_CACHE_FILE).write_text("{not json")
     path = tmp_path / "f.bin"
     path.write_bytes(b"x")
     assert verify_file(path, size=1, sha256=hashlib.sha256(b"x").hexdigest()) is True
