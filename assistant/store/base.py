@@ -14,12 +14,22 @@ from typing import Any
 from assistant.store import lease as leases
 from assistant.store.db import Connection
 from assistant.store.errors import NotFoundError
-from assistant.store.records import CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversation_from_row, message_from_row
+from assistant.store.records import (
+    CONVERSATION_COLUMNS,
+    MARK_COLUMNS,
+    MESSAGE_COLUMNS,
+    NOTE_COLUMNS,
+    conversation_from_row,
+    mark_from_row,
+    message_from_row,
+)
 
 log = logging.getLogger("bothy.store")
 
 CONVERSATION_SELECT = f"SELECT {', '.join(CONVERSATION_COLUMNS)} FROM conversations"
 MESSAGE_SELECT = f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages"
+MARK_SELECT = f"SELECT {', '.join(MARK_COLUMNS)} FROM context_marks"
+NOTE_SELECT = f"SELECT {', '.join(NOTE_COLUMNS)} FROM memory_notes"
 
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on parameters
 
@@ -102,3 +112,19 @@ class StoreBase(Connection):
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         return self.db.execute(f"INSERT INTO messages ({columns}) VALUES ({marks})", list(values.values())).lastrowid
+
+    def _forget_marks_from(self, conversation_id: int, message_id: int) -> None:
+        """Messages from `message_id` on are being deleted: the context marks (memory.py) that reach them go too."""
+        self.db.execute(
+            "DELETE FROM context_marks WHERE conversation_id = ? AND last_message_id >= ?",
+            [conversation_id, message_id],
+        )
+
+    def _marks(self, conversation_id: int) -> list[dict[str, Any]]:
+        """The conversation's context marks (memory.py), oldest range first."""
+        rows = self.db.query(f"{MARK_SELECT} WHERE conversation_id = ? ORDER BY last_message_id, id", [conversation_id])
+        return [mark_from_row(row) for row in rows]
+
+    def _conversation_notes(self, conversation_id: int) -> list[dict[str, Any]]:
+        rows = self.db.query(f"{NOTE_SELECT} WHERE conversation_id = ? ORDER BY id", [conversation_id])
+        return [dict(row) for row in rows]

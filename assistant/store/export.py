@@ -9,11 +9,12 @@ One conversation, format "bothy.conversation", version 1::
       "conversation": {"id", "title", "created", "updated", "pinned", "model", "system_prompt", "settings"},
       "messages": [{"id", "role", "content", "status", "error", "created", "engine", "model_ref",
                     "model_file", "model_size", "model_sha256", "sampling", "prompt_tokens",
-                    "reply_tokens", "ttft_ms", "tokens_per_s", "finish_reason"}, ...]  # in order
+                    "reply_tokens", "ttft_ms", "tokens_per_s", "finish_reason", "pinned"}, ...],  # in order
+      "memory": {"notes": [...], "marks": [...]}   # summaries and memory notes: see memory_export.py
     }
 
-("engine" and "model_ref" came later within version 1: older exports lack them, and older Bothy
-versions ignore them, as every reader ignores keys it does not know.)
+("engine", "model_ref", "pinned" and "memory" came later within version 1: older exports lack them,
+and older Bothy versions ignore them, as every reader ignores keys it does not know.)
 
 Many conversations ("Export all"), format "bothy.conversations", version 1::
 
@@ -30,21 +31,20 @@ are required) and ignores keys it does not know, but strict about types and allo
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from assistant.errors import StoreError
+from assistant.store import memory_export
+from assistant.store.export_fields import Invalid, boolean, choice, integer, json_object, number, text, time
 from assistant.store.records import (
     FINISH_REASONS,
     MESSAGE_COLUMNS,
     ROLES,
     STATUSES,
     clean_text,
-    encode_json,
     now,
-    parse_time,
 )
 
 FORMAT = "bothy.conversation"
@@ -57,15 +57,24 @@ BUNDLE_VERSION = 1
 _MESSAGE_EXPORT_KEYS = tuple(c for c in MESSAGE_COLUMNS if c not in ("conversation_id", "seq"))
 
 
-def to_json(conversation: Mapping[str, Any], messages: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """The export dict for a conversation and its messages (as returned by Store)."""
-    return {
+def to_json(
+    conversation: Mapping[str, Any],
+    messages: Sequence[Mapping[str, Any]],
+    *,
+    marks: Sequence[Mapping[str, Any]] = (),
+    notes: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """The export dict for a conversation, its messages, and its memory (summaries and notes)."""
+    data = {
         "format": FORMAT,
         "version": VERSION,
         "exported": now(),
         "conversation": dict(conversation),
         "messages": [{key: message[key] for key in _MESSAGE_EXPORT_KEYS} for message in messages],
     }
+    if marks or notes:
+        data["memory"] = memory_export.to_json(marks, notes, messages)
+    return data
 
 
 def bundle(conversations: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
@@ -101,8 +110,15 @@ _STATUS_NOTES = {
 }
 
 
-def to_markdown(conversation: Mapping[str, Any], messages: Sequence[Mapping[str, Any]]) -> str:
-    """A readable Markdown document: title, details, then each message under a heading."""
+def to_markdown(
+    conversation: Mapping[str, Any],
+    messages: Sequence[Mapping[str, Any]],
+    *,
+    marks: Sequence[Mapping[str, Any]] = (),
+    notes: Sequence[Mapping[str, Any]] = (),
+) -> str:
+    """A readable Markdown document: title, details, memory notes, then each message under a heading,
+    with the summaries of earlier messages where they apply (after the last message each covers)."""
     title = " ".join((conversation.get("title") or "").split()) or "Untitled conversation"
     lines = [f"# {title}", ""]
     details = [f"Started {conversation['created']}"]
@@ -111,6 +127,11 @@ def to_markdown(conversation: Mapping[str, Any], messages: Sequence[Mapping[str,
     lines += ["_" + " · ".join(details) + "_", ""]
     if conversation.get("system_prompt"):
         lines += ["## System prompt", "", conversation["system_prompt"], ""]
+    if notes:
+        lines += ["## Memory notes", "", *(f"- {' '.join(n['content'].split())}" for n in notes), ""]
+    after = {}
+    for mark in marks:
+        after.setdefault(mark["last_message_id"], []).append(mark)
     for message in messages:
         heading = _ROLE_HEADINGS.get(message["role"], message["role"].title())
         if message["role"] == "assistant" and message.get("model_file"):
@@ -121,6 +142,8 @@ def to_markdown(conversation: Mapping[str, Any], messages: Sequence[Mapping[str,
             lines += [f"_(The reply failed: {' '.join(message['error'].split())})_", ""]
         elif status in _STATUS_NOTES:
             lines += [_STATUS_NOTES[status], ""]
+        for mark in after.get(message.get("id"), ()):
+            lines += [*memory_export.to_markdown(mark), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -135,10 +158,8 @@ class Parsed:
 
     conversation: dict[str, Any]
     messages: list[dict[str, Any]]
-
-
-class _Invalid(Exception):
-    pass
+    marks: list[dict[str, Any]] = field(default_factory=list)  # "first"/"last": positions in messages
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _bad(data_name: str, reason: str) -> StoreError:
@@ -148,117 +169,52 @@ def _bad(data_name: str, reason: str) -> StoreError:
     )
 
 
-def _text(record: Mapping[str, Any], key: str, *, required: bool = False) -> str | None:
-    value = record.get(key)
-    if value is None:
-        if required:
-            raise _Invalid(f"'{key}' is missing")
-        return None
-    if not isinstance(value, str):
-        raise _Invalid(f"'{key}' must be text")
-    return clean_text(value)
-
-
-def _integer(record: Mapping[str, Any], key: str) -> int | None:
-    value = record.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _Invalid(f"'{key}' must be a whole number")
-    if not -(2**63) <= value < 2**63:
-        raise _Invalid(f"'{key}' is too large")
-    return value
-
-
-def _number(record: Mapping[str, Any], key: str) -> float | None:
-    value = record.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _Invalid(f"'{key}' must be a number")
-    value = float(value)
-    if not math.isfinite(value):
-        raise _Invalid(f"'{key}' must be a finite number")
-    return value
-
-
-def _choice(record: Mapping[str, Any], key: str, allowed: Sequence[str], default: str | None) -> str | None:
-    value = record.get(key, default)
-    if value is None and default is None:
-        return None
-    if value not in allowed:
-        raise _Invalid(f"'{key}' must be one of {', '.join(allowed)}, not {value!r}")
-    return value
-
-
-def _time(record: Mapping[str, Any], key: str, default: str) -> str:
-    value = record.get(key)
-    if value is None:
-        return default
-    try:
-        return parse_time(value)
-    except ValueError:
-        raise _Invalid(f"'{key}' is not a date and time: {value!r}") from None
-
-
-def _json(record: Mapping[str, Any], key: str) -> str | None:
-    value = record.get(key)
-    if value is not None and not isinstance(value, Mapping):
-        raise _Invalid(f"'{key}' must be an object")
-    try:
-        return encode_json(value, key)
-    except TypeError as exc:
-        raise _Invalid(str(exc)) from None
-
-
 def _conversation(record: Any) -> dict[str, Any]:
     if not isinstance(record, Mapping):
-        raise _Invalid("'conversation' must be an object")
-    created = _time(record, "created", now())
-    pinned = record.get("pinned", False)
-    if pinned not in (True, False, 0, 1):
-        raise _Invalid("'pinned' must be true or false")
+        raise Invalid("'conversation' must be an object")
+    created = time(record, "created", now())
     return {
-        "id": _integer(record, "id"),
-        "title": _text(record, "title"),
+        "id": integer(record, "id"),
+        "title": text(record, "title"),
         "created": created,
-        "updated": _time(record, "updated", created),
-        "pinned": int(bool(pinned)),
-        "model": _text(record, "model"),
-        "system_prompt": _text(record, "system_prompt"),
-        "settings": _json(record, "settings"),
+        "updated": time(record, "updated", created),
+        "pinned": int(boolean(record, "pinned")),
+        "model": text(record, "model"),
+        "system_prompt": text(record, "system_prompt"),
+        "settings": json_object(record, "settings"),
     }
 
 
 def _message(record: Any, default_created: str) -> dict[str, Any]:
     if not isinstance(record, Mapping):
-        raise _Invalid("it must be an object")
-    status = _choice(record, "status", STATUSES, "complete")
+        raise Invalid("it must be an object")
+    status = choice(record, "status", STATUSES, "complete")
     if status == "streaming":
         status = "interrupted"  # Nothing is writing it any more.
     return {
-        "id": _integer(record, "id"),
-        "role": _choice(record, "role", ROLES, None) or _missing("role"),
-        "content": _text(record, "content", required=True),
+        "id": integer(record, "id"),
+        "role": choice(record, "role", ROLES, None) or _missing("role"),
+        "content": text(record, "content", required=True),
         "status": status,
-        "error": _text(record, "error"),
-        "created": _time(record, "created", default_created),
-        "engine": _text(record, "engine"),
-        "model_ref": _text(record, "model_ref"),
-        "model_file": _text(record, "model_file"),
-        "model_size": _integer(record, "model_size"),
-        "model_sha256": _text(record, "model_sha256"),
-        "sampling": _json(record, "sampling"),
-        "prompt_tokens": _integer(record, "prompt_tokens"),
-        "reply_tokens": _integer(record, "reply_tokens"),
-        "ttft_ms": _number(record, "ttft_ms"),
-        "tokens_per_s": _number(record, "tokens_per_s"),
-        "finish_reason": _choice(record, "finish_reason", FINISH_REASONS, None),
+        "error": text(record, "error"),
+        "created": time(record, "created", default_created),
+        "engine": text(record, "engine"),
+        "model_ref": text(record, "model_ref"),
+        "model_file": text(record, "model_file"),
+        "model_size": integer(record, "model_size"),
+        "model_sha256": text(record, "model_sha256"),
+        "sampling": json_object(record, "sampling"),
+        "prompt_tokens": integer(record, "prompt_tokens"),
+        "reply_tokens": integer(record, "reply_tokens"),
+        "ttft_ms": number(record, "ttft_ms"),
+        "tokens_per_s": number(record, "tokens_per_s"),
+        "finish_reason": choice(record, "finish_reason", FINISH_REASONS, None),
+        "pinned": int(boolean(record, "pinned")),
     }
 
 
 def _missing(key: str) -> Any:
-    raise _Invalid(f"'{key}' is missing")
+    raise Invalid(f"'{key}' is missing")
 
 
 class _Newer(Exception):
@@ -271,29 +227,30 @@ class _Newer(Exception):
 def _version(data: Mapping[str, Any], supported: int) -> None:
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise _Invalid(f"its format version is not valid ({version!r})")
+        raise Invalid(f"its format version is not valid ({version!r})")
     if version > supported:
         raise _Newer(version, supported)
 
 
 def _parse(data: Any) -> Parsed:
     if not isinstance(data, Mapping) or data.get("format") != FORMAT:
-        raise _Invalid("it is not a Bothy conversation export")
+        raise Invalid("it is not a Bothy conversation export")
     _version(data, VERSION)
     try:
         conversation = _conversation(data.get("conversation"))
-    except _Invalid as exc:
-        raise _Invalid(f"the conversation is not valid: {exc}") from None
+    except Invalid as exc:
+        raise Invalid(f"the conversation is not valid: {exc}") from None
     raw_messages = data.get("messages", [])
     if not isinstance(raw_messages, list):
-        raise _Invalid("'messages' must be a list")
+        raise Invalid("'messages' must be a list")
     messages = []
     for index, record in enumerate(raw_messages, start=1):
         try:
             messages.append(_message(record, conversation["created"]))
-        except _Invalid as exc:
-            raise _Invalid(f"message {index} is not valid: {exc}") from None
-    return Parsed(conversation, messages)
+        except Invalid as exc:
+            raise Invalid(f"message {index} is not valid: {exc}") from None
+    marks, notes = memory_export.parse(data.get("memory"), len(messages), conversation["created"])
+    return Parsed(conversation, messages, marks, notes)
 
 
 def _newer(data_name: str, exc: _Newer, subject: str = "it") -> StoreError:
@@ -308,7 +265,7 @@ def parse(data: Any, *, data_name: str = "conversation") -> Parsed:
     """Validate one conversation's export dict. Raises StoreError saying what is wrong with it."""
     try:
         return _parse(data)
-    except _Invalid as exc:
+    except Invalid as exc:
         raise _bad(data_name, str(exc)) from None
     except _Newer as exc:
         raise _newer(data_name, exc) from None
@@ -334,7 +291,7 @@ def parse_many(data: Any) -> list[Parsed]:
     if isinstance(data, Mapping) and data.get("format") == BUNDLE_FORMAT:
         try:
             _version(data, BUNDLE_VERSION)
-        except _Invalid as exc:
+        except Invalid as exc:
             raise _bad("file", str(exc)) from None
         except _Newer as exc:
             raise _newer("file", exc) from None
@@ -349,7 +306,7 @@ def parse_many(data: Any) -> list[Parsed]:
     for index, item in enumerate(items, start=1):
         try:
             parsed.append(_parse(item))
-        except _Invalid as exc:
+        except Invalid as exc:
             raise _bad("file", f"{_label(index, len(items), item)} is not valid: {exc}") from None
         except _Newer as exc:
             raise _newer("file", exc, _label(index, len(items), item)) from None

@@ -181,3 +181,47 @@ def m003_reply_engine_and_writer(db: Database) -> None:
     db.execute("ALTER TABLE messages ADD COLUMN engine TEXT")
     db.execute("ALTER TABLE messages ADD COLUMN model_ref TEXT")
     db.execute("ALTER TABLE messages ADD COLUMN writer TEXT")
+
+
+@migration
+def m004_memory(db: Database) -> None:
+    # Memory beyond the context window (assistant/memory.py). A message can be pinned: it is sent on
+    # every turn. A context mark stands for a range of messages that no longer fit: a summary of
+    # them, or a note that they were left out (the sliding window, or a summary that failed). The
+    # messages themselves always stay. Memory notes are sent with the system prompt: for one
+    # conversation, or for every conversation when conversation_id is NULL.
+    db.execute("ALTER TABLE messages ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1))")
+    db.execute(
+        """
+        CREATE TABLE context_marks (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('summary', 'dropped')),
+            first_message_id INTEGER NOT NULL,
+            last_message_id INTEGER NOT NULL,
+            message_count INTEGER NOT NULL,
+            content TEXT NOT NULL DEFAULT '',
+            note TEXT,
+            edited INTEGER NOT NULL DEFAULT 0 CHECK (edited IN (0, 1)),
+            created TEXT NOT NULL,
+            engine TEXT,
+            model_ref TEXT,
+            prompt_tokens INTEGER,
+            reply_tokens INTEGER
+        )
+        """
+    )
+    db.execute("CREATE INDEX context_marks_conversation ON context_marks (conversation_id, last_message_id)")
+    db.execute(
+        """
+        CREATE TABLE memory_notes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            conversation_id INTEGER REFERENCES conversations (id) ON DELETE CASCADE,
+            content TEXT NOT NULL,
+            source_message_id INTEGER,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX memory_notes_conversation ON memory_notes (conversation_id)")

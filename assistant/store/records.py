@@ -2,8 +2,10 @@
 
 Conversations and messages are handed out as plain dicts (easy to pass to Qt models, to JSON and to
 tests). Their keys are exactly the column names below; JSON columns (`settings`, `sampling`) are
-decoded to dicts (or None) and `pinned` is a bool. The column `messages.writer` (which Store is
-streaming a reply; see lease.py) is bookkeeping for one run of Bothy and is not handed out.
+decoded to dicts (or None) and `pinned` is a bool. Context marks (a summary of messages that no
+longer fit the model's context, or a note that they were left out) and memory notes are dicts too.
+The column `messages.writer` (which Store is streaming a reply; see lease.py) is bookkeeping for one
+run of Bothy and is not handed out.
 
 Text policy: everything is stored as UTF-8. A Python str can hold lone surrogates (half of a UTF-16
 pair, e.g. from a broken decoder), which UTF-8 cannot encode; they are replaced by U+FFFD on the way
@@ -43,7 +45,26 @@ MESSAGE_COLUMNS = (
     "ttft_ms",
     "tokens_per_s",
     "finish_reason",
+    "pinned",
 )
+MARK_COLUMNS = (
+    "id",
+    "conversation_id",
+    "kind",
+    "first_message_id",
+    "last_message_id",
+    "message_count",
+    "content",
+    "note",
+    "edited",
+    "created",
+    "engine",
+    "model_ref",
+    "prompt_tokens",
+    "reply_tokens",
+)
+MARK_KINDS = ("summary", "dropped")
+NOTE_COLUMNS = ("id", "conversation_id", "content", "source_message_id", "created", "updated")
 
 ROLES = ("system", "user", "assistant")
 STATUSES = ("streaming", "complete", "cancelled", "error", "interrupted")
@@ -139,6 +160,13 @@ def conversation_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
 def message_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
     record = {name: row[name] for name in MESSAGE_COLUMNS}
     record["sampling"] = decode_json(record["sampling"])
+    record["pinned"] = bool(record["pinned"])
+    return record
+
+
+def mark_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    record = {name: row[name] for name in MARK_COLUMNS}
+    record["edited"] = bool(record["edited"])
     return record
 
 

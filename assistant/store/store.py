@@ -35,6 +35,7 @@ from assistant.errors import StoreError
 from assistant.store import export, search
 from assistant.store.base import CONVERSATION_SELECT, MESSAGE_SELECT, chunks
 from assistant.store.db import DEFAULT_TIMEOUT
+from assistant.store.memory import Memory
 from assistant.store.records import (
     clean_optional,
     clean_text,
@@ -50,7 +51,7 @@ from assistant.store.turns import Turns
 _UPDATABLE = ("title", "model", "system_prompt", "settings", "pinned")
 
 
-class Store(Turns, Transfer):
+class Store(Turns, Transfer, Memory):
     """Bothy's conversations and messages. `Store()` opens (creating and migrating) paths.db_path().
 
     `timeout` is how long a write waits for another program holding the database (seconds).

@@ -19,7 +19,12 @@ class Transfer(StoreBase):
 
     def export_markdown(self, conversation_id: int) -> str:
         with self._guard("export the conversation"):
-            return export.to_markdown(self._conversation(conversation_id), self._messages(conversation_id))
+            return export.to_markdown(
+                self._conversation(conversation_id),
+                self._messages(conversation_id),
+                marks=self._marks(conversation_id),
+                notes=self._conversation_notes(conversation_id),
+            )
 
     def export_all(self) -> Iterator[dict[str, Any]]:
         """Every conversation as an export dict, oldest first, one at a time (each read when needed)."""
@@ -59,7 +64,12 @@ class Transfer(StoreBase):
     # ---- helpers (call with the lock held) ---------------------------------------------------
 
     def _export(self, conversation_id: int) -> dict[str, Any]:
-        return export.to_json(self._conversation(conversation_id), self._messages(conversation_id))
+        return export.to_json(
+            self._conversation(conversation_id),
+            self._messages(conversation_id),
+            marks=self._marks(conversation_id),
+            notes=self._conversation_notes(conversation_id),
+        )
 
     def _insert(self, parsed: export.Parsed, *, keep_ids: bool) -> int:
         conversation = dict(parsed.conversation)
@@ -69,12 +79,30 @@ class Transfer(StoreBase):
         marks = ", ".join("?" for _ in conversation)
         cursor = self.db.execute(f"INSERT INTO conversations ({columns}) VALUES ({marks})", list(conversation.values()))
         conversation_id = cursor.lastrowid
-        indexed = []
+        indexed, ids = [], []
         for seq, message in enumerate(parsed.messages, start=1):
             values = dict(message, conversation_id=conversation_id, seq=seq)
             if not keep_ids:
                 values.pop("id")
             message_id = self._insert_message(values)
+            ids.append(message_id)
             indexed.append((message_id, values["content"]))
         search.index_messages(self.db, indexed)
+        self._insert_memory(conversation_id, parsed, ids)
         return conversation_id
+
+    def _insert_memory(self, conversation_id: int, parsed: export.Parsed, ids: list[int]) -> None:
+        for mark in parsed.marks:
+            values = dict(mark, conversation_id=conversation_id)
+            first, last = values.pop("first"), values.pop("last")
+            values.update(first_message_id=ids[first], last_message_id=ids[last], message_count=last - first + 1)
+            columns = ", ".join(values)
+            self.db.execute(
+                f"INSERT INTO context_marks ({columns}) VALUES ({', '.join('?' for _ in values)})",
+                list(values.values()),
+            )
+        for note in parsed.notes:
+            self.db.execute(
+                "INSERT INTO memory_notes (conversation_id, content, created, updated) VALUES (?, ?, ?, ?)",
+                [conversation_id, note["content"], note["created"], note["updated"]],
+            )

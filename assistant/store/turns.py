@@ -190,6 +190,7 @@ class Turns(StoreBase):
         message = self._message(message_id)
         if message["conversation_id"] != conversation_id:
             raise NotFoundError(f"Message {message_id} is not in conversation {conversation_id}.")
+        self._forget_marks_from(conversation_id, message_id)
         cursor = self.db.execute(
             "DELETE FROM messages WHERE conversation_id = ? AND seq >= ?",
             [conversation_id, message["seq"]],

@@ -89,7 +89,7 @@ def message_columns(db):
 
 def test_engine_and_writer_columns_from_empty(db_file):
     with Store(db_file) as store:
-        assert message_columns(store.db)[-3:] == ["engine", "model_ref", "writer"]
+        assert {"engine", "model_ref", "writer"} <= set(message_columns(store.db))
 
 
 def test_engine_and_writer_migration_keeps_the_messages_written_before_it(tmp_path):
@@ -107,7 +107,7 @@ def test_engine_and_writer_migration_keeps_the_messages_written_before_it(tmp_pa
     conn.close()
     with Store(path) as store:
         assert migrations.applied_names(store.db) == ALL
-        assert message_columns(store.db)[-3:] == ["engine", "model_ref", "writer"]
+        assert {"engine", "model_ref", "writer"} <= set(message_columns(store.db))
         [message] = store.messages(1)
         assert (message["id"], message["content"], message["model_file"], message["reply_tokens"]) == (
             7,
@@ -117,6 +117,29 @@ def test_engine_and_writer_migration_keeps_the_messages_written_before_it(tmp_pa
         )
         assert message["engine"] is None and message["model_ref"] is None
         assert store.db.execute("SELECT writer FROM messages WHERE id = 7").fetchone()[0] is None
+
+
+def test_memory_migration_keeps_conversations_made_before_it(tmp_path):
+    """Conversations from before memory (m004) keep working: nothing pinned, no marks, no notes."""
+    path = tmp_path / "v3.db"
+    build_schema(path, 3)
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute(
+        "INSERT INTO conversations (id, title, created, updated) VALUES (1, 'Old', "
+        "'2024-01-01T00:00:00.000000Z', '2024-01-01T00:00:00.000000Z')"
+    )
+    for i, role in enumerate(("user", "assistant"), start=1):
+        conn.execute(
+            "INSERT INTO messages (id, conversation_id, seq, role, content, status, created) "
+            f"VALUES ({i}, 1, {i}, '{role}', 'text {i}', 'complete', '2024-01-01T00:00:00.000000Z')"
+        )
+    conn.close()
+    with Store(path) as store:
+        assert migrations.applied_names(store.db) == ALL
+        assert [m["pinned"] for m in store.messages(1)] == [False, False]
+        assert store.context_marks(1) == [] and store.memory_notes(1) == []
+        mark = store.add_context_mark(1, kind="summary", first_message_id=1, last_message_id=2, content="Sum.")
+        assert mark["message_count"] == 2 and store.set_message_pinned(1, True)["pinned"] is True
 
 
 def future_database(path, *, name=None, user_version=None):
