@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from assistant import __version__
@@ -38,9 +39,12 @@ def _open_model(args, settings):
             hint="Run the setup command from the README, or pass --model PATH to a .gguf file.",
         )
     read_info(path)  # a clear one-line error for a bad file, before starting the engine
+    load = settings.load_settings_for(path)
+    if getattr(args, "context", None):
+        load = replace(load, n_ctx=args.context)
     engine = LocalEngine()
     try:
-        engine.load(ModelRef.local(path), settings.load_settings_for(path))
+        engine.load(ModelRef.local(path), load)
     except BaseException:
         engine.close()
         raise
@@ -62,14 +66,27 @@ def _run_turn(session, conversation_id, text, gen, *, as_json: bool):
     turn = session.send(conversation_id, text, gen)
     previous = signal.getsignal(signal.SIGINT)
     signal.signal(signal.SIGINT, lambda *_: turn.stop())  # Ctrl+C stops the reply, not Bothy
+    thinking = False  # a reasoning model's thinking is going on: only said so, on standard error
+
+    def say_thinking(started: bool) -> None:
+        note = "[thinking…]" if started else f"[thought for {(turn.thinking_ms or 0) / 1000:.1f} s]"
+        print(note, end=" " if started else "\n", file=sys.stderr, flush=True)
+
     try:
-        for chunk in turn:
-            if not as_json:
-                sys.stdout.write(chunk)
+        for event in turn.stream():
+            if as_json:
+                continue
+            if event.thinking != thinking:
+                thinking = event.thinking
+                say_thinking(thinking)
+            if not event.thinking:
+                sys.stdout.write(event.text)
                 sys.stdout.flush()
     finally:
         signal.signal(signal.SIGINT, previous)
     if not as_json:
+        if thinking:
+            say_thinking(False)
         sys.stdout.write("\n")
         ctx = turn.context
         if ctx and ctx.dropped:
@@ -90,7 +107,7 @@ def cmd_chat(args) -> int:
     store.recover_interrupted()
     engine = _open_model(args, settings)
     try:
-        session = ChatSession(store, engine)
+        session = ChatSession(store, engine, memory_policy=args.memory or settings.memory_policy)
         system = args.system if args.system is not None else settings.system_prompt
 
         def new_conversation() -> int:
@@ -102,23 +119,55 @@ def cmd_chat(args) -> int:
             conversation_id = conversation_id or new_conversation()
             turn = _run_turn(session, conversation_id, args.prompt, gen, as_json=args.json)
             if args.json:
-                _print_json(
-                    {
-                        "conversation_id": conversation_id,
-                        "user_message_id": turn.user_message_id,
-                        "reply_message_id": turn.reply_message_id,
-                        "reply": turn.text,
-                        "status": turn.status,
-                        "model": engine.loaded.model.file_name,
-                        "stats": turn.stats.to_dict() if turn.stats else None,
-                        "context": turn.context.to_dict() if turn.context else None,
-                    }
-                )
+                _print_json(_turn_json(turn, conversation_id, engine))
             return 0
+        if args.json:
+            return _json_lines(session, conversation_id, new_conversation, gen, engine)
         return _interactive(session, conversation_id, new_conversation, gen, engine)
     finally:
         engine.close()
         store.close()
+
+
+def _turn_json(turn, conversation_id: int, engine, error: str | None = None) -> dict:
+    data = {
+        "conversation_id": conversation_id,
+        "user_message_id": turn.user_message_id if turn else None,
+        "reply_message_id": turn.reply_message_id if turn else None,
+        "reply": turn.text if turn else "",
+        "thinking": turn.thinking if turn else "",  # a reasoning model's, before its reply ("" for others)
+        "status": turn.status if turn else "error",
+        "model": engine.loaded.model.file_name,
+        "stats": turn.stats.to_dict() if turn and turn.stats else None,
+        "context": turn.context.to_dict() if turn and turn.context else None,
+    }
+    if error or (turn and turn.error):
+        data["error"] = error or turn.error
+    return data
+
+
+def _json_lines(session, conversation_id, new_conversation, gen, engine) -> int:
+    """`bothy chat --json` without --prompt: one message per line of standard input, one JSON object
+    per turn on standard output (JSON Lines). After each reply the conversation's memory is
+    prepared for the next one (a summary, when the next message will not fit), as the app does."""
+    for line in sys.stdin:
+        text = line.rstrip("\r\n")
+        if not text.strip():
+            continue
+        conversation_id = conversation_id or new_conversation()
+        turn, error = None, None
+        try:
+            turn = session.send(conversation_id, text, gen)
+            turn.consume()
+        except UserFacingError as exc:  # stored as the reply's error when the turn had started
+            error = str(exc)
+        print(json.dumps(_turn_json(turn, conversation_id, engine, error), ensure_ascii=False, default=str), flush=True)
+        if turn is not None and turn.status == "complete":
+            try:
+                session.after_turn(conversation_id, gen)
+            except UserFacingError as exc:
+                print(f"bothy: preparing the next turn's memory failed: {exc}", file=sys.stderr)
+    return 0
 
 
 def _interactive(session, conversation_id, new_conversation, gen, engine) -> int:
@@ -176,7 +225,12 @@ def cmd_history(args) -> int:
             conversation = _conversation(store, args.id)
             messages = store.messages(args.id)
             if args.json:
-                _print_json({"conversation": conversation, "messages": messages})
+                marks = store.context_marks(args.id)  # each covers first_message_id..last_message_id
+                summaries = [{key: value for key, value in mark.items() if key != "conversation_id"} for mark in marks]
+                notes = store.memory_notes(args.id, with_global=False)
+                _print_json(
+                    {"conversation": conversation, "messages": messages, "summaries": summaries, "memory_notes": notes}
+                )
             else:
                 print(store.export_markdown(args.id))
         elif action == "search":
@@ -309,7 +363,19 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--max-tokens", type=int, help="longest reply, in tokens")
     chat.add_argument("--seed", type=int, help="sampling seed, for repeatable replies")
     chat.add_argument("--temperature", type=float, help="sampling temperature (0 = always the likeliest word)")
-    chat.add_argument("--json", action="store_true", help="print one JSON object instead of streaming text")
+    chat.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object instead of streaming text; without --prompt, read one message per line "
+        "from standard input and print one JSON object per turn (JSON Lines)",
+    )
+    chat.add_argument("--context", type=int, metavar="N", help="the context length (tokens) for this run")
+    chat.add_argument(
+        "--memory",
+        choices=("summarize", "window", "ask"),
+        help="when the conversation outgrows the context: summarize the oldest messages (the default), "
+        "leave them out (window), or stop (ask)",
+    )
     chat.set_defaults(func=cmd_chat)
 
     history = sub.add_parser("history", help="list, show, search, export, import and delete conversations")

@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from assistant.conversation_memory import ConversationMemory, turns_of
 from assistant.engine import ChatMessage, ChatRequest, ContextInfo, Engine, GenerationSettings, Reply, ReplyStats
+from assistant.engine.pipe import TextEvent
 from assistant.errors import UserFacingError
 from assistant.models import cached_sha256, file_sha256
 from assistant.store import Store
@@ -34,8 +36,6 @@ def _hash_quietly(path: Path) -> None:
         log.warning("could not hash %s: %s", path, exc)
 
 
-# Replies that carry no words for the model to see again.
-_SKIP_IN_HISTORY = {"error"}
 _STORED_STATS = ("prompt_tokens", "reply_tokens", "ttft_ms", "tokens_per_s", "finish_reason")
 
 
@@ -47,23 +47,25 @@ def _with_seed(settings: GenerationSettings | None) -> GenerationSettings:
     return settings
 
 
+def _raising(exc: Exception) -> Iterator:
+    """The events of a reply that could not start: none, then its error."""
+    raise exc
+    yield  # a generator
+
+
 def history_for_model(messages: list[dict]) -> list[ChatMessage]:
-    """The stored messages the model sees: user and assistant turns with text, oldest first."""
-    out = []
-    for m in messages:
-        if m["role"] not in ("user", "assistant"):
-            continue
-        if m["role"] == "assistant" and (m["status"] in _SKIP_IN_HISTORY or not m["content"]):
-            continue
-        out.append(ChatMessage(m["role"], m["content"]))
-    return out
+    """The stored messages the model may see: user and assistant turns with text, oldest first."""
+    return [ChatMessage(t.role, t.content) for t in turns_of(messages)]
 
 
 class Turn:
-    """A reply being written into a conversation. Iterate it for text chunks.
+    """A reply being written into a conversation. Iterate it for the answer's text chunks, or
+    `stream()` for every TextEvent, a reasoning model's thinking included.
 
-    After iteration: `text`, `status` (complete, cancelled, error), `stats`, `context`,
-    `user_message_id`, `reply_message_id`. An engine failure is saved on the reply and then raised.
+    After iteration: `text`, `thinking` and `thinking_ms`, `status` (complete, cancelled, error),
+    `stats`, `context`, `user_message_id`, `reply_message_id`. An engine failure is saved on the
+    reply and then raised. The thinking is stored apart from the text (messages.thinking), so it is
+    never part of what the model sees again.
     """
 
     def __init__(
@@ -74,11 +76,15 @@ class Turn:
         conversation_id: int,
         user_message_id: int | None,
         reply_message_id: int,
+        context: ContextInfo | None = None,
+        memory_tokens: int = 0,
         clock: Callable[[], float] = time.monotonic,
     ):
         self._store = store
         self._reply = reply
         self._clock = clock
+        self._context = context
+        self._memory_tokens = memory_tokens
         self.conversation_id = conversation_id
         self.user_message_id = user_message_id
         self.reply_message_id = reply_message_id
@@ -90,24 +96,58 @@ class Turn:
         return self._reply.text
 
     @property
+    def thinking(self) -> str:
+        return self._reply.thinking
+
+    @property
+    def thinking_ms(self) -> float | None:
+        return self._reply.thinking_ms
+
+    @property
     def stats(self) -> ReplyStats | None:
-        return self._reply.stats
+        """The reply's figures; prompt_eval_tokens includes what memory processed since the last turn."""
+        stats = self._reply.stats
+        if stats is None or not self._memory_tokens:
+            return stats
+        return replace(
+            stats,
+            prompt_eval_tokens=stats.prompt_eval_tokens + self._memory_tokens,
+            memory_tokens=self._memory_tokens,
+        )
 
     @property
     def context(self) -> ContextInfo | None:
-        return self._reply.context
+        """What the model sees this turn: the session's plan, with the engine's exact prompt size."""
+        engine_view = self._reply.context
+        if self._context is None:
+            return engine_view
+        if engine_view is not None:
+            return replace(self._context, prompt_tokens=engine_view.prompt_tokens)
+        return self._context
 
     def stop(self) -> None:
         self._reply.stop()
 
     def __iter__(self) -> Iterator[str]:
+        events = self.stream()
+        try:
+            for event in events:
+                if not event.thinking:
+                    yield event.text
+        finally:
+            events.close()  # the caller stopped reading: stream() stops the reply and saves it
+
+    def stream(self) -> Iterator[TextEvent]:
+        """Every piece of the reply's text as it comes, the thinking ones marked (TextEvent.thinking)."""
         last_save = self._clock()
-        chunks = iter(self._reply)
+        chunks = self._reply.stream()
         try:
             for chunk in chunks:
                 now = self._clock()
                 if now - last_save >= SAVE_EVERY_S:
-                    self._store.update_reply(self.reply_message_id, self._reply.text)
+                    self._store.update_reply(
+                        self.reply_message_id, self._reply.text, thinking=self._reply.thinking or None
+                    )
                     last_save = now
                 yield chunk
         except GeneratorExit:
@@ -138,7 +178,15 @@ class Turn:
             stats = {k: v for k, v in self._reply.stats.to_dict().items() if k in _STORED_STATS}
         if stats is None and status == "error":
             stats = {"finish_reason": "error"}
-        self._store.finish_reply(self.reply_message_id, self._reply.text, status=status, stats=stats, error=error)
+        self._store.finish_reply(
+            self.reply_message_id,
+            self._reply.text,
+            status=status,
+            stats=stats,
+            error=error,
+            thinking=self._reply.thinking or None,
+            thinking_ms=self._reply.thinking_ms,
+        )
 
 
 class ChatSession:
@@ -146,12 +194,14 @@ class ChatSession:
 
     Every change to the stored conversation that a turn makes (the user's message, replacing what an
     edit or a regeneration replaces, the new streaming reply) is one transaction, written only after
-    the engine is known to be able to answer: a failure loses nothing.
+    the engine is known to be able to answer: a failure loses nothing. What the model sees of a long
+    conversation is planned by `self.memory` (assistant/conversation_memory.py).
     """
 
-    def __init__(self, store: Store, engine: Engine):
+    def __init__(self, store: Store, engine: Engine, *, memory_policy: str = "summarize"):
         self.store = store
         self.engine = engine
+        self.memory = ConversationMemory(store, engine, default_policy=memory_policy)
 
     def _reply_fields(self) -> dict:
         """Which engine and model write the reply; for a local file also its name, size and sha256.
@@ -202,9 +252,15 @@ class ChatSession:
         )
         return self._start(conversation_id, last_user["id"], reply["id"], settings)
 
+    def after_turn(self, conversation_id: int, settings: GenerationSettings | None = None) -> dict | None:
+        """Right after a reply: prepare the conversation's memory for the next message (a summary of
+        what will not fit any more, written now while the person reads). Returns a new mark or None."""
+        return self.memory.after_reply(conversation_id, settings or GenerationSettings())
+
     def _begin(self, conversation_id: int, text: str, settings, *, replace_from: int | None) -> Turn:
         settings = _with_seed(settings)
         fields = self._reply_fields()
+        self.memory.check_fits(conversation_id, text, settings, replace_from)
         user, reply = self.store.begin_turn(
             conversation_id, text, replace_from=replace_from, sampling=settings.to_dict(), **fields
         )
@@ -212,20 +268,22 @@ class ChatSession:
 
     def _start(self, conversation_id: int, user_id: int, reply_id: int, settings: GenerationSettings) -> Turn:
         try:
-            conversation = self.store.get_conversation(conversation_id)
+            planned = self.memory.plan_turn(conversation_id, settings)
             request = ChatRequest(
-                history_for_model(self.store.messages(conversation_id)),
-                system_prompt=conversation.get("system_prompt"),
+                planned.plan.history,
+                system_prompt=planned.plan.system,
                 settings=settings,
                 conversation_key=str(conversation_id),
             )
             reply = self.engine.chat(request)
-        except BaseException as exc:
-            if not isinstance(exc, UserFacingError):
-                log.exception("a reply could not start")
-            error = str(exc) if isinstance(exc, UserFacingError) else APOLOGY
-            self.store.finish_reply(reply_id, "", status="error", stats={"finish_reason": "error"}, error=error)
-            raise
+        except Exception as exc:  # the turn is stored: it fails when read, and the reply records why
+            planned, reply = None, Reply(_raising(exc), stop=lambda: None)
         return Turn(
-            self.store, reply, conversation_id=conversation_id, user_message_id=user_id, reply_message_id=reply_id
+            self.store,
+            reply,
+            conversation_id=conversation_id,
+            user_message_id=user_id,
+            reply_message_id=reply_id,
+            context=planned.context if planned else None,
+            memory_tokens=self.memory.take_overhead(conversation_id),
         )

@@ -22,6 +22,7 @@ log = logging.getLogger("bothy.settings")
 DEFAULT_SYSTEM_PROMPT = "You are Bothy, a helpful assistant running privately on this computer."
 THEMES = ("system", "light", "dark")
 LANGUAGES = ("system", "en", "zh_CN")
+MEMORY_POLICIES = ("summarize", "window", "ask")  # see assistant/conversation_memory.py
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class Settings:
     model_load: dict[str, LoadSettings] = field(default_factory=dict)  # keyed by model path
     theme: str = "system"
     language: str = "system"
+    memory_policy: str = "summarize"  # when a conversation outgrows the context; a chat may override it
     problem: str | None = field(default=None, compare=False)  # set when the file could not be used
 
     def load_settings_for(self, model_path: str | os.PathLike) -> LoadSettings:
@@ -100,6 +102,8 @@ class Settings:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}")
         if self.language not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+        if self.memory_policy not in MEMORY_POLICIES:
+            raise ValueError(f"memory policy must be one of {', '.join(MEMORY_POLICIES)}")
 
     # -- files -----------------------------------------------------------------------------------
     def to_dict(self) -> dict:

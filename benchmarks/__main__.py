@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from benchmarks import engine as engine_items
-from benchmarks import gui, llama_bench, memory, startup, store_scale
+from benchmarks import gui, llama_bench, long_chat, memory, startup, store_scale
 from benchmarks.report import Figure, machine, not_measured, table, write_json
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,6 +104,7 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Figure], dict]:
             engine_items.close_setup(setup)
     r.item("6 start-up", startup.model_load, model, load, quick=args.quick)
     r.item("7 memory", memory.switches, model, load, quick=args.quick)
+    r.item("8 long conversation", long_chat.run, model, load, quick=args.quick, log=log)
     db = r.item("5 store", store_scale.prepare, quick=args.quick, cache_dir=args.cache, workdir=workdir)
     if db is not None:
         r.item("5 store", store_scale.run, db, quick=args.quick)

@@ -5,7 +5,8 @@ reply (or answers "Reply N." when the script is empty), streams it word by word,
 request. Tests of the GUI and the session that are about Bothy's own logic use it and run in
 milliseconds; every end-to-end path (CLI, self-test, engine, kill tests) still runs the real model.
 
-A scripted reply can fail after its text (`error=`), end with a finish reason, or wait at a gate
+A scripted reply can think first (`thinking=[chunks]`, as a reasoning model's reply streams),
+fail after its text (`error=`), end with a finish reason, or wait at a gate
 (`hold=True`) until the test calls `release()`, so "stop while streaming" can be tested without
 racing a real model.
 """
@@ -42,12 +43,16 @@ class Scripted:
     finish_reason: str = "stop"
     hold: bool = False  # wait after the first chunk until release() (or stop())
     chunks: list[str] | None = None  # exact chunks; default: the text split after each space
+    thinking: list[str] = field(default_factory=list)  # a reasoning model's thinking, streamed before the text
 
     def pieces(self) -> list[str]:
         if self.chunks is not None:
             return list(self.chunks)
         words = self.text.split(" ")
         return [w + " " for w in words[:-1]] + [words[-1]] if self.text else []
+
+    def events(self) -> list[TextEvent]:
+        return [TextEvent(t, thinking=True) for t in self.thinking] + [TextEvent(p) for p in self.pieces()]
 
 
 @dataclass
@@ -121,6 +126,15 @@ class FakeEngine:
         self._stopped.set()
         self._gate.set()
 
+    def count_text(self, text: str) -> int:
+        """A stand-in tokenizer: one token per word."""
+        return len(text.split())
+
+    def count_tokens(self, request: ChatRequest) -> int:
+        """One token per word, plus 4 per message for the chat template's markup."""
+        system = [request.system_prompt] if request.system_prompt else []
+        return sum(self.count_text(text) + 4 for text in [*system, *(m.content for m in request.history)])
+
     def close(self) -> None:
         self.closed = True
         self.loaded = None
@@ -131,7 +145,7 @@ class FakeEngine:
         self._gate.set()
 
     def _events(self, request: ChatRequest, scripted: Scripted) -> Iterator:
-        tokens = sum(len(m.content.split()) + 4 for m in request.history)
+        tokens = self.count_tokens(request)
         yield ContextEvent(
             ContextInfo(
                 n_ctx=self.loaded.n_ctx,
@@ -142,12 +156,12 @@ class FakeEngine:
             )
         )
         finish = scripted.finish_reason
-        pieces = scripted.pieces()
+        pieces = scripted.events()
         for i, piece in enumerate(pieces):
             if self._stopped.is_set():
                 finish = "cancelled"
                 break
-            yield TextEvent(piece)
+            yield piece
             if i == 0 and scripted.hold:
                 self.holding.set()
                 self._gate.wait(30)

@@ -35,6 +35,7 @@ class TurnRequest:
     text: str = ""
     message_id: int | None = None
     settings: GenerationSettings | None = None
+    memory_policy: str = "summarize"  # what happens to messages that no longer fit (conversation_memory.py)
 
 
 @dataclass
@@ -66,7 +67,10 @@ class EngineWorker(QObject):
         loaded(object LoadedModel)
         load_failed(object ModelRef, str message)
         turn_started(int request_id, object user_message_id, int reply_message_id)
+        memory_status(str text): memory work in progress ("Summarizing 12 earlier messages…"), "" when done
+        memory_changed(int conversation_id): a summary was written, or messages were left out
         text(int request_id, str chunk): a piece of the reply (one per token)
+        thinking(int request_id, str chunk): a piece of a reasoning model's thinking, before the reply
         context(int request_id, object ContextInfo)
         turn_finished(object TurnResult)
     """
@@ -76,13 +80,17 @@ class EngineWorker(QObject):
     load_failed = Signal(object, str)
     turn_started = Signal(int, object, int)
     text = Signal(int, str)
+    thinking = Signal(int, str)
     context = Signal(int, object)
     turn_finished = Signal(object)
+    memory_status = Signal(str)
+    memory_changed = Signal(int)
 
     def __init__(self, *, engine: Engine, store: Store):
         super().__init__()
         self.engine = engine
         self.session = ChatSession(store, engine)
+        self.session.memory.on_status = lambda text: self.memory_status.emit(text or "")
         self.turn = None  # the Turn streaming now; read by the GUI thread only to call stop()
         self.current: tuple[ModelRef, LoadSettings] | None = None  # what the engine has loaded
         self.cancelled: set[int] = set()
@@ -105,6 +113,7 @@ class EngineWorker(QObject):
     @Slot(object)
     def run_turn(self, req: TurnRequest) -> None:
         result = TurnResult(req.request_id, req.conversation_id, None, "error")
+        self.session.memory.default_policy = req.memory_policy
         try:
             if req.kind == "send":
                 turn = self.session.send(req.conversation_id, req.text, req.settings)
@@ -123,13 +132,13 @@ class EngineWorker(QObject):
             turn.stop()
         result.reply_message_id, result.user_message_id = turn.reply_message_id, turn.user_message_id
         self.turn_started.emit(req.request_id, turn.user_message_id, turn.reply_message_id)
-        sent_context = False
+        if turn.context is not None:
+            self.context.emit(req.request_id, turn.context)
+        if turn.context is not None and turn.context.moved:
+            self.memory_changed.emit(req.conversation_id)
         try:
-            for chunk in turn:
-                if not sent_context and turn.context is not None:
-                    sent_context = True
-                    self.context.emit(req.request_id, turn.context)
-                self.text.emit(req.request_id, chunk)
+            for event in turn.stream():  # a reasoning model's thinking comes first, apart
+                (self.thinking if event.thinking else self.text).emit(req.request_id, event.text)
         except BaseException as exc:
             result.error = _message(exc)
         finally:
@@ -140,6 +149,16 @@ class EngineWorker(QObject):
         result.error = result.error or turn.error
         result.stats, result.context = turn.stats, turn.context
         self.turn_finished.emit(result)
+        if result.status == "complete":
+            self._prepare_memory(req)
+
+    def _prepare_memory(self, req: TurnRequest) -> None:
+        """After a reply, while the person reads: summarize what the next message would push out."""
+        try:
+            if self.session.after_turn(req.conversation_id, req.settings) is not None:
+                self.memory_changed.emit(req.conversation_id)
+        except BaseException as exc:  # never fatal: the next turn falls back to leaving messages out
+            log.warning("preparing the conversation's memory failed: %s", _message(exc))
 
 
 class EngineBridge(QObject):
@@ -176,6 +195,10 @@ class EngineBridge(QObject):
         self._next_id += 1
         self.request_turn.emit(TurnRequest(self._next_id, kind, conversation_id, **kwargs))
         return self._next_id
+
+    def stop_memory(self) -> None:
+        """Stop the summary being written (its messages are left out instead, and the chat says so)."""
+        self.worker.session.memory.stop()
 
     def stop(self, request_id: int | None = None) -> None:
         """Stop the reply in progress at once (GUI thread; sets shared memory, queues nothing)."""

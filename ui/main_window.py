@@ -117,6 +117,7 @@ class MainWindow(TurnHandling, QMainWindow):
         self.turns.started.connect(self._turn_started)
         self.turns.stored.connect(self._turn_stored)
         self.turns.text.connect(self._turn_text)
+        self.turns.thinking.connect(self._turn_text)  # a reasoning model's thinking: the reply row grew too
         self.turns.context.connect(self._turn_context)
         self.turns.speed.connect(self.status.set_speed)
         self.turns.finished.connect(self._turn_finished)

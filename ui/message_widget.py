@@ -11,81 +11,29 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QFontDatabase, QGuiApplication, QTextOption
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ui import markdown
+from ui.message_text import MessageText, mono_family
 from ui.theme import Colors
+from ui.thinking_block import ThinkingBlock
+
+__all__ = ["MessageText", "MessageWidget", "mono_family"]
 
 USER_BUBBLE_FRACTION = 0.8
-
-
-def mono_family() -> str:
-    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
-
-
 LONG_MESSAGE_CHARS = 6000
 EXPAND_URL = "bothy:expand"
-
-
-class MessageText(QTextBrowser):
-    """Read-only rich text that is exactly as tall as its contents (the chat view scrolls, not it)."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.viewport().setAutoFillBackground(False)
-        self.setStyleSheet("QTextBrowser { background: transparent; }")
-        self.document().setDocumentMargin(0)
-        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        self.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-            | Qt.TextInteractionFlag.LinksAccessibleByMouse
-            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
-        )
-        self.setFixedHeight(20)
-
-    def set_html(self, html: str) -> None:
-        self.setHtml(html)
-        self.fit()
-
-    def fit(self) -> None:
-        doc = self.document()
-        doc.setTextWidth(self.viewport().width())
-        height = math.ceil(doc.size().height()) + 2
-        if height != self.height():
-            self.setFixedHeight(height)
-
-    def ideal_width(self) -> float:
-        doc = self.document().clone()
-        doc.setTextWidth(-1)
-        return doc.idealWidth()
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
-            self.fit()
-
-    def sizeHint(self) -> QSize:
-        return QSize(200, self.height())
 
 
 def _action(text: str, parent: QWidget, slot) -> QToolButton:
@@ -135,6 +83,9 @@ class MessageWidget(QWidget):
             header = QLabel(self.tr("Bothy"), self)
             header.setObjectName("RoleLabel")
             outer.addWidget(header)
+            self.thinking_block = ThinkingBlock(colors, self)  # a reasoning model's thinking, if any
+            self.thinking_block.hide()
+            outer.addWidget(self.thinking_block)
             outer.addWidget(self.text_view)
 
         self.note = QLabel(self)
@@ -180,20 +131,36 @@ class MessageWidget(QWidget):
         return self.message.get("status") == "streaming"
 
     def show_streamed_text(self) -> None:
-        """The row's text grew while streaming: show it."""
+        """The row's text (or its thinking) grew while streaming: show it."""
+        self._update_thinking()
         self._render()
-        if self.message.get("content"):
+        if self.message.get("content") or self.message.get("thinking"):
             self._update_note()
 
     def set_colors(self, colors: Colors) -> None:
         self.colors = colors
         self._rendered_text = None
+        if self.role == "assistant":
+            self.thinking_block.set_colors(colors)
         self.refresh()
 
     def refresh(self) -> None:
+        self._update_thinking()
         self._render()
         self._update_note()
         self._update_footer()
+
+    def _update_thinking(self) -> None:
+        """A reasoning model's thinking, collapsed above the answer (hidden for replies without)."""
+        if self.role != "assistant":
+            return
+        thinking = self.message.get("thinking") or ""
+        self.thinking_block.setVisible(bool(thinking))
+        if thinking:
+            self.thinking_block.show_thinking(
+                thinking, streaming=self.streaming, thinking_ms=self.message.get("thinking_ms")
+            )
+        self.text_view.setVisible(bool(self.message.get("content")) or not thinking)  # no gap under the thinking
 
     def _render(self) -> None:
         text = self.message.get("content") or ""
@@ -222,7 +189,7 @@ class MessageWidget(QWidget):
         status = self.message.get("status")
         note, kind = "", "StatusNote"
         if self.role == "assistant":
-            if status == "streaming" and not self.message.get("content"):
+            if status == "streaming" and not self.message.get("content") and not self.message.get("thinking"):
                 note, kind = self.tr("Thinking…"), "Muted"
             elif status == "cancelled":
                 note = self.tr("Stopped before the end.")

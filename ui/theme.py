@@ -163,6 +163,9 @@ QToolButton#MessageAction {{
     border: none; color: {c.muted}; padding: 2px 6px; border-radius: 6px;
 }}
 QToolButton#MessageAction:hover {{ background: {c.inline_code_bg}; color: {c.text}; }}
+QToolButton#ThinkingToggle {{ border: none; color: {c.muted}; padding: 2px 4px; border-radius: 6px; }}
+QToolButton#ThinkingToggle:hover {{ background: {c.inline_code_bg}; color: {c.text}; }}
+QTextBrowser#ThinkingText {{ color: {c.muted}; border-left: 2px solid {c.border}; padding-left: 10px; }}
 QFrame#Banner {{ background: {c.error_bg}; border-bottom: 1px solid {c.border}; }}
 QFrame#Banner[kind="info"] {{ background: {c.user_bubble}; }}
 QLabel#BannerText {{ color: {c.text}; }}

@@ -9,6 +9,8 @@ Signals:
     started(object ActiveTurn): a turn was accepted; the controller is busy until finished.
     stored(object ActiveTurn): the store holds the turn's rows (their ids are set).
     text(str chunk): more reply text (already added to turn.reply["content"]).
+    thinking(str chunk): more of a reasoning model's thinking, before the reply text (already added
+        to turn.reply["thinking"]; turn.reply["thinking_ms"] is set when the reply text starts).
     context(object ContextInfo): how much of the conversation the model sees this turn.
     speed(float tokens_per_s): live generation speed.
     finished(object ActiveTurn, object TurnResult): the store has the reply's final state.
@@ -39,6 +41,7 @@ class ActiveTurn:
     replaces_from: int | None = None  # the edited message: it and what followed are replaced
     text_sent: str = ""
     first_token_at: float | None = None
+    thinking_since: float | None = None  # while a reasoning model thinks: when it started
     tokens: int = 0
     result: TurnResult | None = field(default=None, repr=False)
 
@@ -52,6 +55,7 @@ class TurnController(QObject):
     started = Signal(object)
     stored = Signal(object)
     text = Signal(str)
+    thinking = Signal(str)
     context = Signal(object)
     speed = Signal(float)
     finished = Signal(object, object)
@@ -67,6 +71,7 @@ class TurnController(QObject):
         q = Qt.ConnectionType.QueuedConnection
         w.turn_started.connect(self._stored, q)
         w.text.connect(self._text, q)
+        w.thinking.connect(self._thinking, q)
         w.context.connect(self._context, q)
         w.turn_finished.connect(self._finished, q)
 
@@ -107,7 +112,12 @@ class TurnController(QObject):
 
     def _start(self, kind: str, conversation_id: int, *, user=None, text: str = "", message_id=None) -> None:
         request_id = self.bridge.start_turn(
-            kind, conversation_id, text=text, message_id=message_id, settings=self.settings.generation
+            kind,
+            conversation_id,
+            text=text,
+            message_id=message_id,
+            settings=self.settings.generation,
+            memory_policy=self.settings.memory_policy,
         )
         self.turn = ActiveTurn(
             request_id,
@@ -145,11 +155,31 @@ class TurnController(QObject):
         if turn is None:
             return
         now = time.monotonic()
+        if turn.thinking_since is not None:  # the thinking is over: the reply text starts
+            turn.reply["thinking_ms"] = (now - turn.thinking_since) * 1000
+            turn.thinking_since = None
+        turn.reply["content"] += chunk
+        self.text.emit(chunk)
+        self._count_token(turn, now)
+
+    @Slot(int, str)
+    def _thinking(self, request_id: int, chunk: str) -> None:
+        turn = self._current(request_id)
+        if turn is None:
+            return
+        now = time.monotonic()
+        if turn.thinking_since is None and not turn.reply.get("content"):
+            turn.thinking_since = now
+            turn.reply["thinking_ms"] = None
+        turn.reply["thinking"] = (turn.reply.get("thinking") or "") + chunk
+        self.thinking.emit(chunk)
+        self._count_token(turn, now)
+
+    def _count_token(self, turn: ActiveTurn, now: float) -> None:
+        """Live speed, counting every token: the thinking's and the reply's."""
         if turn.first_token_at is None:
             turn.first_token_at = now
         turn.tokens += 1
-        turn.reply["content"] += chunk
-        self.text.emit(chunk)
         elapsed = now - turn.first_token_at
         if elapsed > 0.25 and turn.tokens % 4 == 0:
             self.speed.emit((turn.tokens - 1) / elapsed)

@@ -7,6 +7,7 @@ own process) is today's implementation; tests use a scripted one (tests/fakes.py
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Protocol, runtime_checkable
 
@@ -24,17 +25,30 @@ from assistant.engine.types import (
 
 
 class Reply:
-    """A streamed reply: iterate it for text chunks; afterwards `text`, `stats` and `context` are set.
+    """A streamed reply: iterate it for the answer's text chunks; afterwards `text`, `stats` and
+    `context` are set.
+
+    A reasoning model's thinking (TextEvent.thinking) is kept apart: `thinking` holds its text and
+    `thinking_ms` how long it went on (from its first chunk to the answer's first, or to the end).
+    Iterating the reply gives only the answer; `stream()` gives every TextEvent, thinking included,
+    for callers that show the thinking while it streams.
 
     Made by an engine from an iterator of reply events. Iterating again replays the text already
     received. Leaving the loop early (break, an exception in the caller) closes the event iterator,
     which stops the request and settles the engine. `stop()` is safe from any thread.
     """
 
-    def __init__(self, events: Iterator[ReplyEvent], *, stop: Callable[[], None]):
+    def __init__(
+        self, events: Iterator[ReplyEvent], *, stop: Callable[[], None], clock: Callable[[], float] = time.monotonic
+    ):
         self._events = events
         self._stop = stop
-        self.chunks: list[str] = []
+        self._clock = clock
+        self.chunks: list[str] = []  # the answer's
+        self.thinking_chunks: list[str] = []
+        self.thinking_ms: float | None = None
+        self._pieces: list[TextEvent] = []  # both, in order (for replays)
+        self._thinking_since: float | None = None
         self.context: ContextInfo | None = None
         self.stats: ReplyStats | None = None
         self.error: BaseException | None = None
@@ -44,15 +58,31 @@ class Reply:
     def text(self) -> str:
         return "".join(self.chunks)
 
+    @property
+    def thinking(self) -> str:
+        return "".join(self.thinking_chunks)
+
     def __iter__(self) -> Iterator[str]:
-        yield from list(self.chunks)
+        events = self.stream()
+        try:
+            for event in events:
+                if not event.thinking:
+                    yield event.text
+        finally:
+            events.close()  # the caller stopped reading: so does stream(), which stops the engine
+
+    def stream(self) -> Iterator[TextEvent]:
+        """Every piece of the reply's text as it comes, the thinking ones marked (TextEvent.thinking)."""
+        yield from list(self._pieces)
         if self.done:
             return
         try:
             for event in self._events:
                 if isinstance(event, TextEvent):
-                    self.chunks.append(event.text)
-                    yield event.text
+                    self._time_thinking(event.thinking)
+                    self._pieces.append(event)
+                    (self.thinking_chunks if event.thinking else self.chunks).append(event.text)
+                    yield event
                 elif isinstance(event, ContextEvent):
                     self.context = event.info
                 elif isinstance(event, DoneEvent):
@@ -65,7 +95,16 @@ class Reply:
             self.error = exc
             raise
         finally:
+            self._time_thinking(False)
             self.done = True
+
+    def _time_thinking(self, thinking: bool) -> None:
+        if thinking and self._thinking_since is None:
+            self._thinking_since = self._clock()
+        elif not thinking and self._thinking_since is not None:
+            spent = (self._clock() - self._thinking_since) * 1000
+            self.thinking_ms = (self.thinking_ms or 0.0) + spent
+            self._thinking_since = None
 
     def consume(self) -> Reply:
         for _ in self:
@@ -97,6 +136,12 @@ class Engine(Protocol):
 
     def chat(self, request: ChatRequest) -> Reply:
         """Start a reply (raises UserFacingError when no model is loaded or a reply is running)."""
+
+    def count_tokens(self, request: ChatRequest) -> int:
+        """Tokens the request's prompt takes (exact with capabilities().tokenize, else an estimate)."""
+
+    def count_text(self, text: str) -> int:
+        """Tokens `text` takes (exact with capabilities().tokenize, else an estimate)."""
 
     def stop(self) -> None:
         """Stop the reply in progress. Returns at once; safe from any thread."""

@@ -67,6 +67,10 @@ class LlamaModel:
     def token_bytes(self, token: int) -> bytes:
         return self.llm.detokenize([token], special=False)
 
+    def special_bytes(self, tokens: list[int]) -> bytes:
+        """The text of `tokens` with special (control) tokens written out, as a chat template writes them."""
+        return self.llm.detokenize(tokens, special=True)
+
     def set_seed(self, seed: int) -> None:
         self.llm.set_seed(seed)
 

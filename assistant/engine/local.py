@@ -246,10 +246,20 @@ class LocalEngine:
 
     def tokenize(self, text: str) -> list[int]:
         """The loaded model's tokens for `text` (special tokens parsed, no BOS added)."""
+        return self._ask(pipe.Tokenize(text))
+
+    def count_text(self, text: str) -> int:
+        return len(self.tokenize(text))
+
+    def count_tokens(self, request: ChatRequest) -> int:
+        """Tokens the request's prompt takes, the model's chat template applied."""
+        return self._ask(pipe.CountPrompt(request))
+
+    def _ask(self, command):
         self._refuse_if_busy()
         if self._load_args is None:
-            raise errors.UserFacingError("No model is loaded.")
-        return self._ensure_process().request(pipe.Tokenize(text), timeout=60)
+            raise errors.UserFacingError("No model is loaded.", hint="Choose a model in Settings > Models.")
+        return self._ensure_process().request(command, timeout=60)
 
     def inject_fault(self, kind: str, after_tokens: int = 1) -> None:
         """Tests only: make the engine process crash ('abort', 'segfault', 'exit') mid-reply.

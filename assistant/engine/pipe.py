@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.engine.types import ChatRequest, ContextInfo, LoadSettings, ModelRef, ReplyStats
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 
 
 # -- commands (app -> engine process) ------------------------------------------------------------
@@ -39,6 +39,13 @@ class Chat:
 @dataclass(frozen=True)
 class Tokenize:
     text: str
+
+
+@dataclass(frozen=True)
+class CountPrompt:
+    """How many tokens the request's prompt takes, the chat template applied (answered with Ok(int))."""
+
+    request: ChatRequest
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,7 @@ class Ok:
 @dataclass(frozen=True)
 class TextEvent:
     text: str
+    thinking: bool = False  # a reasoning model's thinking before its answer, not the answer itself
 
 
 @dataclass(frozen=True)

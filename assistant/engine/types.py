@@ -188,6 +188,7 @@ class ReplyStats:
     total_ms: float = 0.0
     finish_reason: str = "stop"  # stop, length, cancelled, error
     seed: int | None = None
+    memory_tokens: int = 0  # of prompt_eval_tokens, those processed for memory (summaries) since the last turn
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -195,21 +196,35 @@ class ReplyStats:
 
 @dataclass
 class ContextInfo:
-    """How much of the conversation the model sees this turn."""
+    """How much of the conversation the model sees this turn, and what fills its context.
+
+    Messages are counted among those the model could see (user messages and replies with text).
+    Those before the window are either summarized (a summary stands for them), dropped (left out
+    with no summary) or, when pinned, sent anyway in the system message.
+    """
 
     n_ctx: int
     prompt_tokens: int
-    reserve: int
+    reserve: int  # kept free for the reply
     history_total: int
-    history_in_context: int
+    history_in_context: int  # in the window of recent messages
+    summarized: int = 0
+    dropped: int = 0
+    pinned: int = 0  # pinned messages from before the window, sent in the system message
+    notes: int = 0  # memory notes sent
+    system_tokens: int = 0  # the system prompt and the memory notes
+    summary_tokens: int = 0
+    pinned_tokens: int = 0
+    moved: bool = False  # the window moved forward on this turn (a new summary, or messages left out)
 
     @property
-    def dropped(self) -> int:
-        return self.history_total - self.history_in_context
+    def recent_tokens(self) -> int:
+        """The window of recent messages (with the chat template's markup)."""
+        return max(0, self.prompt_tokens - self.system_tokens - self.summary_tokens - self.pinned_tokens)
 
     @property
     def fill(self) -> float:
         return self.prompt_tokens / self.n_ctx if self.n_ctx else 0.0
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "recent_tokens": self.recent_tokens}

@@ -15,7 +15,7 @@ import time
 import traceback
 
 from assistant import memory
-from assistant.engine import pipe
+from assistant.engine import pipe, thinking_markers
 from assistant.engine.kv_snapshots import KVSnapshots
 from assistant.engine.llama_log import LlamaLog, explain
 from assistant.engine.llama_model import GGML_TYPES, LlamaModel, backend_info
@@ -144,21 +144,13 @@ class Worker:
             tokens.insert(0, bos)
         return tokens
 
-    def _fit(self, request: ChatRequest, n_ctx: int, reserve: int) -> tuple[list[int], memory.Fit]:
-        rendered: dict[int, list[int]] = {}  # candidate length -> its tokens, so the winner is not rendered twice
+    def _prompt(self, request: ChatRequest) -> list[int]:
+        """The request's tokens: its system prompt and history, the chat template applied.
 
-        def count_tokens(msgs: list[dict]) -> int:
-            rendered[len(msgs)] = self._render(msgs)
-            return len(rendered[len(msgs)])
-
-        history = [{"role": m.role, "content": m.content} for m in request.history]
-        fit = memory.fit_messages(
-            history, system_prompt=request.system_prompt, count_tokens=count_tokens, n_ctx=n_ctx, reserve=reserve
-        )
-        tokens = rendered[len(fit.messages)]
-        if len(tokens) >= n_ctx:  # the fit guarantees this cannot happen; keep the promise anyway
-            raise ContextOverflowError(f"The prompt is {len(tokens)} tokens; the context holds {n_ctx}.")
-        return tokens, fit
+        What to send is decided by the caller (assistant/memory.py); this only renders it.
+        """
+        head = [{"role": "system", "content": request.system_prompt}] if request.system_prompt else []
+        return self._render(head + [{"role": m.role, "content": m.content} for m in request.history])
 
     # -- chat ------------------------------------------------------------------------------------
     def chat(self, request_id: int, request: ChatRequest) -> ReplyStats:
@@ -167,14 +159,18 @@ class Worker:
         gen = request.settings
         self.snapshots.switch_to(request.conversation_key, model)
         n_ctx = model.n_ctx()
-        reserve = memory.reply_reserve(n_ctx, gen.max_tokens)
-        tokens, fit = self._fit(request, n_ctx, reserve)
+        tokens = self._prompt(request)
+        if len(tokens) >= n_ctx:  # the caller's plan makes sure it fits; keep the promise anyway
+            raise ContextOverflowError(
+                f"This conversation's prompt is {len(tokens):,} tokens, and the model's context holds {n_ctx:,}.",
+                hint="Start a new chat, or raise the context length in Settings > Models.",
+            )
         info = ContextInfo(
             n_ctx=n_ctx,
             prompt_tokens=len(tokens),
-            reserve=reserve,
-            history_total=fit.history_total,
-            history_in_context=fit.history_in_context,
+            reserve=memory.reply_reserve(n_ctx, gen.max_tokens),
+            history_total=len(request.history),
+            history_in_context=len(request.history),
         )
         self.conn.send(pipe.ContextEvent(info))
         seed = gen.seed if gen.seed is not None else random.randrange(2**31)
@@ -183,7 +179,8 @@ class Worker:
         max_tokens = min(max_tokens, n_ctx - len(tokens))
         cached = self._common_prefix(model.cached_tokens(), tokens)
         stats = ReplyStats(prompt_tokens=len(tokens), prompt_eval_tokens=len(tokens) - cached, seed=seed)
-        stream = TextStream(self.template.stop)
+        reasoning = thinking_markers.for_prompt(model, self.template.template, tokens)
+        stream = TextStream(self.template.stop, thinking=reasoning.markers, opened=reasoning.opened)
         stopping = self.stop_flag
         first_at = None
         n = 0
@@ -212,11 +209,11 @@ class Worker:
                 n += 1
                 if self._fault and n >= self._fault.after_tokens:
                     self._crash(self._fault.kind)
-                text = stream.feed(model.token_bytes(token))
-                if text:
-                    if first_at is None:
-                        first_at = time.perf_counter()
-                    self.conn.send(pipe.TextEvent(text))
+                pieces = stream.feed_pieces(reasoning.token_text.get(token) or model.token_bytes(token))
+                if pieces and first_at is None:
+                    first_at = time.perf_counter()
+                for piece in pieces:
+                    self.conn.send(pipe.TextEvent(piece.text, thinking=piece.thinking))
                 if stream.stopped:
                     finish = "stop"
                     break
@@ -231,11 +228,11 @@ class Worker:
         finally:
             generator.close()
             model.set_abort(None)
-        rest = stream.flush()
-        if rest and finish != "cancelled":
-            if first_at is None:
-                first_at = time.perf_counter()
-            self.conn.send(pipe.TextEvent(rest))
+        rest = stream.flush_pieces() if finish != "cancelled" else []
+        if rest and first_at is None:
+            first_at = time.perf_counter()
+        for piece in rest:
+            self.conn.send(pipe.TextEvent(piece.text, thinking=piece.thinking))
         end = time.perf_counter()
         stats.reply_tokens = n
         stats.finish_reason = finish
@@ -282,6 +279,9 @@ class Worker:
             return pipe.DoneEvent(self.chat(command.request_id, command.request))
         if isinstance(command, pipe.Tokenize):
             return pipe.Ok(self._require_model().tokenize(command.text))
+        if isinstance(command, pipe.CountPrompt):
+            self._require_model()
+            return pipe.Ok(len(self._prompt(command.request)))
         if isinstance(command, pipe.InjectFault):
             if not self._faults_allowed:
                 raise RuntimeError("fault injection is for tests only (BOTHY_TEST_FAULTS=1)")

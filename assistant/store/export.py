@@ -9,12 +9,14 @@ One conversation, format "bothy.conversation", version 1::
       "conversation": {"id", "title", "created", "updated", "pinned", "model", "system_prompt", "settings"},
       "messages": [{"id", "role", "content", "status", "error", "created", "engine", "model_ref",
                     "model_file", "model_size", "model_sha256", "sampling", "prompt_tokens",
-                    "reply_tokens", "ttft_ms", "tokens_per_s", "finish_reason", "pinned"}, ...],  # in order
+                    "reply_tokens", "ttft_ms", "tokens_per_s", "finish_reason", "pinned",
+                    "thinking", "thinking_ms"}, ...],  # in order
       "memory": {"notes": [...], "marks": [...]}   # summaries and memory notes: see memory_export.py
     }
 
-("engine", "model_ref", "pinned" and "memory" came later within version 1: older exports lack them,
-and older Bothy versions ignore them, as every reader ignores keys it does not know.)
+("engine", "model_ref", "pinned", "memory", "thinking" and "thinking_ms" came later within version 1:
+older exports lack them, and older Bothy versions ignore them, as every reader ignores keys it does
+not know. "thinking" is what a reasoning model wrote before its answer, null for other replies.)
 
 Many conversations ("Export all"), format "bothy.conversations", version 1::
 
@@ -136,7 +138,10 @@ def to_markdown(
         heading = _ROLE_HEADINGS.get(message["role"], message["role"].title())
         if message["role"] == "assistant" and message.get("model_file"):
             heading += f" ({message['model_file']})"
-        lines += [f"## {heading}", "", message["content"], ""]
+        lines += [f"## {heading}", ""]
+        if message.get("thinking"):
+            lines += [*_thinking_markdown(message["thinking"], message.get("thinking_ms")), ""]
+        lines += [message["content"], ""]
         status = message.get("status")
         if status == "error" and message.get("error"):
             lines += [f"_(The reply failed: {' '.join(message['error'].split())})_", ""]
@@ -145,6 +150,19 @@ def to_markdown(
         for mark in after.get(message.get("id"), ()):
             lines += [*memory_export.to_markdown(mark), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _thinking_markdown(thinking: str, thinking_ms: float | None) -> list[str]:
+    """A reasoning model's thinking, collapsed: a <details> block (GitHub, GitLab, VS Code and most
+    viewers fold it; the others show it under its summary). Blank lines around the text keep it Markdown."""
+    summary = "Thought for " + _seconds(thinking_ms) if thinking_ms is not None else "Thinking"
+    body = thinking.strip().replace("</details>", "&lt;/details&gt;")
+    return ["<details>", f"<summary>{summary}</summary>", "", body, "", "</details>"]
+
+
+def _seconds(ms: float) -> str:
+    seconds = ms / 1000
+    return f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,7 +228,16 @@ def _message(record: Any, default_created: str) -> dict[str, Any]:
         "tokens_per_s": number(record, "tokens_per_s"),
         "finish_reason": choice(record, "finish_reason", FINISH_REASONS, None),
         "pinned": int(boolean(record, "pinned")),
+        "thinking": text(record, "thinking") or None,
+        "thinking_ms": _duration(record, "thinking_ms"),
     }
+
+
+def _duration(record: Mapping[str, Any], key: str) -> float | None:
+    value = number(record, key)
+    if value is not None and value < 0:
+        raise Invalid(f"'{key}' must not be negative")
+    return value
 
 
 def _missing(key: str) -> Any:

@@ -225,3 +225,12 @@ def m004_memory(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX memory_notes_conversation ON memory_notes (conversation_id)")
+
+
+@migration
+def m005_message_thinking(db: Database) -> None:
+    # What a reasoning model wrote before its answer (its "thinking"), kept apart from the answer:
+    # shown collapsed, exported, never sent back to the model. `thinking_ms` is how long it thought.
+    # NULL for replies without thinking, and for every reply written before this migration.
+    db.execute("ALTER TABLE messages ADD COLUMN thinking TEXT")
+    db.execute("ALTER TABLE messages ADD COLUMN thinking_ms REAL")

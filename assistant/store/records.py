@@ -46,6 +46,8 @@ MESSAGE_COLUMNS = (
     "tokens_per_s",
     "finish_reason",
     "pinned",
+    "thinking",
+    "thinking_ms",
 )
 MARK_COLUMNS = (
     "id",
@@ -230,6 +232,19 @@ def reply_values(
         "model_sha256": clean_optional(model_sha256),
         "sampling": encode_json(sampling, "sampling"),
     }
+
+
+def thinking_values(thinking: str | None = None, thinking_ms: float | None = None) -> dict[str, Any]:
+    """Column values for a reply's thinking (a reasoning model's, before its answer) and how long it
+    took: only those given, so None leaves what is stored; "" stores NULL. Bad numbers raise ValueError."""
+    values: dict[str, Any] = {}
+    if thinking is not None:
+        values["thinking"] = clean_text(thinking) or None
+    if thinking_ms is not None:
+        values["thinking_ms"] = float(thinking_ms)
+        if not math.isfinite(values["thinking_ms"]) or values["thinking_ms"] < 0:
+            raise ValueError(f"thinking_ms must be a finite number >= 0, not {thinking_ms!r}")
+    return values
 
 
 def stats_values(stats: Mapping[str, Any] | None, status: str) -> dict[str, Any]:

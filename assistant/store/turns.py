@@ -22,6 +22,7 @@ from assistant.store.records import (
     now,
     reply_values,
     stats_values,
+    thinking_values,
     title_from_text,
 )
 
@@ -112,15 +113,18 @@ class Turns(StoreBase):
             self._touch(conversation_id, reply["created"])
             return self._message(reply_id)
 
-    def update_reply(self, message_id: int, content: str) -> None:
-        """Save the text streamed so far (one UPDATE of one row; the search index is not touched).
+    def update_reply(self, message_id: int, content: str, *, thinking: str | None = None) -> None:
+        """Save the text streamed so far, and the thinking when given (one UPDATE of one row; the
+        search index is not touched).
 
         Raises NotFoundError for an unknown message, ValueError when it is no longer streaming.
         """
-        content = clean_text(content)
+        values = {"content": clean_text(content), **thinking_values(thinking)}
+        assignments = ", ".join(f"{name} = ?" for name in values)
         with self._write("save the reply"):
             cursor = self.db.execute(
-                "UPDATE messages SET content = ? WHERE id = ? AND status = 'streaming'", [content, message_id]
+                f"UPDATE messages SET {assignments} WHERE id = ? AND status = 'streaming'",
+                [*values.values(), message_id],
             )
             if cursor.rowcount == 0:
                 status = self._message(message_id)["status"]
@@ -134,18 +138,22 @@ class Turns(StoreBase):
         status: str,
         stats: Mapping[str, Any] | None = None,
         error: str | None = None,
+        thinking: str | None = None,
+        thinking_ms: float | None = None,
     ) -> dict[str, Any]:
         """Write a reply's final text, status and statistics, and add it to the search index.
 
         `status` is 'complete', 'cancelled', 'error' or 'interrupted'. `stats` may hold
         prompt_tokens, reply_tokens, ttft_ms, tokens_per_s and finish_reason (other keys raise
         ValueError); without a finish_reason, 'cancelled' and 'error' statuses record their own.
-        Returns the finished message.
+        `thinking` (a reasoning model's, kept apart from the text and not searched) and `thinking_ms`
+        are written when given. Returns the finished message.
         """
         if status not in FINISHED_STATUSES:
             raise ValueError(f"status must be one of {', '.join(FINISHED_STATUSES)}, not {status!r}")
         values = stats_values(stats, status)
         values.update(content=clean_text(content), status=status, error=clean_optional(error))
+        values.update(thinking_values(thinking, thinking_ms))
         with self._write("save the reply"):
             conversation_id = self._message(message_id)["conversation_id"]
             assignments = ", ".join(f"{name} = ?" for name in values)

@@ -3,7 +3,8 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.memory import fit_messages
+from assistant.engine import ChatMessage
+from assistant.memory import Memory, Turn, plan_window
 from assistant.models import choose_template, read_info
 from tests.starter import starter_path
 
@@ -18,9 +19,8 @@ ANY_TEXT = st.one_of(
 
 
 def _turns(texts):
-    return [{"role": "user" if i % 2 == 0 else "assistant", "content": t} for i, t in enumerate(texts)] + [
-        {"role": "user", "content": texts[-1] if texts else "hi"}
-    ]
+    turns = [Turn(i, "user" if i % 2 == 0 else "assistant", t) for i, t in enumerate(texts)]
+    return [*turns, Turn(len(texts), "user", texts[-1] if texts else "hi")]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -28,11 +28,15 @@ def _turns(texts):
 def test_any_text_renders_and_fits(texts, system):
     history = _turns(texts)
 
-    def count(messages):
-        return len(TEMPLATE.render(messages).encode("utf-8", errors="replace")) // 3 + 1
+    def messages(system, chat: list[ChatMessage]):
+        head = [{"role": "system", "content": system}] if system else []
+        return head + [{"role": m.role, "content": m.content} for m in chat]
 
-    fit = fit_messages(history, system_prompt=system or None, count_tokens=count, n_ctx=100_000, reserve=100)
-    prompt = TEMPLATE.render(fit.messages)
-    for message in fit.messages:
+    def count(system, chat):
+        return len(TEMPLATE.render(messages(system, chat)).encode("utf-8", errors="replace")) // 3 + 1
+
+    plan = plan_window(history, Memory(system_prompt=system or None), count=count, n_ctx=100_000, reserve=100)
+    prompt = TEMPLATE.render(messages(plan.system, plan.history))
+    for message in messages(plan.system, plan.history):
         assert message["content"] in prompt  # text is passed through, never interpreted as template code
     assert prompt.endswith("<|im_start|>assistant\n")

@@ -77,11 +77,26 @@ def test_prompt_too_long_is_stored_as_an_error(store, engine):
     chat = ChatSession(store, engine)
     conversation = store.create_conversation()
     turn = chat.send(conversation["id"], "word " * 5000, GEN)
-    with pytest.raises(ContextOverflowError):
+    with pytest.raises(ContextOverflowError) as err:
         turn.consume()
+    assert "tokens long" in str(err.value) and "Shorten the message" in str(err.value)
     rows = store.messages(conversation["id"])
     assert rows[0]["content"].startswith("word word")  # the user's text is never lost
     assert rows[1]["status"] == "error" and "context window" in rows[1]["error"]
+
+
+def test_a_one_megabyte_paste_is_explained_in_about_a_second(store, engine):
+    import time
+
+    chat = ChatSession(store, engine)
+    conversation = store.create_conversation()
+    text = ("Lorem ipsum dolor sit amet, 大模型 🙂 " * 40000)[:1_000_000]
+    started = time.monotonic()
+    turn = chat.send(conversation["id"], text, GEN)
+    with pytest.raises(ContextOverflowError, match="tokens long"):
+        turn.consume()
+    assert time.monotonic() - started < 20  # generous on a busy machine; about a second when quiet
+    assert store.messages(conversation["id"])[0]["content"] == text
 
 
 def test_engine_crash_is_stored_and_next_turn_works(store, fresh_engine):

@@ -1,0 +1,235 @@
+"""Memory beyond the context window, through the session: summaries, leaving out, pins, notes, "ask".
+
+The session's logic runs against the scripted engine (its tokenizer counts words); the last tests
+run the real starter model at a small context, so the context fills in seconds.
+"""
+
+import statistics
+
+import pytest
+
+from assistant.conversation_memory import ContextFullError
+from assistant.engine import GenerationSettings, LoadSettings, ModelRef
+from assistant.errors import UserFacingError
+from assistant.session import ChatSession
+from assistant.store import Store
+from assistant.summaries import INSTRUCTIONS
+from tests.fakes import FakeEngine, Scripted
+from tests.starter import starter_path
+
+GEN = GenerationSettings(max_tokens=20, seed=1)
+
+
+@pytest.fixture
+def store():
+    s = Store()
+    yield s
+    s.close()
+
+
+def fake_engine(tmp_path, n_ctx=700):
+    engine = FakeEngine(n_ctx=n_ctx)
+    model = tmp_path / "fake.gguf"
+    model.write_bytes(b"GGUF" + bytes(60))
+    engine.load(ModelRef.local(model))
+    return engine
+
+
+def words(n: int, word: str = "word") -> str:
+    return " ".join([word] * n)
+
+
+def chat_until_a_mark(session, store, cid, *, limit=40, reply_words=20):
+    """Send 30-word questions until the session records a context mark; returns (turns, mark)."""
+    engine = session.engine
+    turns = []
+    for i in range(limit):
+        engine.script.append(words(reply_words, f"reply{i}"))
+        turns.append(session.send(cid, words(30, f"question{i}"), GEN).consume())
+        mark = session.after_turn(cid, GEN)
+        marks = store.context_marks(cid)
+        if mark is not None or marks:
+            return turns, mark or marks[-1]
+    raise AssertionError("the context never filled")
+
+
+def test_a_summary_is_written_right_after_the_reply_that_fills_the_context(store, tmp_path):
+    engine = fake_engine(tmp_path)
+    session = ChatSession(store, engine)
+    cid = store.create_conversation(system_prompt="Be brief.")["id"]
+    turns, mark = chat_until_a_mark(session, store, cid)
+    assert mark["kind"] == "summary" and mark["content"].startswith("Reply")
+    summary_request = engine.requests[-1]
+    # It continued the conversation the engine had just answered: same key, same prefix, one more question.
+    answered = engine.requests[-2]
+    assert summary_request.conversation_key == answered.conversation_key
+    assert summary_request.system_prompt == answered.system_prompt
+    assert summary_request.history[: len(answered.history)] == answered.history
+    assert summary_request.history[-1].content == INSTRUCTIONS["en"]
+    # The next turn sends the summary and the window after it, and counts what the summary cost.
+    engine.script.append("ok")
+    after = session.send(cid, "What now?", GEN).consume()
+    request = engine.requests[-1]
+    assert mark["content"] in request.system_prompt and request.system_prompt.startswith("Be brief.")
+    first_kept = store.message(mark["last_message_id"] + 1)
+    assert request.history[0].content == first_kept["content"]
+    assert after.context.summarized == mark["message_count"] and after.context.summary_tokens > 0
+    assert after.stats.memory_tokens > 0
+    assert after.stats.prompt_eval_tokens == after.stats.memory_tokens + engine.count_tokens(request)
+    assert len(store.messages(cid)) == 2 * len(turns) + 2  # every message is still there
+
+
+def test_the_window_keeps_its_start_between_moves(store, tmp_path):
+    engine = fake_engine(tmp_path)
+    session = ChatSession(store, engine, memory_policy="window")
+    cid = store.create_conversation()["id"]
+    starts = []
+    for i in range(40):
+        engine.script.append(words(20, f"reply{i}"))
+        session.send(cid, words(30, f"question{i}"), GEN).consume()
+        starts.append(engine.requests[-1].history[0].content)
+    marks = store.context_marks(cid)
+    assert marks and all(m["kind"] == "dropped" and m["note"] is None for m in marks)
+    moves = sum(1 for a, b in zip(starts, starts[1:], strict=False) if a != b)
+    assert moves == len(marks)  # the prefix changed only when the window moved, in chunks
+    assert len(marks) < 40 // 4
+
+
+@pytest.mark.parametrize(
+    ("summary", "reason"),
+    [
+        ("", "empty"),
+        (Scripted(error=UserFacingError("The model engine crashed (SIGSEGV).")), "summarizing failed"),
+        (words(2000, "long"), "longer"),
+    ],
+    ids=["empty", "error", "longer"],
+)
+def test_a_summary_that_fails_leaves_the_messages_out_and_says_why(store, tmp_path, summary, reason):
+    engine = fake_engine(tmp_path)
+    session = ChatSession(store, engine)
+    cid = store.create_conversation()["id"]
+    for i in range(40):
+        engine.script += [words(20, f"reply{i}"), summary]  # the second is used only by a summary
+        session.send(cid, words(30, f"question{i}"), GEN).consume()
+        if session.after_turn(cid, GEN) is not None:
+            break
+        engine.script.clear()
+    [mark] = store.context_marks(cid)
+    assert mark["kind"] == "dropped" and reason in mark["note"]
+    engine.script.append("ok")
+    after = session.send(cid, "Next", GEN).consume()
+    assert after.context.dropped == mark["message_count"] and after.context.summarized == 0
+
+
+def test_a_summary_in_another_language_is_refused(store, tmp_path):
+    engine = fake_engine(tmp_path)
+    session = ChatSession(store, engine)
+    cid = store.create_conversation()["id"]
+    for i in range(60):
+        engine.script += [" ".join(["回答"] * 20), "An English summary."]
+        session.send(cid, " ".join(["问题"] * 30) + f" {i}", GEN).consume()
+        if session.after_turn(cid, GEN) is not None:
+            break
+        engine.script.clear()
+    assert INSTRUCTIONS["zh"] in engine.requests[-1].history[-1].content  # asked in Chinese
+    [mark] = store.context_marks(cid)
+    assert mark["kind"] == "dropped" and "another language" in mark["note"]
+
+
+def test_stopping_a_summary_leaves_the_messages_out(store, tmp_path):
+    import threading
+
+    engine = fake_engine(tmp_path)
+    session = ChatSession(store, engine)
+    cid = store.create_conversation()["id"]
+    done = {}
+    for i in range(40):
+        engine.script += [words(20, f"reply{i}"), Scripted("a summary that takes long", hold=True)]
+        session.send(cid, words(30, f"question{i}"), GEN).consume()
+        worker = threading.Thread(target=lambda: done.setdefault("mark", session.after_turn(cid, GEN)))
+        worker.start()
+        if engine.holding.wait(0.5):
+            session.memory.stop()
+            worker.join(5)
+            break
+        worker.join(5)
+        engine.script.clear()
+        done.clear()
+    assert done["mark"]["kind"] == "dropped" and "stopped" in done["mark"]["note"]
+
+
+def test_pinned_messages_and_notes_are_sent_on_every_turn(store, tmp_path):
+    engine = fake_engine(tmp_path)
+    session = ChatSession(store, engine, memory_policy="window")
+    cid = store.create_conversation(system_prompt="Be brief.")["id"]
+    store.add_memory_note("I am a nurse in Shanghai.")
+    store.add_memory_note("The trip is in May.", conversation_id=cid)
+    engine.script.append("ok")
+    first = session.send(cid, "My name is Ada, remember it.", GEN).consume()
+    store.set_message_pinned(first.user_message_id, True)
+    turns, mark = chat_until_a_mark(session, store, cid)
+    engine.script.append("ok")
+    after = session.send(cid, "What is my name?", GEN).consume()
+    system = engine.requests[-1].system_prompt
+    assert "I am a nurse in Shanghai." in system and "The trip is in May." in system
+    assert "User: My name is Ada, remember it." in system  # pinned, and out of the window
+    assert all(m.content != "My name is Ada, remember it." for m in engine.requests[-1].history)
+    assert after.context.pinned == 1 and after.context.pinned_tokens > 0 and after.context.notes == 2
+
+
+def test_the_ask_policy_stops_before_storing_anything(store, tmp_path):
+    engine = fake_engine(tmp_path)
+    session = ChatSession(store, engine, memory_policy="ask")
+    cid = store.create_conversation()["id"]
+    with pytest.raises(ContextFullError) as err:
+        for i in range(40):
+            engine.script.append(words(20, f"reply{i}"))
+            session.send(cid, words(30, f"question{i}"), GEN).consume()
+    assert "no longer fits" in str(err.value) and err.value.needed > err.value.n_ctx // 2
+    stored = store.messages(cid)
+    assert stored[-1]["role"] == "assistant" and store.context_marks(cid) == []
+    # A conversation can choose its own policy: this one now leaves messages out.
+    store.update_conversation(cid, settings={"memory_policy": "window"})
+    engine.script.append("ok")
+    assert session.send(cid, words(30, "again"), GEN).consume().status == "complete"
+
+
+def test_editing_a_summarized_message_drops_the_summary(store, tmp_path):
+    engine = fake_engine(tmp_path)
+    session = ChatSession(store, engine)
+    cid = store.create_conversation()["id"]
+    _turns, mark = chat_until_a_mark(session, store, cid)
+    engine.script.append("edited reply")
+    session.edit_and_resend(cid, mark["first_message_id"], "A new first question", GEN).consume()
+    assert store.context_marks(cid) == []
+    assert [m["content"] for m in store.messages(cid)] == ["A new first question", "edited reply"]
+
+
+# -- with the real model ------------------------------------------------------------------------
+def test_a_real_long_conversation_is_summarized_and_stays_cheap(store, fresh_engine):
+    fresh_engine.load(ModelRef.local(starter_path()), LoadSettings(n_ctx=1024, n_threads=1))
+    session = ChatSession(store, fresh_engine)
+    cid = store.create_conversation(system_prompt="You are a helpful assistant.")["id"]
+    gen = GenerationSettings(max_tokens=32, seed=2, temperature=0.5)
+    first = session.send(cid, "My favourite colour is green; keep that in mind.", gen).consume()
+    store.set_message_pinned(first.user_message_id, True)
+    evals, marks = [], []
+    for i in range(40):
+        text = f"Question {i}: name two facts about {('rivers', 'bees', 'tea', 'glass', 'owls')[i % 5]}, briefly."
+        turn = session.send(cid, text, gen).consume()
+        assert turn.status == "complete", turn.error
+        evals.append((turn.stats.prompt_eval_tokens, turn.context))
+        mark = session.after_turn(cid, gen)
+        if mark is not None:
+            marks.append(mark)
+        if len(marks) == 1 and len(evals) > 3 and evals[-4][1].summarized:
+            break
+    assert marks and marks[0]["kind"] == "summary" and marks[0]["content"].strip()
+    shown = store.context_marks(cid)[0]
+    assert shown["content"] == marks[0]["content"] and shown["prompt_tokens"] > 0
+    before = [e for e, ctx in evals[1:] if not ctx.summarized]
+    after = [e for e, ctx in evals if ctx.summarized]
+    # Past the summary, a turn processes its own new tokens again, not the whole window.
+    assert statistics.median(after) <= 2 * statistics.median(before)
+    last = evals[-1][1]
+    assert last.pinned == 1 and last.summary_tokens > 0 and last.prompt_tokens + last.reserve <= last.n_ctx
