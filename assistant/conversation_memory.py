@@ -71,7 +71,7 @@ class ConversationMemory:
         self.store = store
         self.engine = engine
         self.default_policy = default_policy
-        self.on_status: Callable[[str | None], None] | None = None  # "Summarizing 12 earlier messages…"
+        self.on_status: Callable[[int], None] | None = None  # summarizing this many messages now; 0: done
         self._overhead: dict[int, int] = {}
         self._counts: dict[str, int] = {}
         self._writing: Reply | None = None
@@ -225,40 +225,46 @@ class ConversationMemory:
         covered = [t for t in answered if t.id is not None and moved.first_id <= t.id <= moved.last_id]
         language = summaries.language_of([t.content for t in covered])
         request = self._summary_request(conversation, answered, covered, language, settings)
+        try:
+            text, cost = self._write(request, covered, moved.count, cid)
+        except UserFacingError as exc:
+            return self._leave_out(cid, moved, exc.message)
+        return self.store.add_context_mark(
+            cid, kind="summary", first_message_id=moved.first_id, last_message_id=moved.last_id, content=text, **cost
+        )
+
+    def _write(self, request: ChatRequest, covered: list[memory.Turn], count: int, cid: int) -> tuple[str, dict]:
+        """The model's summary for `request` and what it cost; UserFacingError saying why it cannot be used."""
         if self.on_status:
-            self.on_status(f"Summarizing {moved.count} earlier messages…")
+            self.on_status(count)
         try:
             reply = self._writing = self.engine.chat(request)
             reply.consume()
         except UserFacingError as exc:
             log.warning("summary failed: %s", exc)
-            return self._leave_out(cid, moved, f"summarizing failed: {exc.message}")
+            raise UserFacingError(f"summarizing failed: {exc.message}") from None
         finally:
             self._writing = None
             if self.on_status:
-                self.on_status(None)
+                self.on_status(0)
         stats = reply.stats
         if stats is not None:
             self._overhead[cid] = self._overhead.get(cid, 0) + stats.prompt_eval_tokens + stats.reply_tokens
         if stats is not None and stats.finish_reason == "cancelled":
-            return self._leave_out(cid, moved, "the summary was stopped")
+            raise UserFacingError("the summary was stopped")
         text = summaries.cleaned(reply.text)
         why = summaries.rejection(text, [t.content for t in covered], self._count_text)
         if why is not None:
             log.info("summary refused: %s", why)
-            return self._leave_out(cid, moved, why)
+            raise UserFacingError(why)
         loaded = self.engine.loaded
-        return self.store.add_context_mark(
-            cid,
-            kind="summary",
-            first_message_id=moved.first_id,
-            last_message_id=moved.last_id,
-            content=text,
-            engine=loaded.engine if loaded else None,
-            model_ref=loaded.model.key if loaded else None,
-            prompt_tokens=stats.prompt_eval_tokens if stats else None,
-            reply_tokens=stats.reply_tokens if stats else None,
-        )
+        cost = {
+            "engine": loaded.engine if loaded else None,
+            "model_ref": loaded.model.key if loaded else None,
+            "prompt_tokens": stats.prompt_eval_tokens if stats else None,
+            "reply_tokens": stats.reply_tokens if stats else None,
+        }
+        return text, cost
 
     def _summary_request(self, conversation, answered, covered, language: str, settings) -> ChatRequest:
         """Continue the conversation the engine just answered when that fits; else ask on its own."""
@@ -272,10 +278,51 @@ class ConversationMemory:
             if self._count(request.system_prompt, request.history) + summaries.SUMMARY_MAX_TOKENS < n_ctx:
                 return request
         earlier = self._memory(conversation, answered, "summarize").summary
-        chosen = [ChatMessage(t.role, t.content) for t in covered]
-        while len(chosen) > 1:  # the messages that fit, newest kept
-            request = summaries.standalone(chosen, earlier, language, key)
+        return summaries.standalone(self._fitting(covered), earlier, language, key)
+
+    def _fitting(self, turns: list[memory.Turn]) -> list[ChatMessage]:
+        """The newest of `turns` whose transcript, asked about on its own, fits the context."""
+        n_ctx = self.engine.loaded.n_ctx
+        chosen = [ChatMessage(t.role, t.content) for t in turns]
+        while len(chosen) > 1:
+            request = summaries.standalone(chosen, None, "en", None)
             if self._count(request.system_prompt, request.history) + summaries.SUMMARY_MAX_TOKENS < n_ctx:
-                return request
+                break
             chosen = chosen[len(chosen) // 4 or 1 :]
-        return summaries.standalone(chosen, earlier, language, key)
+        return chosen
+
+    # -- asked for by the person ------------------------------------------------------------------
+    def rewrite(self, mark_id: int) -> dict:
+        """Write a summary again (or, for messages that were left out, write one now). Returns the
+        mark; UserFacingError saying why when the model's new summary cannot be used."""
+        mark = self.store.context_mark(mark_id)
+        cid = mark["conversation_id"]
+        turns = turns_of(self.store.messages(cid))
+        covered = [t for t in turns if mark["first_message_id"] <= t.id <= mark["last_message_id"]]
+        if not covered:
+            raise UserFacingError("There is nothing in these messages to summarize.")
+        marks = self.store.context_marks(cid)
+        earlier = [m for m in marks if m["kind"] == "summary" and m["last_message_id"] < mark["first_message_id"]]
+        language = summaries.language_of([t.content for t in covered])
+        request = summaries.standalone(
+            self._fitting(covered), earlier[-1]["content"] if earlier else None, language, str(cid)
+        )
+        text, cost = self._write(request, covered, len(covered), cid)
+        self._overhead.pop(cid, None)  # asked for by the person: not part of any turn's cost
+        return self.store.update_context_mark(mark_id, text, edited=False, **cost)
+
+    def carry_over(self, conversation_id: int) -> int:
+        """A new chat that starts with a summary of this one (as its memory note). Returns its id."""
+        conversation = self.store.get_conversation(conversation_id)
+        turns = turns_of(self.store.messages(conversation_id))
+        if not turns:
+            raise UserFacingError("This chat has nothing to carry over yet.")
+        summary = self._memory(conversation, turns, "summarize").summary
+        language = summaries.language_of([t.content for t in turns])
+        request = summaries.standalone(self._fitting(turns), summary, language, str(conversation_id))
+        text, _cost = self._write(request, turns, len(turns), conversation_id)
+        self._overhead.pop(conversation_id, None)
+        title = conversation.get("title") or "an earlier chat"
+        new = self.store.create_conversation(system_prompt=conversation.get("system_prompt"))
+        self.store.add_memory_note(f"Summary of “{title}”: {text}", conversation_id=new["id"])
+        return new["id"]

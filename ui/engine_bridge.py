@@ -67,7 +67,7 @@ class EngineWorker(QObject):
         loaded(object LoadedModel)
         load_failed(object ModelRef, str message)
         turn_started(int request_id, object user_message_id, int reply_message_id)
-        memory_status(str text): memory work in progress ("Summarizing 12 earlier messages…"), "" when done
+        memory_status(int count): summarizing this many messages now; 0 when done
         memory_changed(int conversation_id): a summary was written, or messages were left out
         text(int request_id, str chunk): a piece of the reply (one per token)
         thinking(int request_id, str chunk): a piece of a reasoning model's thinking, before the reply
@@ -83,14 +83,14 @@ class EngineWorker(QObject):
     thinking = Signal(int, str)
     context = Signal(int, object)
     turn_finished = Signal(object)
-    memory_status = Signal(str)
+    memory_status = Signal(int)
     memory_changed = Signal(int)
 
     def __init__(self, *, engine: Engine, store: Store):
         super().__init__()
         self.engine = engine
         self.session = ChatSession(store, engine)
-        self.session.memory.on_status = lambda text: self.memory_status.emit(text or "")
+        self.session.memory.on_status = self.memory_status.emit
         self.turn = None  # the Turn streaming now; read by the GUI thread only to call stop()
         self.current: tuple[ModelRef, LoadSettings] | None = None  # what the engine has loaded
         self.cancelled: set[int] = set()

@@ -45,6 +45,11 @@ class Memory(StoreBase):
         with self._guard("load the conversation's summaries"):
             return self._marks(conversation_id)
 
+    def context_mark(self, mark_id: int) -> dict[str, Any]:
+        """One mark. Raises NotFoundError when there is none with this id."""
+        with self._guard("load the summary"):
+            return self._mark(mark_id)
+
     def add_context_mark(
         self,
         conversation_id: int,

@@ -233,3 +233,39 @@ def test_a_real_long_conversation_is_summarized_and_stays_cheap(store, fresh_eng
     assert statistics.median(after) <= 2 * statistics.median(before)
     last = evals[-1][1]
     assert last.pinned == 1 and last.summary_tokens > 0 and last.prompt_tokens + last.reserve <= last.n_ctx
+
+
+def test_a_summary_can_be_written_again_and_left_out_messages_summarized_later(store, tmp_path):
+    engine = fake_engine(tmp_path)
+    session = ChatSession(store, engine, memory_policy="window")
+    cid = store.create_conversation()["id"]
+    _turns, mark = chat_until_a_mark(session, store, cid)
+    assert mark["kind"] == "dropped"
+    engine.script.append("A short summary of the first questions.")
+    again = session.memory.rewrite(mark["id"])
+    assert again["kind"] == "summary" and again["content"] == "A short summary of the first questions."
+    assert not again["edited"] and again["prompt_tokens"] > 0
+    request = engine.requests[-1]
+    assert request.conversation_key == f"{cid}:summary"  # on its own: the chat's KV state is left alone
+    assert "question0" in request.history[0].content
+    engine.script.append("")
+    with pytest.raises(UserFacingError, match="empty"):
+        session.memory.rewrite(mark["id"])
+    assert store.context_mark(mark["id"])["content"] == again["content"]  # a failed rewrite changes nothing
+
+
+def test_a_new_chat_can_carry_a_summary_of_this_one(store, tmp_path):
+    engine = fake_engine(tmp_path)
+    session = ChatSession(store, engine)
+    cid = store.create_conversation(title="Trip", system_prompt="Be brief.")["id"]
+    engine.script.append("Paris in May.")
+    session.send(cid, "We plan a trip to Paris in May.", GEN).consume()
+    engine.script.append("We talked about Paris in May.")
+    new = session.memory.carry_over(cid)
+    conversation = store.get_conversation(new)
+    assert conversation["system_prompt"] == "Be brief." and store.messages(new) == []
+    [note] = store.memory_notes(new, with_global=False)
+    assert note["content"] == "Summary of “Trip”: We talked about Paris in May."
+    engine.script.append("ok")
+    session.send(new, "Where do we go?", GEN).consume()
+    assert "We talked about Paris in May." in engine.requests[-1].system_prompt
