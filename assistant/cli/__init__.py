@@ -1,0 +1,123 @@
+"""`bothy` / `python -m assistant`: chat, history and models from the terminal.
+
+With no subcommand, `bothy` opens the desktop app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from assistant import __version__
+from assistant.cli.chat import cmd_chat
+from assistant.cli.history import cmd_history
+from assistant.cli.models import cmd_models
+from assistant.cli.output import fail
+from assistant.errors import UserFacingError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="bothy", description="Bothy: a private chat assistant that runs on this computer.")
+    p.add_argument("--version", action="version", version=f"Bothy {__version__}")
+    p.add_argument("--self-test", action="store_true", help="open the app headless, chat once, and exit 0 if it worked")
+    sub = p.add_subparsers(dest="command")
+
+    chat = sub.add_parser("chat", help="chat in the terminal")
+    chat.add_argument("--prompt", "-p", help="send one message, print the reply and exit")
+    chat.add_argument("--model", "-m", help="path to a .gguf model (default: your default model)")
+    chat.add_argument("--conversation", "-c", type=int, help="continue this conversation")
+    chat.add_argument("--system", help="system prompt for a new conversation")
+    chat.add_argument("--max-tokens", type=int, help="longest reply, in tokens")
+    chat.add_argument("--seed", type=int, help="sampling seed, for repeatable replies")
+    chat.add_argument("--temperature", type=float, help="sampling temperature (0 = always the likeliest word)")
+    chat.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object instead of streaming text; without --prompt, read one message per line "
+        "from standard input and print one JSON object per turn (JSON Lines)",
+    )
+    chat.add_argument("--context", type=int, metavar="N", help="the context length (tokens) for this run")
+    chat.add_argument(
+        "--memory",
+        choices=("summarize", "window", "ask"),
+        help="when the conversation outgrows the context: summarize the oldest messages (the default), "
+        "leave them out (window), or stop (ask)",
+    )
+    chat.set_defaults(func=cmd_chat)
+
+    history = sub.add_parser("history", help="list, show, search, export, import and delete conversations")
+    hs = history.add_subparsers(dest="history_command", required=True)
+    h = hs.add_parser("list")
+    h.add_argument("--limit", type=int, default=50)
+    h.add_argument("--json", action="store_true")
+    h = hs.add_parser("show")
+    h.add_argument("id", type=int)
+    h.add_argument("--json", action="store_true")
+    h = hs.add_parser("search")
+    h.add_argument("query")
+    h.add_argument("--limit", type=int, default=20)
+    h.add_argument("--json", action="store_true")
+    h = hs.add_parser("export")
+    h.add_argument("id", type=int)
+    h.add_argument("--format", choices=("md", "json"), default="md")
+    h.add_argument("--output", "-o", help="write to this file instead of the terminal")
+    h = hs.add_parser("import")
+    h.add_argument("file")
+    h.add_argument("--json", action="store_true")
+    h = hs.add_parser("delete")
+    h.add_argument("id", type=int)
+    history.set_defaults(func=cmd_history)
+
+    models = sub.add_parser("models", help="list models, or show a model file's details")
+    ms = models.add_subparsers(dest="models_command", required=True)
+    m = ms.add_parser("list")
+    m.add_argument("--json", action="store_true")
+    ms.add_parser("verify-starter", help="check the starter model's size and sha256")
+    m = ms.add_parser("info")
+    m.add_argument("path")
+    m.add_argument("--json", action="store_true")
+    models.set_defaults(func=cmd_models)
+    return p
+
+
+def _no_display() -> bool:
+    """Linux without X11 or Wayland: Qt would abort, so Bothy chats in the terminal instead."""
+    return (
+        sys.platform.startswith("linux")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+        and os.environ.get("QT_QPA_PLATFORM", "") not in ("offscreen", "minimal", "vnc", "eglfs", "linuxfb")
+    )
+
+
+def _gui(args) -> int:
+    if not args.self_test and _no_display():
+        print("No display found, so Bothy starts in the terminal (the desktop app needs a screen).", file=sys.stderr)
+        return cmd_chat(build_parser().parse_args(["chat"]))
+    try:
+        from ui.app import main as gui_main
+    except ImportError as exc:
+        if "ui" not in str(exc) and "PySide6" not in str(exc):
+            raise
+        print("The desktop app is not available in this install; starting the terminal chat.", file=sys.stderr)
+        return cmd_chat(build_parser().parse_args(["chat"]))
+    return gui_main(self_test=args.self_test)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the frozen app starts the engine process through this
+    from assistant.logs import setup_logging
+
+    args = build_parser().parse_args(argv)
+    try:
+        setup_logging()
+        if args.command is None:
+            return _gui(args)
+        return args.func(args)
+    except UserFacingError as exc:
+        return fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
