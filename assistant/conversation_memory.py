@@ -235,6 +235,7 @@ class ConversationMemory:
 
     def _write(self, request: ChatRequest, covered: list[memory.Turn], count: int, cid: int) -> tuple[str, dict]:
         """The model's summary for `request` and what it cost; UserFacingError saying why it cannot be used."""
+        log.info("writing a summary of %d messages of conversation %d", count, cid)
         if self.on_status:
             self.on_status(count)
         try:
