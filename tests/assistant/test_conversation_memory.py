@@ -269,3 +269,19 @@ def test_a_new_chat_can_carry_a_summary_of_this_one(store, tmp_path):
     engine.script.append("ok")
     session.send(new, "Where do we go?", GEN).consume()
     assert "We talked about Paris in May." in engine.requests[-1].system_prompt
+
+
+def test_a_memory_note_reaches_the_real_model(store, engine):
+    session = ChatSession(store, engine)
+    gen = GenerationSettings(max_tokens=4, seed=1)
+    note = "I am a nurse in Shanghai; answer in metric units."
+    seen = {}
+    for name in ("with", "without"):
+        cid = store.create_conversation(system_prompt="Be brief.")["id"]
+        if name == "with":
+            store.add_memory_note(note, conversation_id=cid)
+        seen[name] = session.send(cid, "What is my job?", gen).consume().context
+    # The prompts the engine processed differ by exactly the note's block in the system message.
+    block = engine.count_text("\n\nThings to remember:\n- " + note)
+    assert abs(seen["with"].prompt_tokens - seen["without"].prompt_tokens - block) <= 2
+    assert seen["with"].notes == 1 and seen["without"].notes == 0
