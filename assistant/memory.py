@@ -25,7 +25,7 @@ from assistant.engine.types import ChatMessage
 from assistant.errors import ContextOverflowError
 
 DEFAULT_REPLY_RESERVE = 1024
-KEEP_FRACTION = 0.5  # after the window moves, what remains takes at most this share of the room
+KEEP_FRACTION = 1 / 3  # after the window moves, what remains takes at most this share of the room
 MAX_CHARS_PER_TOKEN = 16  # no token holds more characters: a cheap "cannot fit" before rendering
 
 Count = Callable[[str | None, list[ChatMessage]], int]
