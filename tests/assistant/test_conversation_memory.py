@@ -13,7 +13,7 @@ from assistant.engine import GenerationSettings, LoadSettings, ModelRef
 from assistant.errors import UserFacingError
 from assistant.session import ChatSession
 from assistant.store import Store
-from assistant.summaries import INSTRUCTIONS
+from assistant.summaries import INSTRUCTIONS, SUMMARY_MAX_TOKENS
 from tests.fakes import FakeEngine, Scripted
 from tests.starter import starter_path
 
@@ -247,7 +247,9 @@ def test_a_summary_can_be_written_again_and_left_out_messages_summarized_later(s
     assert not again["edited"] and again["prompt_tokens"] > 0
     request = engine.requests[-1]
     assert request.conversation_key == f"{cid}:summary"  # on its own: the chat's KV state is left alone
-    assert "question0" in request.history[0].content
+    covered = store.message(mark["last_message_id"])["content"]  # the newest messages it covers are in it
+    assert covered in request.history[0].content
+    assert engine.count_tokens(request) + SUMMARY_MAX_TOKENS < engine.n_ctx  # and it fits, older ones cut
     engine.script.append("")
     with pytest.raises(UserFacingError, match="empty"):
         session.memory.rewrite(mark["id"])
