@@ -1,6 +1,8 @@
 import pytest
 
 from assistant.engine import LoadSettings, LocalEngine, ModelRef
+from assistant.store import Store
+from tests.fakes import FakeEngine
 from tests.starter import starter_path
 
 
@@ -44,3 +46,16 @@ def fresh_engine(monkeypatch):
     e = LocalEngine()
     yield e
     e.close()
+
+
+@pytest.fixture
+def store():
+    """A Store on a real file: paths.db_path() under the test's BOTHY_HOME."""
+    with Store() as s:
+        yield s
+
+
+@pytest.fixture
+def fake(tmp_path):
+    """The scripted engine (tests/fakes.py) with a model loaded, for tests of Bothy's own logic."""
+    return FakeEngine.loaded(tmp_path)

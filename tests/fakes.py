@@ -140,6 +140,15 @@ class FakeEngine:
         self.loaded = None
 
     # -- for tests -------------------------------------------------------------------------------
+    @classmethod
+    def loaded(cls, folder, **kwargs) -> FakeEngine:
+        """A scripted engine with a model loaded: a small stand-in file in `folder`."""
+        engine = cls(**kwargs)
+        model = folder / "fake-model.gguf"
+        model.write_bytes(b"GGUF" + bytes(60))
+        engine.load(ModelRef.local(model))
+        return engine
+
     def release(self) -> None:
         """Let a held reply go on."""
         self._gate.set()

@@ -12,7 +12,6 @@ from assistant.conversation_memory import ContextFullError
 from assistant.engine import GenerationSettings, LoadSettings, ModelRef
 from assistant.errors import UserFacingError
 from assistant.session import ChatSession
-from assistant.store import Store
 from assistant.summaries import INSTRUCTIONS, SUMMARY_MAX_TOKENS
 from tests.fakes import FakeEngine, Scripted
 from tests.starter import starter_path
@@ -20,19 +19,8 @@ from tests.starter import starter_path
 GEN = GenerationSettings(max_tokens=20, seed=1)
 
 
-@pytest.fixture
-def store():
-    s = Store()
-    yield s
-    s.close()
-
-
 def fake_engine(tmp_path, n_ctx=700):
-    engine = FakeEngine(n_ctx=n_ctx)
-    model = tmp_path / "fake.gguf"
-    model.write_bytes(b"GGUF" + bytes(60))
-    engine.load(ModelRef.local(model))
-    return engine
+    return FakeEngine.loaded(tmp_path, n_ctx=n_ctx)
 
 
 def words(n: int, word: str = "word") -> str:

@@ -11,26 +11,10 @@ from assistant.engine import GenerationSettings, LoadSettings, ModelRef
 from assistant.errors import ContextOverflowError, EngineCrashedError, StoreError, UserFacingError
 from assistant.session import APOLOGY, ChatSession, history_for_model
 from assistant.store import Store
-from tests.fakes import FakeEngine, Scripted
+from tests.fakes import Scripted
 from tests.starter import starter_path
 
 GEN = GenerationSettings(max_tokens=24, seed=5)
-
-
-@pytest.fixture
-def store():
-    s = Store()
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def fake(tmp_path):
-    engine = FakeEngine()
-    model = tmp_path / "fake-model.gguf"
-    model.write_bytes(b"GGUF" + bytes(60))
-    engine.load(ModelRef.local(model))
-    return engine
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from assistant.engine.types import ReplyStats
 from assistant.session import ChatSession
 from assistant.store import Store
 from tests.assistant.models.ggufs import copy_with_strings
-from tests.fakes import FakeEngine, Scripted
+from tests.fakes import Scripted
 from tests.starter import starter_path
 
 GEN = GenerationSettings(max_tokens=24, seed=1)
@@ -30,22 +30,6 @@ REASONING_TEMPLATE = r"""
 {%- endfor -%}
 {%- if add_generation_prompt -%}{{- '<|im_start|>assistant\n<think>\n' -}}{%- endif -%}
 """
-
-
-@pytest.fixture
-def store():
-    s = Store()
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def fake(tmp_path):
-    engine = FakeEngine()
-    model = tmp_path / "fake-model.gguf"
-    model.write_bytes(b"GGUF" + bytes(60))
-    engine.load(ModelRef.local(model))
-    return engine
 
 
 def sent_texts(request) -> str:
