@@ -115,6 +115,8 @@ def main(outdir: Path) -> int:
         widget.grab().save(str(path))
         print(path)
 
+    shot.outdir = outdir
+
     # Some history for the sidebar.
     with Store() as store:
         for title, text in (
@@ -138,7 +140,8 @@ def main(outdir: Path) -> int:
     wait_for(window.bridge.worker.text)
     wait(1200)
     shot(window, "02-streaming.png")
-    wait_for(window.turn_done)
+    if window.turns.busy:  # a short reply may be done already
+        wait_for(window.turn_done)
     shot(window, "03-streamed-reply.png")
 
     # Code block and table (canned), light theme.
@@ -207,11 +210,153 @@ def main(outdir: Path) -> int:
     bar.setValue(bar.maximum() // 2)
     shot(window, "11-long-conversation.png")
 
+    _memory_shots(window, shot, wait)
     _base_model_shots(window, shot, wait_for)
     window.close()
     window.store.close()
     shutil.rmtree(home, ignore_errors=True)
     return 0
+
+
+MEMORY_DATA = {
+    "en": {
+        "title": "A week in Yunnan",
+        "turns": [
+            (
+                "We're planning a week in Yunnan in May: Kunming, Dali and Lijiang. Where should we start?",
+                "Start in **Kunming**: it has the airport, and a day there helps you get used to the altitude.",
+            ),
+            (
+                "I'm vegetarian and my partner doesn't eat spicy food. Keep that in mind for every suggestion.",
+                "Noted: vegetarian dishes, and nothing spicy. Yunnan's rice noodles and mushroom dishes suit you both.",
+            ),
+            ("How do we get from Kunming to Dali?", "The high-speed train takes about two hours; book a day ahead."),
+            ("And from Dali to Lijiang?", "Another train, under two hours. Sit on the left for the view of the lake."),
+            ("What should we pack?", "Layers: the days are warm and the evenings cool. Sun cream, too, at altitude."),
+            (
+                "Where can we eat well in Lijiang?",
+                "Try the mushroom hot pot (ask for the mild broth) and baba flatbread in the old town.",
+            ),
+        ],
+        "summary": "A week in Yunnan in May: Kunming first (airport, altitude), then Dali and Lijiang by "
+        "high-speed train, about two hours each. They are vegetarian, and the partner eats nothing spicy.",
+        "notes": ("I live in Shanghai and travel with my partner.", "Prefers trains to flights."),
+        "packing_title": "Packing for Yunnan",
+        "question": "Give me three things to pack for Yunnan in May.",
+        "answer": "1. **Layers**: warm days, cool evenings.\n2. **Sun cream**: the sun is strong at altitude.\n"
+        "3. **Good shoes** for the old towns' stone streets.",
+        "thinking": "The user wants a short packing list. It is May in Yunnan: warm days, cool evenings, strong "
+        "sun at altitude. Keep it to three items and say why for each.",
+    },
+    "zh": {
+        "title": "云南一周",
+        "turns": [
+            (
+                "我们五月要去云南玩一周：昆明、大理和丽江。从哪里开始好？",
+                "从**昆明**开始：那里有机场，待一天也能适应海拔。",
+            ),
+            (
+                "我吃素，我的伴侣不吃辣。以后的建议都请记住这一点。",
+                "记住了：素食，不放辣。云南的米线和菌子菜都很适合你们。",
+            ),
+            ("从昆明怎么去大理？", "坐高铁大约两个小时，最好提前一天买票。"),
+            ("大理到丽江呢？", "也是高铁，不到两个小时。坐左边可以看到洱海。"),
+            ("要带些什么？", "多带几层衣服：白天暖和，晚上凉。高原紫外线强，记得带防晒霜。"),
+            ("在丽江哪里吃得好？", "试试菌子火锅（要清汤锅底）和古城里的丽江粑粑。"),
+        ],
+        "summary": "五月云南一周：先到昆明（机场、适应海拔），再坐高铁去大理和丽江，每段约两小时。"
+        "他们吃素，伴侣不吃辣。",
+        "notes": ("我住在上海，和伴侣一起旅行。", "喜欢坐火车，不喜欢坐飞机。"),
+        "packing_title": "云南行李清单",
+        "question": "五月去云南，给我三样要带的东西。",
+        "answer": "1. **多层衣服**：白天暖，晚上凉。\n2. **防晒霜**：高原阳光强。\n3. **好走的鞋**：古城多石板路。",
+        "thinking": "用户想要一份简短的行李清单。五月的云南白天暖和、晚上凉，高原日照强。只列三样，并说明原因。",
+    },
+}
+
+
+def _memory_conversations(store, data: dict) -> tuple[int, int]:
+    """A chat whose first six messages are summarized (one pinned), with notes; and a reply with thinking."""
+    c = store.create_conversation(title=data["title"])
+    ids = []
+    for question, answer in data["turns"]:
+        u, r = store.begin_turn(c["id"], question)
+        store.finish_reply(r["id"], answer, status="complete", stats={"reply_tokens": 40, "tokens_per_s": 38.0})
+        ids += [u["id"], r["id"]]
+    store.set_message_pinned(ids[2], True)
+    store.add_context_mark(
+        c["id"], kind="summary", first_message_id=ids[0], last_message_id=ids[5], content=data["summary"]
+    )
+    store.add_memory_note(data["notes"][0])
+    store.add_memory_note(data["notes"][1], conversation_id=c["id"])
+    t = store.create_conversation(title=data["packing_title"])
+    _u, r = store.begin_turn(t["id"], data["question"])
+    store.finish_reply(
+        r["id"],
+        data["answer"],
+        status="complete",
+        stats={"reply_tokens": 44, "tokens_per_s": 36.5, "ttft_ms": 140.0},
+        thinking=data["thinking"],
+        thinking_ms=3400.0,
+    )
+    return c["id"], t["id"]
+
+
+def _memory_shots(window, shot, wait) -> None:
+    """A chat whose oldest messages were summarized (the marker opened), the memory panel, the
+    context meter's popup, and a reply with its thinking; in English, then in Chinese."""
+    from PySide6.QtGui import QGuiApplication
+
+    from assistant.engine import ContextInfo
+
+    window.set_theme("light")
+    context = ContextInfo(
+        n_ctx=4096,
+        prompt_tokens=1130,
+        reserve=1024,
+        history_total=12,
+        history_in_context=6,
+        summarized=6,
+        pinned=1,
+        notes=2,
+        system_tokens=64,
+        summary_tokens=72,
+        pinned_tokens=30,
+    )
+
+    def screen_shot(name: str) -> None:  # the popup is a window of its own: grab the screen
+        wait(300)
+        g = window.frameGeometry()
+        QGuiApplication.primaryScreen().grabWindow(0, g.x(), g.y(), g.width(), g.height()).save(str(shot.outdir / name))
+        print(shot.outdir / name)
+
+    for language, suffix in (("en", ""), ("zh", "-zh")):
+        if language == "zh":
+            window.set_language("zh_CN")
+        wait(100)
+        if window._settings_dialog is not None:  # a change of language opens Settings again
+            window._settings_dialog.close()
+        chat, packing = _memory_conversations(window.store, MEMORY_DATA[language])
+        window.sidebar.reload()
+        window.open_conversation(chat)
+        wait(300)
+        [marker] = [w for w in window.chat.widgets if getattr(w, "mark_id", None) is not None]
+        marker.set_expanded(True)
+        wait(300)
+        window.chat._scroll_to_widget(window.chat.widgets[window.chat.widgets.index(marker) - 3])
+        shot(window, f"14-summary-marker{suffix}.png")
+        panel = window.open_memory()
+        shot(panel, f"15-memory-panel{suffix}.png")
+        panel.close()
+        window.status.set_context(context)
+        window.status.meter.open_popup()
+        screen_shot(f"16-context-meter{suffix}.png")
+        window.status.meter.popup.hide()
+        window.open_conversation(packing)
+        shot(window, f"17-thinking-collapsed{suffix}.png")
+        window.chat.widgets[-1].thinking_block.set_expanded(True)
+        shot(window, f"18-thinking-expanded{suffix}.png")
+    window.set_language("en")
 
 
 def _base_model_shots(window, shot, wait_for) -> None:

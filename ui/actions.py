@@ -35,6 +35,7 @@ class WindowActions(QObject):
         self.rename = action()
         self.delete = action()
         self.system_prompt = action()
+        self.memory = action()
         self.export = action()
         self.shortcuts = action(QKeySequence.StandardKey.HelpContents)
         self.about = action()
@@ -59,7 +60,7 @@ class WindowActions(QObject):
         self.chat_menu = bar.addMenu("")
         for a in (self.search, self.focus_composer, self.regenerate, self.stop, None):
             self.chat_menu.addSeparator() if a is None else self.chat_menu.addAction(a)
-        for a in (self.rename, self.system_prompt, self.delete):
+        for a in (self.rename, self.system_prompt, self.memory, self.delete):
             self.chat_menu.addAction(a)
         self.view_menu = bar.addMenu("")
         self.theme_menu = self.view_menu.addMenu("")
@@ -87,6 +88,7 @@ class WindowActions(QObject):
         self.rename.setText(self.tr("Rename chat"))
         self.delete.setText(self.tr("Delete chat"))
         self.system_prompt.setText(self.tr("System prompt for this chat…"))
+        self.memory.setText(self.tr("Memory…"))
         self.export.setText(self.tr("Export this chat…"))
         self.shortcuts.setText(self.tr("Keyboard shortcuts"))
         self.about.setText(self.tr("About Bothy"))

@@ -11,9 +11,17 @@ it changed; a single-shot timer (FLUSH_MS) renders the reply at most ~30 times a
 the model's speed. While the view is at the bottom it follows
 the reply; scrolling up stops that, scrolling back to the bottom resumes it.
 
+Context marks (ui/context_marker.py) are rows of the same model with role "mark", shown by a
+MarkerWidget right after the last message each covers; everything that looks at messages' roles
+skips them, and `set_marks` shows new ones without moving the view or touching the message widgets.
+
 Signals:
     regenerate_requested()
     edit_requested(int message_id, str text)
+    pin_requested(int message_id, bool pinned): "Keep in memory" on a message.
+    remember_requested(int message_id): "Remember this" on a message.
+    mark_edited(int mark_id, str text): a summary's new text, from its marker.
+    mark_rewrite_requested(int mark_id): "Write again" / "Summarize them" on a marker.
 """
 
 from __future__ import annotations
@@ -21,7 +29,9 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from ui.chat_marks import ChatMarks
 from ui.chat_scrolling import MAX_WIDGETS, ChatScrolling
+from ui.context_marker import MarkerWidget, is_mark
 from ui.message_widget import MessageWidget
 from ui.theme import Colors
 
@@ -30,9 +40,13 @@ FLUSH_MS = 30
 COLUMN_WIDTH = 860
 
 
-class ChatView(ChatScrolling, QScrollArea):
+class ChatView(ChatMarks, ChatScrolling, QScrollArea):
     regenerate_requested = Signal()
     edit_requested = Signal(int, str)
+    pin_requested = Signal(int, bool)
+    remember_requested = Signal(int)
+    mark_edited = Signal(int, str)
+    mark_rewrite_requested = Signal(int)
 
     def __init__(self, colors: Colors, parent=None):
         super().__init__(parent)
@@ -151,10 +165,17 @@ class ChatView(ChatScrolling, QScrollArea):
         else:
             QTimer.singleShot(0, self.scroll_to_end)
 
-    def _make(self, message: dict) -> MessageWidget:
+    def _make(self, message: dict) -> MessageWidget | MarkerWidget:
+        if is_mark(message):
+            marker = MarkerWidget(message, self.colors, self.column)
+            marker.edit_saved.connect(self.mark_edited)
+            marker.rewrite_requested.connect(self.mark_rewrite_requested)
+            return marker
         w = MessageWidget(message, self.colors, self.column)
         w.regenerate_requested.connect(self.regenerate_requested)
         w.edit_submitted.connect(self._edit_submitted)
+        w.pin_requested.connect(self.pin_requested)
+        w.remember_requested.connect(self.remember_requested)
         return w
 
     def _clear_widgets(self) -> None:
@@ -164,6 +185,7 @@ class ChatView(ChatScrolling, QScrollArea):
         self.widgets = []
         self.start = self.stop = 0
         self._highlight = None
+        self._anchor = None  # it was one of those widgets
 
     def message_widget(self, message_id: int) -> MessageWidget | None:
         return next((w for w in self.widgets if w.message_id == message_id), None)
@@ -257,9 +279,12 @@ class ChatView(ChatScrolling, QScrollArea):
 
     def _update_last(self) -> None:
         last_assistant = None
-        if self.messages and self.messages[-1]["role"] == "assistant" and self.stop == len(self.messages):
-            last_assistant = self.widgets[-1] if self.widgets else None
+        last = next((m for m in reversed(self.messages) if not is_mark(m)), None)
+        if last is not None and last["role"] == "assistant" and self.stop == len(self.messages):
+            last_assistant = next((w for w in self.widgets if w.message is last), None)
         for w in self.widgets:
+            if isinstance(w, MarkerWidget):
+                continue
             w.set_last_reply(w is last_assistant, not self.busy)
             if w.edit_button is not None:
                 w.edit_button.setEnabled(not self.busy and w.message_id is not None)
@@ -274,7 +299,7 @@ class ChatView(ChatScrolling, QScrollArea):
 
     def later_count(self, message_id: int) -> int:
         index = next((i for i, m in enumerate(self.messages) if m["id"] == message_id), None)
-        return 0 if index is None else len(self.messages) - index - 1
+        return 0 if index is None else sum(1 for m in self.messages[index + 1 :] if not is_mark(m))
 
     # -- theme -----------------------------------------------------------------------------------
     def set_colors(self, colors: Colors) -> None:

@@ -1,4 +1,5 @@
-"""What people do to whole conversations: pin, delete with undo, export, import, system prompt, delete all.
+"""What people do to whole conversations: pin, delete with undo, export, import, system prompt, delete all;
+and to a conversation's memory: pinned messages, memory notes, summaries, its memory policy.
 
 The one place that turns the store's errors into messages for people (the `message` signal); slow
 work (export all, import, delete all) runs in the background (ui.background) with progress.
@@ -113,6 +114,63 @@ class ConversationActions(QObject):
             self.message.emit(str(exc))
             return False
         return True
+
+    # -- memory ----------------------------------------------------------------------------------
+    def set_message_pinned(self, message_id: int, pinned: bool) -> dict | None:
+        """Pin a message ("Keep in memory") or unpin it; the stored message, or None after an error."""
+        return self._attempt(self.store.set_message_pinned, message_id, pinned)
+
+    def remember(self, conversation_id: int, message: dict) -> dict | None:
+        """Add a message's text to the conversation's memory notes; the note, or None."""
+        return self._attempt(
+            lambda: self.store.add_memory_note(
+                message["content"], conversation_id=conversation_id, source_message_id=message.get("id")
+            )
+        )
+
+    def context_marks(self, conversation_id: int) -> list[dict] | None:
+        return self._attempt(self.store.context_marks, conversation_id)
+
+    def update_mark(self, mark_id: int, text: str) -> dict | None:
+        """The person's own text for a summary (marked edited); the mark, or None."""
+        return self._attempt(self.store.update_context_mark, mark_id, text)
+
+    def memory_notes(self, conversation_id: int | None) -> list[dict] | None:
+        """The notes for every chat (conversation_id None), or those of one conversation only."""
+        if conversation_id is None:
+            return self._attempt(self.store.memory_notes, None)
+        return self._attempt(lambda: self.store.memory_notes(conversation_id, with_global=False))
+
+    def add_note(self, text: str, conversation_id: int | None) -> dict | None:
+        if not text.strip():
+            return None
+        return self._attempt(lambda: self.store.add_memory_note(text, conversation_id=conversation_id))
+
+    def update_note(self, note_id: int, text: str) -> dict | None:
+        if not text.strip():
+            return None
+        return self._attempt(self.store.update_memory_note, note_id, text)
+
+    def delete_note(self, note_id: int) -> bool:
+        return self._attempt(lambda: self.store.delete_memory_note(note_id) or True) is not None
+
+    def memory_policy(self, conversation_id: int) -> str | None:
+        """The conversation's own policy ("summarize", "window", "ask"), or None: the default."""
+        conversation = self._attempt(self.store.get_conversation, conversation_id) or {}
+        return (conversation.get("settings") or {}).get("memory_policy")
+
+    def set_memory_policy(self, conversation_id: int, policy: str | None) -> bool:
+        """Give the conversation its own policy, or (None) let it follow the default."""
+
+        def change():
+            settings = dict(self.store.get_conversation(conversation_id).get("settings") or {})
+            if policy is None:
+                settings.pop("memory_policy", None)
+            else:
+                settings["memory_policy"] = policy
+            return self.store.update_conversation(conversation_id, settings=settings)
+
+        return self._attempt(change) is not None
 
     # -- all conversations (in the background) --------------------------------------------------
     def export_all(self, path: str, *, owner: QObject) -> Task:

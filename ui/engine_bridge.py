@@ -7,6 +7,10 @@ signals that Qt queues back to the GUI thread. The worker never touches a widget
 
 Stopping does not queue anything behind the generation: `EngineBridge.stop()` runs on the GUI
 thread and calls Turn.stop()/Engine.stop(), which set memory shared with the engine process.
+
+Work for a conversation's memory that the person asks for (write a summary again, start a new chat
+carrying a summary) runs on the same thread, queued like a turn (`EngineBridge.rewrite_mark`,
+`carry_over`); its end comes back as `memory_done(MemoryResult)`.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from assistant.conversation_memory import ContextFullError
 from assistant.engine import Engine, GenerationSettings, LoadSettings, LocalEngine, ModelRef
 from assistant.errors import UserFacingError
 from assistant.session import APOLOGY, ChatSession
@@ -50,6 +55,28 @@ class TurnResult:
     error: str | None = None
     stats: object | None = None  # ReplyStats
     context: object | None = None  # ContextInfo
+    full: dict | None = None  # the "ask" policy refused the send: needed, n_ctx, conversation_id
+
+
+@dataclass
+class MemoryRequest:
+    """Memory work the person asked for: kind 'rewrite' (target: a mark's id) or 'carry_over'
+    (target: the conversation to carry into a new chat)."""
+
+    request_id: int
+    kind: str
+    target: int
+
+
+@dataclass
+class MemoryResult:
+    """How memory work ended: `value` is the mark written again, or the new conversation's id."""
+
+    request_id: int
+    kind: str
+    target: int
+    value: object = None
+    error: str | None = None
 
 
 def _message(exc: BaseException) -> str:
@@ -73,6 +100,7 @@ class EngineWorker(QObject):
         thinking(int request_id, str chunk): a piece of a reasoning model's thinking, before the reply
         context(int request_id, object ContextInfo)
         turn_finished(object TurnResult)
+        memory_done(object MemoryResult): memory work asked for by the person ended
     """
 
     load_started = Signal(object)
@@ -85,6 +113,7 @@ class EngineWorker(QObject):
     turn_finished = Signal(object)
     memory_status = Signal(int)
     memory_changed = Signal(int)
+    memory_done = Signal(object)
 
     def __init__(self, *, engine: Engine, store: Store):
         super().__init__()
@@ -123,6 +152,8 @@ class EngineWorker(QObject):
                 turn = self.session.edit_and_resend(req.conversation_id, req.message_id, req.text, req.settings)
         except BaseException as exc:
             result.error = _message(exc)
+            if isinstance(exc, ContextFullError):
+                result.full = {"needed": exc.needed, "n_ctx": exc.n_ctx, "conversation_id": exc.conversation_id}
             self.turn_finished.emit(result)
             return
         with self.lock:
@@ -152,6 +183,20 @@ class EngineWorker(QObject):
         if result.status == "complete":
             self._prepare_memory(req)
 
+    @Slot(object)
+    def run_memory(self, req: MemoryRequest) -> None:
+        result = MemoryResult(req.request_id, req.kind, req.target)
+        try:
+            if self.engine.loaded is None:
+                raise UserFacingError("No model is loaded.", hint="Choose a model in Settings > Models.")
+            if req.kind == "rewrite":
+                result.value = self.session.memory.rewrite(req.target)
+            else:
+                result.value = self.session.memory.carry_over(req.target)
+        except BaseException as exc:
+            result.error = _message(exc)
+        self.memory_done.emit(result)
+
     def _prepare_memory(self, req: TurnRequest) -> None:
         """After a reply, while the person reads: summarize what the next message would push out."""
         try:
@@ -165,11 +210,13 @@ class EngineBridge(QObject):
     """Owns the engine thread and the worker; the GUI's only way to reach the engine.
 
     Signals (re-emitted from the worker, delivered on the GUI thread):
-        request_load(object, object), request_turn(object): internal, queued to the worker.
+        request_load(object, object), request_turn(object), request_memory(object): internal,
+        queued to the worker.
     """
 
     request_load = Signal(object, object)
     request_turn = Signal(object)
+    request_memory = Signal(object)
 
     def __init__(
         self, *, store: Store, engine: Engine | None = None, close_engine: bool = True, parent: QObject | None = None
@@ -184,6 +231,7 @@ class EngineBridge(QObject):
         queued = Qt.ConnectionType.QueuedConnection
         self.request_load.connect(self.worker.load, queued)
         self.request_turn.connect(self.worker.run_turn, queued)
+        self.request_memory.connect(self.worker.run_memory, queued)
         self.thread.start()
         self._next_id = 0
         self._closed = False
@@ -194,6 +242,19 @@ class EngineBridge(QObject):
     def start_turn(self, kind: str, conversation_id: int, **kwargs) -> int:
         self._next_id += 1
         self.request_turn.emit(TurnRequest(self._next_id, kind, conversation_id, **kwargs))
+        return self._next_id
+
+    def rewrite_mark(self, mark_id: int) -> int:
+        """Ask the model for a new summary of a mark's messages (a 'dropped' mark becomes a summary)."""
+        return self._memory_request("rewrite", mark_id)
+
+    def carry_over(self, conversation_id: int) -> int:
+        """Start a new chat that carries a summary of this one (the result's value: its id)."""
+        return self._memory_request("carry_over", conversation_id)
+
+    def _memory_request(self, kind: str, target: int) -> int:
+        self._next_id += 1
+        self.request_memory.emit(MemoryRequest(self._next_id, kind, target))
         return self._next_id
 
     def stop_memory(self) -> None:

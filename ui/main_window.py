@@ -4,6 +4,7 @@
 - ConversationActions (ui/conversation_actions.py): pin, delete with undo, export, import, prompts.
 - ModelsController (ui/models_controller.py): which model is loaded, downloads, the models folder.
 - WindowActions (ui/actions.py): actions, menus, shortcuts, Help.
+- MemoryHandling (ui/window_memory.py): markers, pins, notes, the memory panel, "Summarizing…".
 Every engine call goes through EngineBridge (see engine_bridge.py for the threading).
 
 Signals:
@@ -33,6 +34,7 @@ from assistant.store import Store
 from ui import layout_memory, theme
 from ui.actions import WindowActions
 from ui.chat_page import ChatPage
+from ui.context_marker import with_marks
 from ui.conversation_actions import UNDO_MS, ConversationActions
 from ui.dropped import dropped_ggufs
 from ui.engine_bridge import EngineBridge
@@ -40,12 +42,13 @@ from ui.models_controller import ModelsController
 from ui.sidebar import Sidebar
 from ui.status_bar import StatusBar
 from ui.turn_controller import TurnController
+from ui.window_memory import MemoryHandling
 from ui.window_turns import TurnHandling
 
 log = logging.getLogger("bothy.ui")
 
 
-class MainWindow(TurnHandling, QMainWindow):
+class MainWindow(MemoryHandling, TurnHandling, QMainWindow):
     model_loaded = Signal(object)
     model_failed = Signal(str)
     turn_done = Signal(object)
@@ -144,6 +147,7 @@ class MainWindow(TurnHandling, QMainWindow):
         self.sidebar.pin_requested.connect(self.conversations.set_pinned)
         self.sidebar.error.connect(self.show_error)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
+        self._connect_memory()
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Bothy"))
@@ -242,7 +246,7 @@ class MainWindow(TurnHandling, QMainWindow):
     @Slot(int, object)
     def open_conversation(self, conversation_id: int, message_id=None) -> None:
         try:
-            messages = self.store.messages(conversation_id)
+            messages = with_marks(self.store.messages(conversation_id), self.store.context_marks(conversation_id))
         except UserFacingError as exc:
             self.show_error(str(exc))
             self.sidebar.reload(self.conversation_id)

@@ -3,7 +3,8 @@
 Signals (MessageWidget):
     regenerate_requested()
     edit_submitted(int message_id, str text)
-    link_activated(QUrl)
+    pin_requested(int message_id, bool pinned): "Keep in memory" (ui/message_memory.py).
+    remember_requested(int message_id): "Remember this".
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import markdown
+from ui.message_memory import MessageMemoryButtons
 from ui.message_text import MessageText, mono_family
 from ui.theme import Colors
 from ui.thinking_block import ThinkingBlock
@@ -49,6 +51,8 @@ def _action(text: str, parent: QWidget, slot) -> QToolButton:
 class MessageWidget(QWidget):
     regenerate_requested = Signal()
     edit_submitted = Signal(int, str)
+    pin_requested = Signal(int, bool)
+    remember_requested = Signal(int)
 
     def __init__(self, message: dict, colors: Colors, parent=None):
         super().__init__(parent)
@@ -101,12 +105,16 @@ class MessageWidget(QWidget):
         self.stats_label.setObjectName("StatsLabel")
         self.copy_button = _action(self.tr("Copy"), self, self.copy_message)
         self.copy_button.setToolTip(self.tr("Copy the whole message"))
+        self.memory_buttons = MessageMemoryButtons(self)
+        self.memory_buttons.pin_toggled.connect(lambda pinned: self.pin_requested.emit(self.message_id, pinned))
+        self.memory_buttons.remember_clicked.connect(lambda: self.remember_requested.emit(self.message_id))
         if self.role == "user":
             footer.addStretch(1)
             self.edit_button = _action(self.tr("Edit"), self, self.start_edit)
             self.edit_button.setToolTip(self.tr("Edit this message and send it again"))
             footer.addWidget(self.edit_button)
             footer.addWidget(self.copy_button)
+            footer.addWidget(self.memory_buttons)
             self.regenerate_button = None
         else:
             self.edit_button = None
@@ -115,6 +123,7 @@ class MessageWidget(QWidget):
             self.regenerate_button.setToolTip(self.tr("Write this reply again"))
             self.regenerate_button.hide()
             footer.addWidget(self.regenerate_button)
+            footer.addWidget(self.memory_buttons)
             footer.addSpacing(8)
             footer.addWidget(self.stats_label, 1)
         outer.addLayout(footer)
@@ -211,6 +220,7 @@ class MessageWidget(QWidget):
         self.copy_button.setVisible(not streaming)
         if self.edit_button is not None:
             self.edit_button.setVisible(self._editor is None)
+        self.memory_buttons.show_message(self.message)
         if self.role == "assistant":
             self.stats_label.setText(self.stats_text())
             self.stats_label.setToolTip(self.stats_tooltip())

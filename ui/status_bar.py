@@ -1,11 +1,23 @@
-"""The status bar: the model and how it runs, live speed, and how full the context is."""
+"""The status bar: the model and how it runs, a summary being written, live speed, and what fills the context.
+
+Signals:
+    memory_requested(): the context meter's popup asked for the memory panel.
+    stop_memory_requested(): Stop next to "Summarizing N earlier messages…".
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
+
+from ui.context_meter import ContextMeter
+from ui.i18n import plural
 
 
 class StatusBar(QStatusBar):
+    memory_requested = Signal()
+    stop_memory_requested = Signal()
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setSizeGripEnabled(True)
@@ -17,19 +29,25 @@ class StatusBar(QStatusBar):
         self.busy_bar.setMaximumHeight(10)
         self.busy_bar.setTextVisible(False)
         self.busy_bar.hide()
+        self.memory_label = QLabel(self)
+        self.memory_label.setObjectName("MemoryLabel")
+        self.memory_stop = QToolButton(self)
+        self.memory_stop.setObjectName("StatusStop")
+        self.memory_stop.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.memory_stop.clicked.connect(self.stop_memory_requested)
+        self.memory_label.hide()
+        self.memory_stop.hide()
         self.speed_label = QLabel(self)
         self.dropped_label = QLabel(self)
         self.dropped_label.setObjectName("DroppedLabel")
         self.dropped_label.hide()
         self.context_label = QLabel(self)
-        self.meter = QProgressBar(self)
-        self.meter.setObjectName("ContextMeter")
-        self.meter.setRange(0, 1000)
-        self.meter.setValue(0)
-        self.meter.setTextVisible(False)
-        self.meter.setFixedWidth(110)
+        self.meter = ContextMeter(self)
+        self.meter.memory_requested.connect(self.memory_requested)
         self.addWidget(self.model_label, 1)
         self.addWidget(self.busy_bar)
+        self.addPermanentWidget(self.memory_label)
+        self.addPermanentWidget(self.memory_stop)
         self.addPermanentWidget(self.speed_label)
         self.addPermanentWidget(self.dropped_label)
         self.addPermanentWidget(self.context_label)
@@ -37,10 +55,15 @@ class StatusBar(QStatusBar):
         self._loaded = None
         self._context = None
         self._loading = None  # the ModelRef being loaded
+        self._summarizing = 0
         self.retranslate()
 
     def retranslate(self) -> None:
         self.meter.setAccessibleName(self.tr("Context used"))
+        self.memory_stop.setText(self.tr("Stop"))
+        self.memory_stop.setAccessibleName(self.tr("Stop summarizing"))
+        self.memory_stop.setToolTip(self.tr("Stop writing the summary: the earlier messages are then left out instead"))
+        self.set_summarizing(self._summarizing)
         self.model_label.setAccessibleName(self.tr("Model"))
         self._show_model()
         self.set_context(self._context)
@@ -85,33 +108,44 @@ class StatusBar(QStatusBar):
     def set_speed(self, tokens_per_s: float | None) -> None:
         self.speed_label.setText(self.tr("%1 tokens/s").replace("%1", f"{tokens_per_s:.1f}") if tokens_per_s else "")
 
+    def set_summarizing(self, count: int) -> None:
+        """The model is summarizing `count` earlier messages (0: done)."""
+        self._summarizing = count
+        if count:
+            self.memory_label.setText(plural(self.tr("Summarizing %n earlier message(s)…", "", count), count))
+        self.memory_label.setVisible(bool(count))
+        self.memory_stop.setVisible(bool(count))
+
     def set_context(self, info) -> None:
+        """What fills the model's context this turn (a ContextInfo), or None: not known yet."""
         self._context = info
+        self.meter.set_info(info)
         if info is None:
-            self.meter.setValue(0)
             self.context_label.setText("")
-            self.meter.setToolTip(self.tr("How much of the model's context this conversation uses"))
             self.dropped_label.hide()
             return
         fill = max(0.0, min(1.0, info.fill))
-        self.meter.setValue(int(fill * 1000))
         percent = "<1" if 0 < fill < 0.01 else f"{fill * 100:.0f}"
         self.context_label.setText(self.tr("Context %1%").replace("%1", percent))
-        self.meter.setToolTip(
-            self.tr("%1 of %2 tokens of context used")
-            .replace("%1", f"{info.prompt_tokens:,}")
-            .replace("%2", f"{info.n_ctx:,}")
-        )
-        full = info.dropped > 0
-        self.meter.setProperty("full", full)
-        self.meter.style().unpolish(self.meter)
-        self.meter.style().polish(self.meter)
-        if full:
-            self.dropped_label.setText(self.tr("⚠ %n older message(s) no longer fit", "", info.dropped))
+        dropped, summarized = info.dropped, info.summarized
+        if dropped:
+            kind = "warning"
+            self.dropped_label.setText("⚠ " + plural(self.tr("%n earlier message(s) left out", "", dropped), dropped))
             self.dropped_label.setToolTip(
                 self.tr(
-                    "The model no longer sees the oldest messages of this conversation: start a new chat or "
-                    "raise the context length in Settings > Models."
+                    "The model no longer sees these messages, and no summary stands for them. Summarize them "
+                    "from their marker in the chat, or raise the context length in Settings > Models."
                 )
             )
-        self.dropped_label.setVisible(full)
+        elif summarized:
+            kind = "info"
+            self.dropped_label.setText(plural(self.tr("%n earlier message(s) summarized", "", summarized), summarized))
+            self.dropped_label.setToolTip(
+                self.tr("The model reads a summary of these messages instead; open it from its marker in the chat.")
+            )
+        else:
+            kind = ""
+        self.dropped_label.setProperty("kind", kind)
+        self.dropped_label.style().unpolish(self.dropped_label)
+        self.dropped_label.style().polish(self.dropped_label)
+        self.dropped_label.setVisible(bool(kind))

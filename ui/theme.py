@@ -33,6 +33,12 @@ class Colors:
     warn_text: str
     selection: str
     pygments_style: str
+    # The context meter's parts (ui/context_meter.py): system prompt and notes, summary, pinned
+    # messages, recent messages (the accent), room kept for the reply.
+    ctx_system: str = "#7b61a8"
+    ctx_summary: str = "#c98a2b"
+    ctx_pinned: str = "#c0507a"
+    ctx_reserve: str = "#9fb3c8"
 
 
 LIGHT = Colors(
@@ -75,6 +81,10 @@ DARK = Colors(
     warn_text="#f0b35a",
     selection="#3d6b5e",
     pygments_style="one-dark",
+    ctx_system="#a48ad6",
+    ctx_summary="#e0a850",
+    ctx_pinned="#e0779c",
+    ctx_reserve="#5d7189",
 )
 
 
@@ -83,6 +93,11 @@ def system_is_dark() -> bool:
     if app is None:
         return False
     return app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def for_widget(widget) -> Colors:
+    """The theme's colours for a widget that paints itself: dark or light as its palette is."""
+    return DARK if widget.palette().color(QPalette.ColorRole.Window).lightness() < 128 else LIGHT
 
 
 def resolve(choice: str) -> Colors:
@@ -173,11 +188,27 @@ QFrame#NoModel {{ border: 1px dashed {c.border}; border-radius: 10px; }}
 QStatusBar {{ border-top: 1px solid {c.border}; }}
 QStatusBar QLabel {{ color: {c.muted}; padding: 0 4px; }}
 QStatusBar QLabel#DroppedLabel {{ color: {c.warn_text}; }}
-QProgressBar#ContextMeter {{
-    border: 1px solid {c.border}; border-radius: 4px; background: {c.window}; max-height: 8px;
+QFrame#MarkerCard, QFrame#ChoiceCard {{
+    background: {c.window}; border: 1px solid {c.border}; border-radius: 10px;
 }}
-QProgressBar#ContextMeter::chunk {{ background: {c.accent}; border-radius: 3px; }}
-QProgressBar#ContextMeter[full="true"]::chunk {{ background: {c.warn_text}; }}
+QFrame#MarkerRule {{ color: {c.border}; }}
+QToolButton#MarkerToggle {{ border: none; color: {c.muted}; padding: 2px 6px; border-radius: 6px; }}
+QToolButton#MarkerToggle:hover {{ background: {c.inline_code_bg}; color: {c.text}; }}
+QToolButton#MarkerToggle[kind="dropped"] {{ color: {c.warn_text}; }}
+QToolButton#PinMark {{ border: none; color: {c.accent}; padding: 2px 6px; border-radius: 6px; }}
+QToolButton#PinMark:hover {{ background: {c.inline_code_bg}; }}
+QToolButton#MessageAction::menu-indicator {{ image: none; width: 0px; }}
+QStatusBar QLabel#DroppedLabel[kind="info"] {{ color: {c.muted}; }}
+QStatusBar QLabel#MemoryLabel {{ color: {c.accent}; }}
+QToolButton#StatusStop {{
+    border: 1px solid {c.border}; border-radius: 6px; padding: 0px 8px; color: {c.text};
+}}
+QToolButton#StatusStop:hover {{ border-color: {c.accent}; }}
+QFrame#ContextPopup {{ background: {c.base}; border: 1px solid {c.border}; border-radius: 8px; }}
+QFrame#ContextPopup QLabel {{ color: {c.text}; padding: 0px; }}
+QFrame#ContextPopup QLabel#Muted {{ color: {c.muted}; }}
+QFrame#ContextPopup QLabel#StatusNote {{ color: {c.warn_text}; }}
+QLabel#SectionTitle {{ font-weight: 700; }}
 QPushButton#JumpToBottom {{
     border: 1px solid {c.border}; border-radius: 14px; background: {c.base}; padding: 0px 14px;
     min-height: 28px; max-height: 28px;

@@ -45,3 +45,9 @@ def install(app, setting: str) -> str:
         app.installTranslator(qt)
         _installed.append(qt)
     return language
+
+
+def plural(text: str, n: int) -> str:
+    """English plurals for a tr("… %n message(s) …", "", n) that no translation changed: "message" for
+    one, "messages" for more (a translation, which has no "(s)", is left as it is)."""
+    return text.replace("(s)", "" if n == 1 else "s")

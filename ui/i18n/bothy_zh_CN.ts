@@ -62,27 +62,27 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../chat_view.py" line="50" />
+        <location filename="../chat_view.py" line="64" />
         <source>Conversation</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../chat_view.py" line="102" />
+        <location filename="../chat_view.py" line="116" />
         <source>↓  Latest</source>
         <translation>↓  最新</translation>
     </message>
     <message>
-        <location filename="../chat_view.py" line="103" />
+        <location filename="../chat_view.py" line="117" />
         <source>Scroll to the latest message</source>
         <translation>滚动到最新消息</translation>
     </message>
     <message>
-        <location filename="../chat_view.py" line="104" />
+        <location filename="../chat_view.py" line="118" />
         <source>How can I help?</source>
         <translation>有什么可以帮你？</translation>
     </message>
     <message>
-        <location filename="../chat_view.py" line="109" />
+        <location filename="../chat_view.py" line="123" />
         <source>Everything stays on this computer. Ask a question, paste some text, or start from an idea.</source>
         <translation>一切都保留在这台电脑上。提个问题、粘贴一段文字，或者从一个想法开始。</translation>
     </message>
@@ -141,24 +141,168 @@
     </message>
 </context>
 <context>
+    <name>ContextFullDialog</name>
+    <message>
+        <location filename="../context_full.py" line="35" />
+        <source>This chat no longer fits</source>
+        <translation>此对话已超出上下文</translation>
+    </message>
+    <message>
+        <location filename="../context_full.py" line="40" />
+        <source>This chat no longer fits the model's context (%1 tokens).</source>
+        <translation>此对话已超出模型的上下文（%1 个词元）。</translation>
+    </message>
+    <message>
+        <location filename="../context_full.py" line="48" />
+        <source>With your new message it needs about %1 tokens. Nothing was sent: your message is still in the box.</source>
+        <translation>加上你的新消息，大约需要 %1 个词元。什么都没有发送：你的消息仍在输入框中。</translation>
+    </message>
+    <message>
+        <location filename="../context_full.py" line="56" />
+        <source>Use a longer context</source>
+        <translation>使用更长的上下文</translation>
+    </message>
+    <message>
+        <location filename="../context_full.py" line="57" />
+        <source>Load the model again with room for %1 tokens, then send your message.</source>
+        <translation>以 %1 个词元的上下文重新加载模型，然后发送你的消息。</translation>
+    </message>
+    <message>
+        <location filename="../context_full.py" line="65" />
+        <source>This model was trained on at most %1 tokens: beyond that its replies may get worse.</source>
+        <translation>此模型训练时的上下文最多为 %1 个词元：超出后回复质量可能下降。</translation>
+    </message>
+    <message>
+        <location filename="../context_full.py" line="67" />
+        <source>Use %1 tokens</source>
+        <translation>使用 %1 个词元</translation>
+    </message>
+    <message>
+        <location filename="../context_full.py" line="72" />
+        <source>New chat with a summary</source>
+        <translation>带着摘要开始新对话</translation>
+    </message>
+    <message>
+        <location filename="../context_full.py" line="74" />
+        <source>The model summarizes this chat; a new chat starts with that summary in its memory, and your message is sent there. This chat stays as it is.</source>
+        <translation>模型会总结此对话；新对话以这份摘要作为记忆开始，你的消息将发送到那里。此对话保持不变。</translation>
+    </message>
+    <message>
+        <location filename="../context_full.py" line="78" />
+        <source>Start a new chat</source>
+        <translation>开始新对话</translation>
+    </message>
+    <message>
+        <location filename="../context_full.py" line="84" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>ContextMeter</name>
+    <message numerus="yes">
+        <location filename="../context_meter.py" line="51" />
+        <source>System prompt and %n memory note(s): %1 tokens</source>
+        <translation>
+            <numerusform>系统提示词和 %n 条记忆笔记：%1 个词元</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../context_meter.py" line="53" />
+        <source>System prompt: %1 tokens</source>
+        <translation>系统提示词：%1 个词元</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../context_meter.py" line="61" />
+        <source>Summary of %n earlier message(s): %1 tokens</source>
+        <translation>
+            <numerusform>%n 条较早消息的摘要：%1 个词元</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../context_meter.py" line="66" />
+        <source>%n pinned message(s): %1 tokens</source>
+        <translation>
+            <numerusform>%n 条固定的消息：%1 个词元</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../context_meter.py" line="69" />
+        <source>The newest %n message(s): %1 tokens</source>
+        <translation>
+            <numerusform>最新的 %n 条消息：%1 个词元</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../context_meter.py" line="72" />
+        <source>Kept for the reply: %1 tokens</source>
+        <translation>为回复预留：%1 个词元</translation>
+    </message>
+    <message>
+        <location filename="../context_meter.py" line="74" />
+        <source>Free: %1 tokens</source>
+        <translation>空闲：%1 个词元</translation>
+    </message>
+    <message>
+        <location filename="../context_meter.py" line="80" />
+        <source>How much of the model's context this conversation uses</source>
+        <translation>此对话占用了模型上下文的多少</translation>
+    </message>
+    <message>
+        <location filename="../context_meter.py" line="82" />
+        <source>%1 of %2 tokens of context used</source>
+        <translation>已用上下文 %1 / %2 个词元</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../context_meter.py" line="89" />
+        <source>%n earlier message(s) left out</source>
+        <translation>
+            <numerusform>%n 条较早的消息已被略去</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ContextPopup</name>
+    <message>
+        <location filename="../context_meter.py" line="210" />
+        <source>Send a message to see what fills the context.</source>
+        <translation>发送一条消息后，这里会显示上下文里都有什么。</translation>
+    </message>
+    <message>
+        <location filename="../context_meter.py" line="212" />
+        <source>Pinned messages and memory notes are sent with every message; see Memory…</source>
+        <translation>固定的消息和记忆笔记会随每条消息发送；详见“记忆…”</translation>
+    </message>
+    <message>
+        <location filename="../context_meter.py" line="214" />
+        <source>Memory…</source>
+        <translation>记忆…</translation>
+    </message>
+    <message>
+        <location filename="../context_meter.py" line="215" />
+        <source>Open the memory panel</source>
+        <translation>打开记忆面板</translation>
+    </message>
+</context>
+<context>
     <name>ConversationActions</name>
     <message>
-        <location filename="../conversation_actions.py" line="65" />
+        <location filename="../conversation_actions.py" line="66" />
         <source>Stop the reply before deleting this chat.</source>
         <translation>请先停止回复，再删除此对话。</translation>
     </message>
     <message>
-        <location filename="../conversation_actions.py" line="72" />
+        <location filename="../conversation_actions.py" line="73" />
         <source>Untitled chat</source>
         <translation>未命名对话</translation>
     </message>
     <message>
-        <location filename="../conversation_actions.py" line="73" />
+        <location filename="../conversation_actions.py" line="74" />
         <source>Deleted “%1”.</source>
         <translation>已删除“%1”。</translation>
     </message>
     <message>
-        <location filename="../conversation_actions.py" line="110" />
+        <location filename="../conversation_actions.py" line="111" />
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
@@ -536,82 +680,112 @@
 <context>
     <name>GenerationTab</name>
     <message>
-        <location filename="../settings/generation_tab.py" line="63" />
+        <location filename="../settings/generation_tab.py" line="65" />
         <source>Default system prompt</source>
         <translation>默认系统提示词</translation>
     </message>
     <message>
-        <location filename="../settings/generation_tab.py" line="65" />
+        <location filename="../settings/generation_tab.py" line="67" />
         <source>Default system prompt:</source>
         <translation>默认系统提示词：</translation>
     </message>
     <message>
-        <location filename="../settings/generation_tab.py" line="67" />
+        <location filename="../settings/generation_tab.py" line="69" />
         <source>Used by new chats. Change one chat's prompt with Chat &gt; System prompt for this chat.</source>
         <translation>用于新对话。要修改某个对话的提示词，请使用“对话 &gt; 此对话的系统提示词”。</translation>
     </message>
     <message>
-        <location filename="../settings/generation_tab.py" line="80" />
+        <location filename="../settings/generation_tab.py" line="82" />
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../settings/generation_tab.py" line="81" />
+        <location filename="../settings/generation_tab.py" line="83" />
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../settings/generation_tab.py" line="82" />
+        <location filename="../settings/generation_tab.py" line="84" />
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../settings/generation_tab.py" line="83" />
+        <location filename="../settings/generation_tab.py" line="85" />
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../settings/generation_tab.py" line="84" />
+        <location filename="../settings/generation_tab.py" line="86" />
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../settings/generation_tab.py" line="86" />
+        <location filename="../settings/generation_tab.py" line="88" />
         <source>No limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../settings/generation_tab.py" line="88" />
+        <location filename="../settings/generation_tab.py" line="90" />
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../settings/generation_tab.py" line="86" />
+        <location filename="../settings/generation_tab.py" line="88" />
         <source>Maximum reply length</source>
         <translation>最长回复</translation>
     </message>
     <message>
-        <location filename="../settings/generation_tab.py" line="86" />
+        <location filename="../settings/generation_tab.py" line="88" />
         <source>Maximum reply length:</source>
         <translation>最长回复：</translation>
     </message>
     <message>
-        <location filename="../settings/generation_tab.py" line="89" />
+        <location filename="../settings/generation_tab.py" line="91" />
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../settings/generation_tab.py" line="89" />
+        <location filename="../settings/generation_tab.py" line="91" />
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../settings/generation_tab.py" line="89" />
+        <location filename="../settings/generation_tab.py" line="91" />
         <source>Seed:</source>
         <translation>随机种子：</translation>
     </message>
     <message>
-        <location filename="../settings/generation_tab.py" line="90" />
+        <location filename="../settings/generation_tab.py" line="93" />
+        <source>When a chat outgrows the context</source>
+        <translation>对话超出上下文时</translation>
+    </message>
+    <message>
+        <location filename="../settings/generation_tab.py" line="95" />
+        <source>Summarize the oldest messages</source>
+        <translation>总结最早的消息</translation>
+    </message>
+    <message>
+        <location filename="../settings/generation_tab.py" line="96" />
+        <source>Leave out the oldest messages</source>
+        <translation>略去最早的消息</translation>
+    </message>
+    <message>
+        <location filename="../settings/generation_tab.py" line="97" />
+        <source>Stop and ask</source>
+        <translation>停下来询问我</translation>
+    </message>
+    <message>
+        <location filename="../settings/generation_tab.py" line="102" />
+        <source>When a chat outgrows the context:</source>
+        <translation>对话超出上下文时：</translation>
+    </message>
+    <message>
+        <location filename="../settings/generation_tab.py" line="105" />
+        <source>The messages always stay in the chat: this decides what the model sees of them. One chat can choose otherwise in Chat &gt; Memory…</source>
+        <translation>消息始终保留在对话中：这里决定的是模型能看到哪些。单个对话可以在“对话 &gt; 记忆…”中另行选择。</translation>
+    </message>
+    <message>
+        <location filename="../settings/generation_tab.py" line="114" />
         <source>Reset to defaults</source>
         <translation>恢复默认值</translation>
     </message>
@@ -624,176 +798,439 @@
         <translation>Bothy 内部出错了（详情见日志）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="149" />
+        <location filename="../main_window.py" line="153" />
         <source>Bothy</source>
         <translation>Bothy</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="203" />
+        <location filename="../main_window.py" line="207" />
         <source>%1 could not be loaded: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="206" />
+        <location filename="../main_window.py" line="210" />
         <source>Still using %1.</source>
         <translation>仍在使用 %1。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="220" />
+        <location filename="../main_window.py" line="224" />
         <source>Loading %1… you can write your message meanwhile.</source>
         <translation>正在加载 %1…你可以先写消息。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="225" />
+        <location filename="../main_window.py" line="229" />
         <source>No model is loaded, so Bothy cannot answer yet. Add a GGUF model file in Settings &gt; Models (or drop a .gguf file on this window), then choose Use this model.</source>
         <translation>尚未加载模型，Bothy 暂时无法回答。请在“设置 &gt; 模型”中添加 GGUF 模型文件（或把 .gguf 文件拖到此窗口），然后选择“保存并使用此模型”。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="285" />
+        <location filename="../main_window.py" line="289" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="291" />
+        <location filename="../main_window.py" line="295" />
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="291" />
+        <location filename="../main_window.py" line="295" />
         <source>How Bothy should behave in this chat:</source>
         <translation>Bothy 在此对话中应如何表现：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="302" />
+        <location filename="../main_window.py" line="306" />
         <source>Export this chat</source>
         <translation>导出此对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="302" />
+        <location filename="../main_window.py" line="306" />
         <source>Markdown (*.md)</source>
         <translation>Markdown（*.md）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="357" />
+        <location filename="../main_window.py" line="361" />
         <source>Your settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
 </context>
 <context>
-    <name>MessageWidget</name>
+    <name>MarkerWidget</name>
     <message>
-        <location filename="../message_widget.py" line="68" />
-        <source>Your message</source>
-        <translation>你的消息</translation>
+        <location filename="../context_marker.py" line="120" />
+        <source>Summary</source>
+        <translation>摘要</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="68" />
-        <source>Reply</source>
-        <translation>回复</translation>
-    </message>
-    <message>
-        <location filename="../message_widget.py" line="83" />
-        <source>Bothy</source>
-        <translation>Bothy</translation>
-    </message>
-    <message>
-        <location filename="../message_widget.py" line="102" />
-        <location filename="../message_widget.py" line="184" />
-        <source>Copy</source>
-        <translation>复制</translation>
-    </message>
-    <message>
-        <location filename="../message_widget.py" line="103" />
-        <source>Copy the whole message</source>
-        <translation>复制整条消息</translation>
-    </message>
-    <message>
-        <location filename="../message_widget.py" line="106" />
+        <location filename="../context_marker.py" line="137" />
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="107" />
-        <source>Edit this message and send it again</source>
-        <translation>编辑此消息并重新发送</translation>
+        <location filename="../context_marker.py" line="138" />
+        <source>Correct the summary by hand</source>
+        <translation>手动修改摘要</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="114" />
-        <source>Regenerate</source>
-        <translation>重新生成</translation>
+        <location filename="../context_marker.py" line="139" />
+        <source>Write again</source>
+        <translation>重新写</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="115" />
-        <source>Write this reply again</source>
-        <translation>重新写这条回复</translation>
+        <location filename="../context_marker.py" line="140" />
+        <source>Ask the model for a new summary of these messages</source>
+        <translation>让模型为这些消息重新写一份摘要</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="176" />
-        <source>Show all %1 characters</source>
-        <translation>显示全部 %1 个字符</translation>
+        <location filename="../context_marker.py" line="141" />
+        <source>Summarize them</source>
+        <translation>总结这些消息</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="184" />
-        <source>image</source>
-        <translation>图片</translation>
+        <location filename="../context_marker.py" line="142" />
+        <source>Ask the model for a summary of these messages</source>
+        <translation>让模型为这些消息写一份摘要</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="193" />
-        <source>Thinking…</source>
-        <translation>思考中…</translation>
-    </message>
-    <message>
-        <location filename="../message_widget.py" line="195" />
-        <source>Stopped before the end.</source>
-        <translation>已在结束前停止。</translation>
-    </message>
-    <message>
-        <location filename="../message_widget.py" line="197" />
-        <source>Interrupted: Bothy closed before this reply was finished.</source>
-        <translation>已中断：这条回复完成前 Bothy 被关闭了。</translation>
-    </message>
-    <message>
-        <location filename="../message_widget.py" line="199" />
-        <source>This reply failed.</source>
-        <translation>这条回复失败了。</translation>
-    </message>
-    <message>
-        <location filename="../message_widget.py" line="201" />
-        <source>Reached the maximum reply length (see Settings &gt; Generation).</source>
-        <translation>已达到最长回复长度（见“设置 &gt; 生成”）。</translation>
-    </message>
-    <message>
-        <location filename="../message_widget.py" line="224" />
-        <source>%1 tokens/s</source>
-        <translation>%1 词元/秒</translation>
-    </message>
-    <message>
-        <location filename="../message_widget.py" line="226" />
-        <source>%1 s to first token</source>
-        <translation>首个词元 %1 秒</translation>
-    </message>
-    <message>
-        <location filename="../message_widget.py" line="227" />
-        <source>%1 tokens</source>
-        <translation>%1 个词元</translation>
-    </message>
-    <message>
-        <location filename="../message_widget.py" line="236" />
-        <source>Prompt: %1 tokens</source>
-        <translation>提示：%1 个词元</translation>
-    </message>
-    <message>
-        <location filename="../message_widget.py" line="287" />
-        <source>Edit your message</source>
-        <translation>编辑你的消息</translation>
-    </message>
-    <message>
-        <location filename="../message_widget.py" line="293" />
+        <location filename="../context_marker.py" line="143" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="294" />
+        <location filename="../context_marker.py" line="144" />
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../context_marker.py" line="187" />
+        <source>%n earlier message(s) summarized</source>
+        <translation>
+            <numerusform>%n 条较早的消息已总结为摘要</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../context_marker.py" line="189" />
+        <source>edited</source>
+        <translation>已编辑</translation>
+    </message>
+    <message>
+        <location filename="../context_marker.py" line="192" />
+        <source>The model no longer sees the messages above: it reads this summary instead. They stay here, in search and in exports.</source>
+        <translation>模型已看不到上面的消息，改为读取这份摘要。这些消息仍保留在这里，也能被搜索和导出。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../context_marker.py" line="197" />
+        <source>%n earlier message(s) no longer fit and were left out</source>
+        <translation>
+            <numerusform>%n 条较早的消息已放不下，已被略去</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../context_marker.py" line="200" />
+        <source>The model no longer sees the messages above, and no summary stands for them. They stay here, in search and in exports.</source>
+        <translation>模型已看不到上面的消息，也没有摘要代替它们。这些消息仍保留在这里，也能被搜索和导出。</translation>
+    </message>
+    <message>
+        <location filename="../context_marker.py" line="218" />
+        <source>Hide the details</source>
+        <translation>隐藏详情</translation>
+    </message>
+    <message>
+        <location filename="../context_marker.py" line="220" />
+        <source>Show the summary the model reads</source>
+        <translation>显示模型读到的摘要</translation>
+    </message>
+    <message>
+        <location filename="../context_marker.py" line="220" />
+        <source>Show why</source>
+        <translation>显示原因</translation>
+    </message>
+    <message>
+        <location filename="../context_marker.py" line="233" />
+        <source>Writing a summary…</source>
+        <translation>正在写摘要…</translation>
+    </message>
+    <message>
+        <location filename="../context_marker.py" line="251" />
+        <source>Summarizing was stopped.</source>
+        <translation>总结已被停止。</translation>
+    </message>
+    <message>
+        <location filename="../context_marker.py" line="252" />
+        <source>Summarizing failed: the model wrote an empty summary.</source>
+        <translation>总结失败：模型写出的摘要是空的。</translation>
+    </message>
+    <message>
+        <location filename="../context_marker.py" line="254" />
+        <source>Summarizing failed: the model wrote the summary in another language.</source>
+        <translation>总结失败：模型用另一种语言写了摘要。</translation>
+    </message>
+    <message>
+        <location filename="../context_marker.py" line="257" />
+        <source>Summarizing failed: the model's summary was longer than the messages it summarized.</source>
+        <translation>总结失败：模型写的摘要比原来的消息还长。</translation>
+    </message>
+    <message>
+        <location filename="../context_marker.py" line="262" />
+        <source>Summarizing failed: %1</source>
+        <translation>总结失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../context_marker.py" line="280" />
+        <source>Edit the summary</source>
+        <translation>编辑摘要</translation>
+    </message>
+</context>
+<context>
+    <name>MemoryHandling</name>
+    <message>
+        <location filename="../window_memory.py" line="91" />
+        <location filename="../window_memory.py" line="220" />
+        <source>Load a model first: it writes the summary.</source>
+        <translation>请先加载模型：摘要由模型来写。</translation>
+    </message>
+    <message>
+        <location filename="../window_memory.py" line="105" />
+        <source>The summary could not be written: %1</source>
+        <translation>无法写出摘要：%1</translation>
+    </message>
+    <message>
+        <location filename="../window_memory.py" line="135" />
+        <source>Added to this chat's memory.</source>
+        <translation>已加入此对话的记忆。</translation>
+    </message>
+    <message>
+        <location filename="../window_memory.py" line="137" />
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../window_memory.py" line="223" />
+        <source>Summarizing this chat for a new one… your message is sent there next.</source>
+        <translation>正在为新对话总结此对话…随后会在新对话中发送你的消息。</translation>
+    </message>
+    <message>
+        <location filename="../window_memory.py" line="231" />
+        <source>The new chat could not be started: %1</source>
+        <translation>无法开始新对话：%1</translation>
+    </message>
+</context>
+<context>
+    <name>MemoryPanel</name>
+    <message>
+        <location filename="../memory_panel.py" line="207" />
+        <source>Memory</source>
+        <translation>记忆</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="231" />
+        <source>Bothy sends these notes to the model with every message, so it keeps them in mind however long a chat grows.</source>
+        <translation>每发送一条消息，Bothy 都会把这些笔记一并发给模型，所以无论对话多长，模型都会记得它们。</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="239" />
+        <source>For every chat</source>
+        <translation>用于所有对话</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="243" />
+        <source>For this chat</source>
+        <translation>仅用于此对话</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="246" />
+        <source>Once this chat has started, it can have notes of its own.</source>
+        <translation>对话开始后，就可以为它添加专属的笔记。</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="254" />
+        <source>When this chat outgrows the context:</source>
+        <translation>此对话超出上下文时：</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="256" />
+        <source>When this chat outgrows the context</source>
+        <translation>此对话超出上下文时</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="259" />
+        <source>Use the default (%1)</source>
+        <translation>使用默认设置（%1）</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="270" />
+        <source>Summarize the oldest messages</source>
+        <translation>总结最早的消息</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="271" />
+        <source>Leave out the oldest messages</source>
+        <translation>略去最早的消息</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="272" />
+        <source>Stop and ask</source>
+        <translation>停下来询问我</translation>
+    </message>
+</context>
+<context>
+    <name>MessageMemoryButtons</name>
+    <message>
+        <location filename="../message_memory.py" line="52" />
+        <source>Remember this</source>
+        <translation>记住这条</translation>
+    </message>
+    <message>
+        <location filename="../message_memory.py" line="53" />
+        <source>Add this message to this chat's memory notes</source>
+        <translation>把这条消息加入此对话的记忆笔记</translation>
+    </message>
+    <message>
+        <location filename="../message_memory.py" line="39" />
+        <location filename="../message_memory.py" line="40" />
+        <source>Kept in memory</source>
+        <translation>已保留在记忆中</translation>
+    </message>
+    <message>
+        <location filename="../message_memory.py" line="42" />
+        <source>Sent to the model on every turn, even after older messages are summarized. Click to unpin.</source>
+        <translation>每一轮都会发给模型，即使较早的消息已总结为摘要。点击取消固定。</translation>
+    </message>
+    <message>
+        <location filename="../message_memory.py" line="46" />
+        <source>Keep in memory</source>
+        <translation>保留在记忆中</translation>
+    </message>
+    <message>
+        <location filename="../message_memory.py" line="49" />
+        <source>Send this message to the model on every turn, even after older messages are summarized</source>
+        <translation>每一轮都把这条消息发给模型，即使较早的消息已总结为摘要</translation>
+    </message>
+    <message>
+        <location filename="../message_memory.py" line="60" />
+        <source>More actions</source>
+        <translation>更多操作</translation>
+    </message>
+    <message>
+        <location filename="../message_memory.py" line="61" />
+        <source>Keep in memory, Remember this</source>
+        <translation>保留在记忆中、记住这条</translation>
+    </message>
+</context>
+<context>
+    <name>MessageWidget</name>
+    <message>
+        <location filename="../message_widget.py" line="72" />
+        <source>Your message</source>
+        <translation>你的消息</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="72" />
+        <source>Reply</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="87" />
+        <source>Bothy</source>
+        <translation>Bothy</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="106" />
+        <location filename="../message_widget.py" line="193" />
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="107" />
+        <source>Copy the whole message</source>
+        <translation>复制整条消息</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="113" />
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="114" />
+        <source>Edit this message and send it again</source>
+        <translation>编辑此消息并重新发送</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="122" />
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="123" />
+        <source>Write this reply again</source>
+        <translation>重新写这条回复</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="185" />
+        <source>Show all %1 characters</source>
+        <translation>显示全部 %1 个字符</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="193" />
+        <source>image</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="202" />
+        <source>Thinking…</source>
+        <translation>思考中…</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="204" />
+        <source>Stopped before the end.</source>
+        <translation>已在结束前停止。</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="206" />
+        <source>Interrupted: Bothy closed before this reply was finished.</source>
+        <translation>已中断：这条回复完成前 Bothy 被关闭了。</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="208" />
+        <source>This reply failed.</source>
+        <translation>这条回复失败了。</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="210" />
+        <source>Reached the maximum reply length (see Settings &gt; Generation).</source>
+        <translation>已达到最长回复长度（见“设置 &gt; 生成”）。</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="234" />
+        <source>%1 tokens/s</source>
+        <translation>%1 词元/秒</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="236" />
+        <source>%1 s to first token</source>
+        <translation>首个词元 %1 秒</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="237" />
+        <source>%1 tokens</source>
+        <translation>%1 个词元</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="246" />
+        <source>Prompt: %1 tokens</source>
+        <translation>提示：%1 个词元</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="297" />
+        <source>Edit your message</source>
+        <translation>编辑你的消息</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="303" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../message_widget.py" line="304" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
@@ -1073,6 +1510,62 @@
     </message>
 </context>
 <context>
+    <name>NoteList</name>
+    <message>
+        <location filename="../memory_panel.py" line="136" />
+        <source>No notes yet.</source>
+        <translation>还没有笔记。</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="141" />
+        <source>Add a note…</source>
+        <translation>添加一条笔记…</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="143" />
+        <source>New note for every chat</source>
+        <translation>用于所有对话的新笔记</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="143" />
+        <source>New note for this chat</source>
+        <translation>此对话的新笔记</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="146" />
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+</context>
+<context>
+    <name>NoteRow</name>
+    <message>
+        <location filename="../memory_panel.py" line="66" />
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="67" />
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="74" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="75" />
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../memory_panel.py" line="100" />
+        <source>Edit the note</source>
+        <translation>编辑笔记</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../settings/dialog.py" line="21" />
@@ -1158,86 +1651,110 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../status_bar.py" line="43" />
+        <location filename="../status_bar.py" line="62" />
         <source>Context used</source>
         <translation>已用上下文</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="44" />
+        <location filename="../status_bar.py" line="63" />
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="64" />
+        <source>Stop summarizing</source>
+        <translation>停止总结</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="65" />
+        <source>Stop writing the summary: the earlier messages are then left out instead</source>
+        <translation>停止写摘要：较早的消息将改为直接略去</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="67" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="61" />
+        <location filename="../status_bar.py" line="84" />
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="65" />
+        <location filename="../status_bar.py" line="88" />
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="75" />
+        <location filename="../status_bar.py" line="98" />
         <source>%1/%2 layers on GPU</source>
         <translation>%1/%2 层在 GPU 上</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="79" />
+        <location filename="../status_bar.py" line="102" />
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../status_bar.py" line="115" />
+        <source>Summarizing %n earlier message(s)…</source>
+        <translation>
+            <numerusform>正在总结 %n 条较早的消息…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../status_bar.py" line="133" />
+        <source>%n earlier message(s) left out</source>
+        <translation>
+            <numerusform>%n 条较早的消息已被略去</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../status_bar.py" line="77" />
+        <location filename="../status_bar.py" line="136" />
+        <source>The model no longer sees these messages, and no summary stands for them. Summarize them from their marker in the chat, or raise the context length in Settings &gt; Models.</source>
+        <translation>模型已看不到这些消息，也没有摘要代替它们。可以在对话中它们的标记处进行总结，或在“设置 &gt; 模型”中增大上下文长度。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../status_bar.py" line="142" />
+        <source>%n earlier message(s) summarized</source>
+        <translation>
+            <numerusform>%n 条较早的消息已总结为摘要</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="144" />
+        <source>The model reads a summary of these messages instead; open it from its marker in the chat.</source>
+        <translation>模型改为读取这些消息的摘要；可在对话中它们的标记处打开查看。</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="100" />
         <source>no layers on GPU</source>
         <translation>无层在 GPU 上</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="70" />
+        <location filename="../status_bar.py" line="93" />
         <source>(base model)</source>
         <translation>（基础模型）</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="80" />
+        <location filename="../status_bar.py" line="103" />
         <source>%1 context</source>
         <translation>%1 上下文</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="82" />
+        <location filename="../status_bar.py" line="105" />
         <source>Template: %1 (%2)</source>
         <translation>模板：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="86" />
+        <location filename="../status_bar.py" line="109" />
         <source>%1 tokens/s</source>
         <translation>%1 词元/秒</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="93" />
-        <source>How much of the model's context this conversation uses</source>
-        <translation>此对话占用了模型上下文的多少</translation>
-    </message>
-    <message>
-        <location filename="../status_bar.py" line="99" />
+        <location filename="../status_bar.py" line="129" />
         <source>Context %1%</source>
         <translation>上下文 %1%</translation>
-    </message>
-    <message>
-        <location filename="../status_bar.py" line="101" />
-        <source>%1 of %2 tokens of context used</source>
-        <translation>已用上下文 %1 / %2 个词元</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../status_bar.py" line="110" />
-        <source>⚠ %n older message(s) no longer fit</source>
-        <translation>
-            <numerusform>⚠ %n 条较早的消息已放不下</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../status_bar.py" line="113" />
-        <source>The model no longer sees the oldest messages of this conversation: start a new chat or raise the context length in Settings &gt; Models.</source>
-        <translation>模型已看不到此对话中最早的消息：请开始新对话，或在“设置 &gt; 模型”中增大上下文长度。</translation>
     </message>
 </context>
 <context>
@@ -1290,169 +1807,174 @@
 <context>
     <name>WindowActions</name>
     <message>
-        <location filename="../actions.py" line="73" />
+        <location filename="../actions.py" line="74" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="74" />
+        <location filename="../actions.py" line="75" />
         <source>&amp;Chat</source>
         <translation>对话(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="75" />
+        <location filename="../actions.py" line="76" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="76" />
+        <location filename="../actions.py" line="77" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="77" />
+        <location filename="../actions.py" line="78" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="78" />
+        <location filename="../actions.py" line="79" />
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="79" />
+        <location filename="../actions.py" line="80" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="80" />
+        <location filename="../actions.py" line="81" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="81" />
-        <location filename="../actions.py" line="98" />
+        <location filename="../actions.py" line="82" />
+        <location filename="../actions.py" line="100" />
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="82" />
+        <location filename="../actions.py" line="83" />
         <source>Search chats</source>
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="83" />
+        <location filename="../actions.py" line="84" />
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="84" />
-        <location filename="../actions.py" line="108" />
+        <location filename="../actions.py" line="85" />
+        <location filename="../actions.py" line="110" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="85" />
-        <location filename="../actions.py" line="103" />
+        <location filename="../actions.py" line="86" />
+        <location filename="../actions.py" line="105" />
         <source>Stop the reply</source>
         <translation>停止回复</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="86" />
-        <location filename="../actions.py" line="104" />
+        <location filename="../actions.py" line="87" />
+        <location filename="../actions.py" line="106" />
         <source>Regenerate the last reply</source>
         <translation>重新生成最后一条回复</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="87" />
+        <location filename="../actions.py" line="88" />
         <source>Rename chat</source>
         <translation>重命名对话</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="88" />
+        <location filename="../actions.py" line="89" />
         <source>Delete chat</source>
         <translation>删除对话</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="89" />
+        <location filename="../actions.py" line="90" />
         <source>System prompt for this chat…</source>
         <translation>此对话的系统提示词…</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="90" />
+        <location filename="../actions.py" line="91" />
+        <source>Memory…</source>
+        <translation>记忆…</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="92" />
         <source>Export this chat…</source>
         <translation>导出此对话…</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="91" />
-        <location filename="../actions.py" line="114" />
+        <location filename="../actions.py" line="93" />
+        <location filename="../actions.py" line="116" />
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="92" />
-        <location filename="../actions.py" line="126" />
+        <location filename="../actions.py" line="94" />
+        <location filename="../actions.py" line="128" />
         <source>About Bothy</source>
         <translation>关于 Bothy</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="93" />
-        <location filename="../actions.py" line="100" />
+        <location filename="../actions.py" line="95" />
+        <location filename="../actions.py" line="102" />
         <source>Write a message</source>
         <translation>撰写消息</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="99" />
+        <location filename="../actions.py" line="101" />
         <source>Search all chats</source>
         <translation>搜索全部对话</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="101" />
+        <location filename="../actions.py" line="103" />
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="101" />
+        <location filename="../actions.py" line="103" />
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="102" />
+        <location filename="../actions.py" line="104" />
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="102" />
+        <location filename="../actions.py" line="104" />
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="103" />
+        <location filename="../actions.py" line="105" />
         <source>Esc</source>
         <translation>Esc</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="105" />
+        <location filename="../actions.py" line="107" />
         <source>Rename the selected chat</source>
         <translation>重命名所选对话</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="106" />
+        <location filename="../actions.py" line="108" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="106" />
+        <location filename="../actions.py" line="108" />
         <source>Delete the selected chat (with undo)</source>
         <translation>删除所选对话（可撤销）</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="107" />
+        <location filename="../actions.py" line="109" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="127" />
+        <location filename="../actions.py" line="129" />
         <source>Bothy %1: a private assistant that runs entirely on this computer.</source>
         <translation>Bothy %1：完全在这台电脑上运行的私人助手。</translation>
     </message>

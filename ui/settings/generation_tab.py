@@ -1,4 +1,5 @@
-"""Settings > Generation: the default system prompt and how replies are sampled.
+"""Settings > Generation: the default system prompt, how replies are sampled, and what happens when a
+chat outgrows the model's context (the default memory policy; a chat may choose its own in Memory…).
 
 Each number's range comes from assistant.settings.GENERATION_RANGES, the same table that validates
 the settings file, so the widgets can never offer a value that saving would refuse.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
+    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.engine import GenerationSettings
-from assistant.settings import DEFAULT_SYSTEM_PROMPT, GENERATION_RANGES
+from assistant.settings import DEFAULT_SYSTEM_PROMPT, GENERATION_RANGES, MEMORY_POLICIES
 from ui.settings.context import SettingsContext
 
 FIELD_WIDTH = 220
@@ -87,6 +89,28 @@ class GenerationTab(QWidget):
         )
         self.max_tokens.setSuffix(self.tr(" tokens"))
         self.seed = field("seed", self.tr("Seed"), self.tr("Seed:"), self.tr("Random"))
+        self.memory_policy = QComboBox(self)
+        self.memory_policy.setAccessibleName(self.tr("When a chat outgrows the context"))
+        names = {
+            "summarize": self.tr("Summarize the oldest messages"),
+            "window": self.tr("Leave out the oldest messages"),
+            "ask": self.tr("Stop and ask"),
+        }
+        for value in MEMORY_POLICIES:
+            self.memory_policy.addItem(names[value], value)
+        self.memory_policy.setMaximumWidth(2 * FIELD_WIDTH)
+        form.addRow(self.tr("When a chat outgrows the context:"), self.memory_policy)
+        policy_note = QLabel(
+            self.tr(
+                "The messages always stay in the chat: this decides what the model sees of them. "
+                "One chat can choose otherwise in Chat > Memory…"
+            ),
+            self,
+        )
+        policy_note.setObjectName("Muted")
+        policy_note.setWordWrap(True)
+        policy_note.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        form.addRow("", policy_note)
         self.reset_button = QPushButton(self.tr("Reset to defaults"), self)
         self.reset_button.clicked.connect(self.reset)
         reset_row = QHBoxLayout()
@@ -105,16 +129,18 @@ class GenerationTab(QWidget):
         for w in self._numbers.values():
             w.valueChanged.connect(self.changed)
         self.system_prompt.textChanged.connect(self.changed)
+        self.memory_policy.currentIndexChanged.connect(self.changed)
 
     def load(self) -> None:
         s = self.context.settings
-        widgets = (self.system_prompt, *self._numbers.values())
+        widgets = (self.system_prompt, self.memory_policy, *self._numbers.values())
         for w in widgets:
             w.blockSignals(True)
         self.system_prompt.setPlainText(s.system_prompt)
         for option, box in self._numbers.items():
             value = getattr(s.generation, option)
             box.setValue(box.minimum() if value is None else value)
+        self.memory_policy.setCurrentIndex(max(0, self.memory_policy.findData(s.memory_policy)))
         for w in widgets:
             w.blockSignals(False)
 
@@ -126,10 +152,12 @@ class GenerationTab(QWidget):
             values[option] = None if optional and box.value() == box.minimum() else box.value()
         self.context.settings.system_prompt = self.system_prompt.toPlainText()
         self.context.settings.generation = GenerationSettings(**values)
+        self.context.settings.memory_policy = self.memory_policy.currentData()
 
     @Slot()
     def reset(self) -> None:
         self.context.settings.generation = GenerationSettings()
         self.context.settings.system_prompt = DEFAULT_SYSTEM_PROMPT
+        self.context.settings.memory_policy = MEMORY_POLICIES[0]
         self.load()
         self.changed.emit()
