@@ -130,7 +130,7 @@ def figures_for(runs: dict[str, Run], n_ctx: int) -> list[Figure]:
 
 def run(model: Path, load, *, quick: bool, log=print) -> list[Figure]:
     """Every context length and policy; --quick: one small context, a few turns past the fill."""
-    plan = [(768, 2, ("summarize",))] if quick else [(2048, 30, None), (8192, 30, None)]
+    plan = [(512, 1, ("summarize",))] if quick else [(2048, 30, None), (8192, 30, None)]
     out = []
     for n_ctx, past_fill, policies in plan:
         runs = {}

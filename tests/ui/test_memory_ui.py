@@ -455,10 +455,10 @@ def test_settings_choose_the_default_policy(qtbot, window):
 # -- with the real model ------------------------------------------------------------------------
 def test_a_real_long_chat_gets_a_summary_marker(qtbot, windows):
     settings = test_settings()
-    settings.set_load_settings(starter_path(), LoadSettings(n_ctx=1024, n_threads=1))
+    settings.set_load_settings(starter_path(), LoadSettings(n_ctx=768, n_threads=1))
     settings.save()
     window = windows.open(engine=LocalEngine(), settings=settings)
-    assert window.loaded.n_ctx == 1024
+    assert window.loaded.n_ctx == 768
     topics = ("rivers", "bees", "tea", "glass", "owls")
     for i in range(40):
         result = send(qtbot, window, f"Question {i}: name two facts about {topics[i % 5]}, briefly.")

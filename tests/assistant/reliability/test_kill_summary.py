@@ -71,7 +71,12 @@ def test_kill_minus_nine_while_summarizing_loses_nothing(tmp_path, seed=1):
     # The chat goes on where it was: the next turn summarizes (or has the summary) and answers.
     cid = answered[0]["conversation_id"]
     again = subprocess.run(
-        [*command, "-c", str(cid)], input="And now?\n", env=env, capture_output=True, text=True, timeout=300
+        [*command, "-c", str(cid)],
+        input=QUESTION.format(99, "clocks") + "\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     turn = json.loads(again.stdout.splitlines()[-1])
     assert turn["status"] == "complete", again.stderr
