@@ -31,43 +31,74 @@ class MessageMemoryButtons(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        self.pin_button = _tool(self)  # the pin mark: shown while pinned
-        self.pin_button.setObjectName("PinMark")
-        self.pin_button.setText("📌 " + self.tr("Kept in memory"))
-        self.pin_button.setAccessibleName(self.tr("Kept in memory"))
-        self.pin_button.setToolTip(
-            self.tr("Sent to the model on every turn, even after older messages are summarized. Click to unpin.")
-        )
-        self.pin_button.clicked.connect(lambda: self.pin_toggled.emit(False))
-        self.menu = QMenu(self)
-        self.keep_action = QAction(self.tr("Keep in memory"), self.menu)
-        self.keep_action.setCheckable(True)
-        self.keep_action.setToolTip(
-            self.tr("Send this message to the model on every turn, even after older messages are summarized")
-        )
-        self.keep_action.triggered.connect(self._keep)
-        self.remember_action = QAction(self.tr("Remember this"), self.menu)
-        self.remember_action.setToolTip(self.tr("Add this message to this chat's memory notes"))
-        self.remember_action.triggered.connect(self.remember_clicked)
-        self.menu.addAction(self.keep_action)
-        self.menu.addAction(self.remember_action)
-        self.menu.setToolTipsVisible(True)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(2)
+        self._pin_button: QToolButton | None = None  # the pin mark, made when a message is first pinned
+        self._menu: QMenu | None = None  # made on first use: most messages never open it
+        self._pinned = False
         self.more_button = _tool(self)
         self.more_button.setText("⋯")
         self.more_button.setAccessibleName(self.tr("More actions"))
         self.more_button.setToolTip(self.tr("Keep in memory, Remember this"))
-        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.more_button.setMenu(self.menu)
-        layout.addWidget(self.pin_button)
-        layout.addWidget(self.more_button)
+        self.more_button.clicked.connect(self._open_menu)
+        self._layout.addWidget(self.more_button)
         self.show_message({})
 
     @property
     def pinned(self) -> bool:
-        return self.keep_action.isChecked()
+        return self._pinned
+
+    @property
+    def pin_button(self) -> QToolButton:
+        """The pin mark, shown while the message is pinned; a click unpins it."""
+        if self._pin_button is None:
+            button = _tool(self)
+            button.setObjectName("PinMark")
+            button.setText("📌 " + self.tr("Kept in memory"))
+            button.setAccessibleName(self.tr("Kept in memory"))
+            button.setToolTip(
+                self.tr("Sent to the model on every turn, even after older messages are summarized. Click to unpin.")
+            )
+            button.clicked.connect(lambda: self.pin_toggled.emit(False))
+            button.hide()
+            self._layout.insertWidget(0, button)
+            self._pin_button = button
+        return self._pin_button
+
+    @property
+    def menu(self) -> QMenu:
+        if self._menu is None:
+            menu = QMenu(self)
+            keep = QAction(self.tr("Keep in memory"), menu)
+            keep.setCheckable(True)
+            keep.setToolTip(
+                self.tr("Send this message to the model on every turn, even after older messages are summarized")
+            )
+            keep.triggered.connect(self._keep)
+            remember = QAction(self.tr("Remember this"), menu)
+            remember.setToolTip(self.tr("Add this message to this chat's memory notes"))
+            remember.triggered.connect(self.remember_clicked)
+            menu.addAction(keep)
+            menu.addAction(remember)
+            menu.setToolTipsVisible(True)
+            self._menu, self._keep_action, self._remember_action = menu, keep, remember
+        self._keep_action.setChecked(self._pinned)
+        return self._menu
+
+    @property
+    def keep_action(self) -> QAction:
+        self.menu  # noqa: B018 - made on first use
+        return self._keep_action
+
+    @property
+    def remember_action(self) -> QAction:
+        self.menu  # noqa: B018 - made on first use
+        return self._remember_action
+
+    @Slot()
+    def _open_menu(self) -> None:
+        self.menu.popup(self.more_button.mapToGlobal(self.more_button.rect().bottomLeft()))
 
     def show_message(self, message: dict) -> None:
         """Show the actions as they apply to `message` (the view model's row)."""
@@ -77,9 +108,11 @@ class MessageMemoryButtons(QWidget):
             and bool((message.get("content") or "").strip())
         )
         self.setVisible(offered)
-        pinned = bool(message.get("pinned"))
-        self.keep_action.setChecked(pinned)
-        self.pin_button.setVisible(pinned)
+        self._pinned = bool(message.get("pinned"))
+        if self._menu is not None:
+            self._keep_action.setChecked(self._pinned)
+        if self._pinned or self._pin_button is not None:
+            self.pin_button.setVisible(self._pinned)
 
     @Slot(bool)
     def _keep(self, checked: bool) -> None:

@@ -63,6 +63,7 @@ class MessageWidget(QWidget):
         self._editor: QFrame | None = None
         self._rendered_text: str | None = None
         self._expanded = False  # a very long message is shown shortened until asked for in full
+        self._thinking_block: ThinkingBlock | None = None
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 6, 0, 6)
@@ -87,10 +88,7 @@ class MessageWidget(QWidget):
             header = QLabel(self.tr("Bothy"), self)
             header.setObjectName("RoleLabel")
             outer.addWidget(header)
-            self.thinking_block = ThinkingBlock(colors, self)  # a reasoning model's thinking, if any
-            self.thinking_block.hide()
-            outer.addWidget(self.thinking_block)
-            outer.addWidget(self.text_view)
+            outer.addWidget(self.text_view)  # a reasoning model's thinking goes above it (thinking_block)
 
         self.note = QLabel(self)
         self.note.setWordWrap(True)
@@ -149,8 +147,8 @@ class MessageWidget(QWidget):
     def set_colors(self, colors: Colors) -> None:
         self.colors = colors
         self._rendered_text = None
-        if self.role == "assistant":
-            self.thinking_block.set_colors(colors)
+        if self._thinking_block is not None:
+            self._thinking_block.set_colors(colors)
         self.refresh()
 
     def refresh(self) -> None:
@@ -164,12 +162,24 @@ class MessageWidget(QWidget):
         if self.role != "assistant":
             return
         thinking = self.message.get("thinking") or ""
+        if not thinking and self._thinking_block is None:
+            return  # most replies: no block at all
         self.thinking_block.setVisible(bool(thinking))
         if thinking:
             self.thinking_block.show_thinking(
                 thinking, streaming=self.streaming, thinking_ms=self.message.get("thinking_ms")
             )
         self.text_view.setVisible(bool(self.message.get("content")) or not thinking)  # no gap under the thinking
+
+    @property
+    def thinking_block(self) -> ThinkingBlock:
+        """The collapsible thinking above a reply's answer, made when a reply first has thinking."""
+        if self._thinking_block is None:
+            self._thinking_block = ThinkingBlock(self.colors, self)
+            self._thinking_block.hide()
+            layout = self._outer
+            layout.insertWidget(layout.indexOf(self.text_view), self._thinking_block)
+        return self._thinking_block
 
     def _render(self) -> None:
         text = self.message.get("content") or ""
