@@ -43,7 +43,9 @@ class LlamaModel:
 
     # -- facts -----------------------------------------------------------------------------------
     def n_ctx(self) -> int:
-        return self.llm.n_ctx()
+        """The context that can be used: llama.cpp may round it up (640 becomes 768), but
+        llama-cpp-python keeps the tokens of only the size that was asked for."""
+        return min(self.llm.n_ctx(), len(self.llm.input_ids))
 
     @property
     def n_threads(self) -> int:
@@ -101,6 +103,24 @@ class LlamaModel:
         self.llm.n_tokens = len(tokens)
         self.llm._requires_eval = True
         return True
+
+    def shift_out(self, run) -> int:
+        """Remove the left-out positions before `run` (a kv_reuse.KeptRun) from the KV cache and move
+        the kept ones down, so a prompt that left out its oldest turns reuses them. Returns the
+        tokens the cache now holds that the prompt starts with (0 if this model cannot shift)."""
+        memory = self._llama_cpp.llama_get_memory(self.llm._ctx.ctx)
+        if not self._llama_cpp.llama_memory_can_shift(memory):
+            return 0
+        cached = self.cached_tokens()
+        gap = run.start - run.prefix
+        self._llama_cpp.llama_memory_seq_rm(memory, 0, run.start + run.length, -1)  # what followed
+        self._llama_cpp.llama_memory_seq_rm(memory, 0, run.prefix, run.start)  # the turns left out
+        self._llama_cpp.llama_memory_seq_add(memory, 0, run.start, run.start + run.length, -gap)
+        kept = cached[: run.prefix] + cached[run.start : run.start + run.length]
+        self.llm.input_ids[: len(kept)] = kept
+        self.llm.n_tokens = len(kept)
+        self.llm._requires_eval = True
+        return len(kept)
 
     # -- stopping --------------------------------------------------------------------------------
     def set_abort(self, should_abort: Callable[[], bool] | None) -> None:

@@ -15,7 +15,7 @@ import time
 import traceback
 
 from assistant import memory
-from assistant.engine import pipe, thinking_markers
+from assistant.engine import kv_reuse, pipe, thinking_markers
 from assistant.engine.kv_snapshots import KVSnapshots
 from assistant.engine.llama_log import LlamaLog, explain
 from assistant.engine.llama_model import GGML_TYPES, LlamaModel, backend_info
@@ -177,7 +177,7 @@ class Worker:
         model.set_seed(seed)
         max_tokens = gen.max_tokens if gen.max_tokens and gen.max_tokens > 0 else n_ctx
         max_tokens = min(max_tokens, n_ctx - len(tokens))
-        cached = self._common_prefix(model.cached_tokens(), tokens)
+        cached = self._reuse(model, tokens)
         stats = ReplyStats(prompt_tokens=len(tokens), prompt_eval_tokens=len(tokens) - cached, seed=seed)
         reasoning = thinking_markers.for_prompt(model, self.template.template, tokens)
         stream = TextStream(self.template.stop, thinking=reasoning.markers, opened=reasoning.opened)
@@ -244,13 +244,16 @@ class Worker:
         return stats
 
     @staticmethod
-    def _common_prefix(cached: list[int], tokens: list[int]) -> int:
-        n = 0
-        for a, b in zip(cached, tokens, strict=False):
-            if a != b:
-                break
-            n += 1
-        return min(n, len(tokens) - 1)
+    def _reuse(model: LlamaModel, tokens: list[int]) -> int:
+        """How many of `tokens` the KV cache already holds. When the prompt left out its oldest turns
+        and goes on with later cached ones, those are shifted into place instead of processed again
+        (kv_reuse.py finds them by comparing tokens)."""
+        cached = model.cached_tokens()
+        run = kv_reuse.kept_run(cached, tokens)
+        reused = model.shift_out(run) if run is not None else 0
+        if reused:
+            log.info("kept %d cached tokens by shifting out %d", run.length, run.start - run.prefix)
+        return min(max(reused, kv_reuse.common_prefix(cached, tokens)), len(tokens) - 1)
 
     @staticmethod
     def _crash(kind: str) -> None:

@@ -277,3 +277,22 @@ def test_a_memory_note_reaches_the_real_model(store, engine):
     block = engine.count_text("\n\nThings to remember:\n- " + note)
     assert abs(seen["with"].prompt_tokens - seen["without"].prompt_tokens - block) <= 2
     assert seen["with"].notes == 1 and seen["without"].notes == 0
+
+
+def test_leaving_turns_out_shifts_the_cache_instead_of_reading_the_window_again(store, fresh_engine):
+    fresh_engine.load(ModelRef.local(starter_path()), LoadSettings(n_ctx=640, n_threads=1))
+    session = ChatSession(store, fresh_engine, memory_policy="window")
+    cid = store.create_conversation(system_prompt="You are a helpful assistant.")["id"]
+    moved = None
+    for i in range(40):
+        text = f"Question {i}: tell me two facts about {('rivers', 'bees', 'tea')[i % 3]}, briefly, and why."
+        turn = session.send(cid, text, GenerationSettings(max_tokens=40, seed=i)).consume()
+        assert turn.status == "complete", turn.error
+        if turn.context.moved:
+            moved = turn
+            break
+    assert moved is not None and moved.context.dropped > 0
+    # The kept turns were shifted into place in the KV cache: only the new message was processed.
+    assert moved.stats.prompt_tokens > 150 and moved.stats.prompt_eval_tokens < 80
+    after = session.send(cid, "And one more fact?", GenerationSettings(max_tokens=16, seed=1)).consume()
+    assert after.status == "complete" and after.stats.prompt_eval_tokens < 80

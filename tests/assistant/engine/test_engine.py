@@ -159,6 +159,14 @@ def test_model_without_template_gets_a_named_one(fresh_engine, tmp_path):
     assert reply.text.strip() and "<|im" not in reply.text
 
 
+def test_the_context_is_the_size_asked_for_even_when_llama_cpp_rounds_it_up(fresh_engine):
+    loaded = fresh_engine.load(STARTER, LoadSettings(n_ctx=640))  # llama.cpp makes it 768 inside
+    assert loaded.n_ctx == 640  # llama-cpp-python keeps only 640 tokens: planning for 768 crashed
+    history = [{"role": "user", "content": "word " * 590}]
+    reply = fresh_engine.chat(ChatRequest.of(history, GenerationSettings(max_tokens=200, seed=1))).consume()
+    assert reply.stats.prompt_tokens + reply.stats.reply_tokens <= 640
+
+
 def test_switching_models_replaces_the_process(fresh_engine, tmp_path):
     fresh_engine.load(STARTER, LoadSettings(n_ctx=1024))
     old = fresh_engine.pid
