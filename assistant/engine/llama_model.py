@@ -116,11 +116,23 @@ class LlamaModel:
         self._llama_cpp.llama_memory_seq_rm(memory, 0, run.start + run.length, -1)  # what followed
         self._llama_cpp.llama_memory_seq_rm(memory, 0, run.prefix, run.start)  # the turns left out
         self._llama_cpp.llama_memory_seq_add(memory, 0, run.start, run.start + run.length, -gap)
+        self._compact(memory)
         kept = cached[: run.prefix] + cached[run.start : run.start + run.length]
         self.llm.input_ids[: len(kept)] = kept
         self.llm.n_tokens = len(kept)
         self.llm._requires_eval = True
         return len(kept)
+
+    def _compact(self, memory) -> None:
+        """Put the shifted cells next to each other again: llama.cpp attends over every cell up to the
+        last one in use, so the holes left by the removed turns would cost as much as the turns did.
+        Copying the sequence out and back in packs it (a few tens of ms at 8,192 tokens)."""
+        ctx = self.llm._ctx.ctx
+        size = self._llama_cpp.llama_state_seq_get_size(ctx, 0)
+        buffer = (ctypes.c_uint8 * size)()
+        used = self._llama_cpp.llama_state_seq_get_data(ctx, buffer, size, 0)
+        self._llama_cpp.llama_memory_clear(memory, True)
+        self._llama_cpp.llama_state_seq_set_data(ctx, buffer, used, 0)
 
     # -- stopping --------------------------------------------------------------------------------
     def set_abort(self, should_abort: Callable[[], bool] | None) -> None:
