@@ -59,11 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--limit", type=int, default=20)
     h.add_argument("--json", action="store_true")
     h = hs.add_parser("export")
-    h.add_argument("id", type=int)
+    h.add_argument("id", type=int, nargs="?")
+    h.add_argument("--all", action="store_true", help="every conversation, in one archive (.json, or .zip)")
     h.add_argument("--format", choices=("md", "json"), default="md")
     h.add_argument("--output", "-o", help="write to this file instead of the terminal")
-    h = hs.add_parser("import")
-    h.add_argument("file")
+    h = hs.add_parser(
+        "import",
+        help="import exports of Bothy, ChatGPT, Open WebUI, Jan, LM Studio or Chatbox",
+        description="Exit status: 0 all imported; 3 some damaged conversations skipped; 1 a file could not be read.",
+    )
+    h.add_argument("files", nargs="+", metavar="FILE", help="a file, a zip, or a folder (Jan's data folder)")
     h.add_argument("--json", action="store_true")
     h = hs.add_parser("delete")
     h.add_argument("id", type=int)

@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from assistant.cli.history_import import cmd_export_all, cmd_import
 from assistant.cli.output import open_store, print_json
 from assistant.errors import UserFacingError
 
@@ -24,13 +25,18 @@ def cmd_history(args) -> int:
                 print(f"{c['id']:>6} {pin} {c['updated'][:16]}  {c.get('title') or '(untitled)'}")
         elif action == "show":
             conversation = _conversation(store, args.id)
-            messages = store.messages(args.id)
             if args.json:
                 marks = store.context_marks(args.id)  # each covers first_message_id..last_message_id
                 summaries = [{key: value for key, value in mark.items() if key != "conversation_id"} for mark in marks]
                 notes = store.memory_notes(args.id, with_global=False)
                 print_json(
-                    {"conversation": conversation, "messages": messages, "summaries": summaries, "memory_notes": notes}
+                    {
+                        **conversation,
+                        "conversation": conversation,
+                        "messages": store.tree(args.id),  # every branch; "active": on the active path
+                        "summaries": summaries,
+                        "memory_notes": notes,
+                    }
                 )
             else:
                 print(store.export_markdown(args.id))
@@ -44,6 +50,10 @@ def cmd_history(args) -> int:
             if not hits and not args.json:
                 print("No messages match.", file=sys.stderr)
         elif action == "export":
+            if args.all:
+                return cmd_export_all(store, args.output)
+            if args.id is None:
+                raise UserFacingError("Say which conversation to export (its id), or --all for every one.")
             _conversation(store, args.id)
             text = (
                 store.export_markdown(args.id)
@@ -55,19 +65,7 @@ def cmd_history(args) -> int:
             else:
                 print(text)
         elif action == "import":
-            try:
-                data = json.loads(Path(args.file).read_text(encoding="utf-8"))
-            except OSError as exc:
-                raise UserFacingError(f"Could not read {args.file}: {exc.strerror}.") from None
-            except ValueError as exc:
-                raise UserFacingError(f"{args.file} is not a JSON file ({exc}).") from None
-            new_ids = store.import_data(data)  # one conversation, or a whole "Export all" file
-            if args.json:
-                print_json({"conversation_id": new_ids[0] if len(new_ids) == 1 else None, "conversation_ids": new_ids})
-            elif len(new_ids) == 1:
-                print(f"Imported as conversation {new_ids[0]}.")
-            else:
-                print(f"Imported {len(new_ids)} conversations ({new_ids[0]}–{new_ids[-1]}).")
+            return cmd_import(store, args.files, as_json=args.json)
         elif action == "delete":
             _conversation(store, args.id)
             store.delete_conversation(args.id)

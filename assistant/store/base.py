@@ -31,6 +31,30 @@ MESSAGE_SELECT = f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages"
 MARK_SELECT = f"SELECT {', '.join(MARK_COLUMNS)} FROM context_marks"
 NOTE_SELECT = f"SELECT {', '.join(NOTE_COLUMNS)} FROM memory_notes"
 
+# The active path, walked up from the conversation's active leaf through the parents. UNION (not
+# UNION ALL) ends the walk even on a damaged database whose parents loop.
+PATH_SQL = f"""
+WITH RECURSIVE path(id) AS (
+    SELECT active_leaf FROM conversations WHERE id = :conversation_id
+    UNION
+    SELECT messages.parent_id FROM messages JOIN path ON messages.id = path.id
+    WHERE messages.parent_id IS NOT NULL
+)
+{MESSAGE_SELECT} WHERE conversation_id = :conversation_id AND id IN (SELECT id FROM path) ORDER BY seq
+"""
+
+# The message and every message above it, up to the conversation's first.
+ANCESTORS_SQL = """
+WITH RECURSIVE above(id) AS (
+    SELECT :message_id
+    UNION
+    SELECT messages.parent_id FROM messages JOIN above ON messages.id = above.id
+    WHERE messages.parent_id IS NOT NULL
+)
+SELECT id FROM above
+"""
+
+
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on parameters
 
 
@@ -93,8 +117,27 @@ class StoreBase(Connection):
         return message_from_row(rows[0])
 
     def _messages(self, conversation_id: int) -> list[dict[str, Any]]:
+        """The active path: the messages from the first to the conversation's active leaf, in order."""
+        rows = self.db.query(PATH_SQL, {"conversation_id": conversation_id})
+        return [message_from_row(row) for row in rows]
+
+    def _tree_messages(self, conversation_id: int) -> list[dict[str, Any]]:
+        """Every message of the conversation, of every branch, in the order they were written (each
+        parent before its children)."""
         rows = self.db.query(f"{MESSAGE_SELECT} WHERE conversation_id = ? ORDER BY seq", [conversation_id])
         return [message_from_row(row) for row in rows]
+
+    def _leaf(self, conversation_id: int) -> int | None:
+        row = self.db.execute("SELECT active_leaf FROM conversations WHERE id = ?", [conversation_id]).fetchone()
+        return None if row is None else row[0]
+
+    def _set_leaf(self, conversation_id: int, message_id: int | None) -> None:
+        self.db.execute("UPDATE conversations SET active_leaf = ? WHERE id = ?", [message_id, conversation_id])
+
+    def _ancestor_ids(self, message_id: int) -> list[int]:
+        """The path from the conversation's first message down to `message_id`, in order."""
+        rows = self.db.execute(ANCESTORS_SQL, {"message_id": message_id}).fetchall()
+        return sorted(row[0] for row in rows)
 
     def _exists(self, table: str, ids: list[int]) -> bool:
         return any(
@@ -113,17 +156,15 @@ class StoreBase(Connection):
         marks = ", ".join("?" for _ in values)
         return self.db.execute(f"INSERT INTO messages ({columns}) VALUES ({marks})", list(values.values())).lastrowid
 
-    def _forget_marks_from(self, conversation_id: int, message_id: int) -> None:
-        """Messages from `message_id` on are being deleted: the context marks (memory.py) that reach them go too."""
-        self.db.execute(
-            "DELETE FROM context_marks WHERE conversation_id = ? AND last_message_id >= ?",
-            [conversation_id, message_id],
-        )
-
-    def _marks(self, conversation_id: int) -> list[dict[str, Any]]:
-        """The conversation's context marks (memory.py), oldest range first."""
+    def _marks(self, conversation_id: int, *, every_branch: bool = False) -> list[dict[str, Any]]:
+        """The context marks (memory.py) of the conversation's active path (of every branch, with
+        `every_branch`), oldest range first. A mark belongs to the paths that hold its last message."""
         rows = self.db.query(f"{MARK_SELECT} WHERE conversation_id = ? ORDER BY last_message_id, id", [conversation_id])
-        return [mark_from_row(row) for row in rows]
+        marks = [mark_from_row(row) for row in rows]
+        if every_branch or not marks:
+            return marks
+        path = {message["id"] for message in self._messages(conversation_id)}
+        return [mark for mark in marks if mark["last_message_id"] in path]
 
     def _conversation_notes(self, conversation_id: int) -> list[dict[str, Any]]:
         rows = self.db.query(f"{NOTE_SELECT} WHERE conversation_id = ? ORDER BY id", [conversation_id])

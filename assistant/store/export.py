@@ -1,18 +1,23 @@
 """Conversations as JSON (export, import, undo) and as Markdown (export).
 
-One conversation, format "bothy.conversation", version 1::
+One conversation, format "bothy.conversation", version 2::
 
     {
       "format": "bothy.conversation",
-      "version": 1,
+      "version": 2,
       "exported": "2024-05-01T09:30:00.123456Z",
       "conversation": {"id", "title", "created", "updated", "pinned", "model", "system_prompt", "settings"},
       "messages": [{"id", "role", "content", "status", "error", "created", "engine", "model_ref",
                     "model_file", "model_size", "model_sha256", "sampling", "prompt_tokens",
                     "reply_tokens", "ttft_ms", "tokens_per_s", "finish_reason", "pinned",
-                    "thinking", "thinking_ms"}, ...],  # in order
+                    "thinking", "thinking_ms", "parent", "active"}, ...],  # the whole tree
       "memory": {"notes": [...], "marks": [...]}   # summaries and memory notes: see memory_export.py
     }
+
+Version 2 holds the conversation's whole tree (tree.py): every branch, each message after its
+parent. A message's "parent" is the position (from 0) of its parent in "messages", null for a first
+message; "active" is true on the active path, the branch the person last saw. Version 1 files (no
+"parent") are read as one path, in their order.
 
 ("engine", "model_ref", "pinned", "memory", "thinking" and "thinking_ms" came later within version 1:
 older exports lack them, and older Bothy versions ignore them, as every reader ignores keys it does
@@ -33,7 +38,7 @@ are required) and ignores keys it does not know, but strict about types and allo
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -50,13 +55,13 @@ from assistant.store.records import (
 )
 
 FORMAT = "bothy.conversation"
-VERSION = 1
+VERSION = 2
 BUNDLE_FORMAT = "bothy.conversations"
 BUNDLE_VERSION = 1
 
 # A message's fields in the export: all its columns but where it sits (the file says which conversation
 # it belongs to, and the list's order is its place).
-_MESSAGE_EXPORT_KEYS = tuple(c for c in MESSAGE_COLUMNS if c not in ("conversation_id", "seq"))
+_MESSAGE_EXPORT_KEYS = tuple(c for c in MESSAGE_COLUMNS if c not in ("conversation_id", "seq", "parent_id"))
 
 
 def to_json(
@@ -65,14 +70,24 @@ def to_json(
     *,
     marks: Sequence[Mapping[str, Any]] = (),
     notes: Sequence[Mapping[str, Any]] = (),
+    active: Collection[int] | None = None,
 ) -> dict[str, Any]:
-    """The export dict for a conversation, its messages, and its memory (summaries and notes)."""
+    """The export dict for a conversation, its messages (the whole tree, each after its parent; a
+    message's parent_id, when it has one, must be among them), and its memory (summaries and
+    notes). `active`: the ids of the active path (None: every message is on it)."""
+    position = {message["id"]: index for index, message in enumerate(messages)}
+    exported = []
+    for message in messages:
+        record = {key: message[key] for key in _MESSAGE_EXPORT_KEYS}
+        record["parent"] = position.get(message.get("parent_id"))
+        record["active"] = active is None or message["id"] in active
+        exported.append(record)
     data = {
         "format": FORMAT,
         "version": VERSION,
         "exported": now(),
         "conversation": dict(conversation),
-        "messages": [{key: message[key] for key in _MESSAGE_EXPORT_KEYS} for message in messages],
+        "messages": exported,
     }
     if marks or notes:
         data["memory"] = memory_export.to_json(marks, notes, messages)
@@ -178,6 +193,8 @@ class Parsed:
     messages: list[dict[str, Any]]
     marks: list[dict[str, Any]] = field(default_factory=list)  # "first"/"last": positions in messages
     notes: list[dict[str, Any]] = field(default_factory=list)
+    parents: list[int | None] = field(default_factory=list)  # each message's parent, as a position
+    active_leaf: int | None = None  # the position of the active path's last message
 
 
 def _bad(data_name: str, reason: str) -> StoreError:
@@ -276,8 +293,26 @@ def _parse(data: Any) -> Parsed:
             messages.append(_message(record, conversation["created"]))
         except Invalid as exc:
             raise Invalid(f"message {index} is not valid: {exc}") from None
+    parents, active_leaf = _tree(raw_messages)
     marks, notes = memory_export.parse(data.get("memory"), len(messages), conversation["created"])
-    return Parsed(conversation, messages, marks, notes)
+    return Parsed(conversation, messages, marks, notes, parents, active_leaf)
+
+
+def _tree(records: list[Mapping[str, Any]]) -> tuple[list[int | None], int | None]:
+    """Each message's parent (a position) and the active leaf's position. Without any "parent"
+    (version 1), the messages are one path in their order. Raises Invalid."""
+    if not records:
+        return [], None
+    if not any("parent" in record for record in records):
+        return [None, *range(len(records) - 1)], len(records) - 1
+    parents: list[int | None] = []
+    for index, record in enumerate(records):
+        parent = integer(record, "parent")
+        if parent is not None and not 0 <= parent < index:
+            raise Invalid(f"message {index + 1} is not valid: 'parent' must be the position of an earlier message")
+        parents.append(parent)
+    active = [index for index, record in enumerate(records) if boolean(record, "active")]
+    return parents, active[-1] if active else len(records) - 1
 
 
 def _newer(data_name: str, exc: _Newer, subject: str = "it") -> StoreError:

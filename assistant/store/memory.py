@@ -10,7 +10,8 @@
 - A memory note is sent with the system prompt: for one conversation, or for all of them
   (conversation_id None).
 
-Deleting messages (an edit or a regeneration replaces them) deletes the marks that reach them.
+A mark covers a stretch of one path of the conversation's tree (tree.py): it belongs to the
+branches that hold its last message. Deleting a branch deletes the marks that reach into it.
 """
 
 from __future__ import annotations
@@ -77,10 +78,10 @@ class Memory(StoreBase):
                 raise NotFoundError(f"Messages {first_message_id}..{last_message_id} are not in {conversation_id}.")
             if first["seq"] > last["seq"]:
                 raise ValueError("a context mark needs its first message before its last")
-            count = self.db.execute(
-                "SELECT count(*) FROM messages WHERE conversation_id = ? AND seq BETWEEN ? AND ?",
-                [conversation_id, first["seq"], last["seq"]],
-            ).fetchone()[0]
+            path = self._ancestor_ids(last_message_id)
+            if first_message_id not in path:
+                raise ValueError("a context mark covers one path: its first message must lead to its last")
+            count = len(path) - path.index(first_message_id)
             cursor = self.db.execute(
                 "INSERT INTO context_marks (conversation_id, kind, first_message_id, last_message_id, "
                 "message_count, content, note, edited, created, engine, model_ref, prompt_tokens, reply_tokens) "

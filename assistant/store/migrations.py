@@ -234,3 +234,38 @@ def m005_message_thinking(db: Database) -> None:
     # NULL for replies without thinking, and for every reply written before this migration.
     db.execute("ALTER TABLE messages ADD COLUMN thinking TEXT")
     db.execute("ALTER TABLE messages ADD COLUMN thinking_ms REAL")
+
+
+@migration
+def m006_message_tree(db: Database) -> None:
+    # Conversations as trees (assistant/store/tree.py): every message has a parent (NULL for a first
+    # message), so that regenerating a reply or editing a message adds a sibling instead of deleting
+    # what came after, and a conversation has an active leaf: the end of the path the person sees
+    # and the model is sent. Existing conversations become single paths, in their order.
+    # A conversation imported from another app records where it came from (`import_source`, e.g.
+    # "chatgpt", and that app's id for it, `import_key`), so importing the same file twice adds nothing.
+    db.execute("ALTER TABLE messages ADD COLUMN parent_id INTEGER")
+    db.execute("ALTER TABLE conversations ADD COLUMN active_leaf INTEGER")
+    db.execute("ALTER TABLE conversations ADD COLUMN import_source TEXT")
+    db.execute("ALTER TABLE conversations ADD COLUMN import_key TEXT")
+    db.execute(
+        """
+        UPDATE messages SET parent_id = (
+            SELECT before.id FROM messages AS before
+            WHERE before.conversation_id = messages.conversation_id AND before.seq < messages.seq
+            ORDER BY before.seq DESC LIMIT 1
+        )
+        """
+    )
+    db.execute(
+        """
+        UPDATE conversations SET active_leaf = (
+            SELECT id FROM messages WHERE conversation_id = conversations.id ORDER BY seq DESC LIMIT 1
+        )
+        """
+    )
+    db.execute("CREATE INDEX messages_parent ON messages (conversation_id, parent_id)")
+    db.execute(
+        "CREATE UNIQUE INDEX conversations_import ON conversations (import_source, import_key) "
+        "WHERE import_key IS NOT NULL"
+    )

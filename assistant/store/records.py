@@ -48,6 +48,7 @@ MESSAGE_COLUMNS = (
     "pinned",
     "thinking",
     "thinking_ms",
+    "parent_id",
 )
 MARK_COLUMNS = (
     "id",

@@ -33,8 +33,9 @@ from typing import Any
 from assistant import paths
 from assistant.errors import StoreError
 from assistant.store import export, search
-from assistant.store.base import CONVERSATION_SELECT, MESSAGE_SELECT, chunks
+from assistant.store.base import CONVERSATION_SELECT, chunks
 from assistant.store.db import DEFAULT_TIMEOUT
+from assistant.store.imports import Imports
 from assistant.store.memory import Memory
 from assistant.store.records import (
     clean_optional,
@@ -42,16 +43,16 @@ from assistant.store.records import (
     clean_title,
     conversation_from_row,
     encode_json,
-    message_from_row,
     now,
 )
 from assistant.store.transfer import Transfer
+from assistant.store.tree import Tree
 from assistant.store.turns import Turns
 
 _UPDATABLE = ("title", "model", "system_prompt", "settings", "pinned")
 
 
-class Store(Turns, Transfer, Memory):
+class Store(Turns, Tree, Imports, Transfer, Memory):
     """Bothy's conversations and messages. `Store()` opens (creating and migrating) paths.db_path().
 
     `timeout` is how long a write waits for another program holding the database (seconds).
@@ -191,20 +192,15 @@ class Store(Turns, Transfer, Memory):
     # ---- messages ----------------------------------------------------------------------------
 
     def messages(self, conversation_id: int, *, limit: int | None = None) -> list[dict[str, Any]]:
-        """The conversation's messages in order (only the last `limit` of them, when given).
+        """The conversation's active path in order: the messages from the first down to its active
+        leaf (only the last `limit` of them, when given). See tree.py for the other branches.
 
         Raises NotFoundError for an unknown conversation.
         """
         with self._guard("load the conversation"):
             self._conversation(conversation_id)
-            if limit is None:
-                rows = self.db.query(f"{MESSAGE_SELECT} WHERE conversation_id = ? ORDER BY seq", [conversation_id])
-                return [message_from_row(row) for row in rows]
-            rows = self.db.query(
-                f"{MESSAGE_SELECT} WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?",
-                [conversation_id, limit],
-            )
-            return [message_from_row(row) for row in rows][::-1]
+            messages = self._messages(conversation_id)
+            return messages if limit is None else messages[max(0, len(messages) - limit) :]
 
     def message(self, message_id: int) -> dict[str, Any]:
         """One message. Raises NotFoundError when there is none with this id."""

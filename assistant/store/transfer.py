@@ -66,9 +66,10 @@ class Transfer(StoreBase):
     def _export(self, conversation_id: int) -> dict[str, Any]:
         return export.to_json(
             self._conversation(conversation_id),
-            self._messages(conversation_id),
-            marks=self._marks(conversation_id),
+            self._tree_messages(conversation_id),
+            marks=self._marks(conversation_id, every_branch=True),
             notes=self._conversation_notes(conversation_id),
+            active={message["id"] for message in self._messages(conversation_id)},
         )
 
     def _insert(self, parsed: export.Parsed, *, keep_ids: bool) -> int:
@@ -80,14 +81,17 @@ class Transfer(StoreBase):
         cursor = self.db.execute(f"INSERT INTO conversations ({columns}) VALUES ({marks})", list(conversation.values()))
         conversation_id = cursor.lastrowid
         indexed, ids = [], []
-        for seq, message in enumerate(parsed.messages, start=1):
+        for seq, (message, parent) in enumerate(zip(parsed.messages, parsed.parents, strict=True), start=1):
             values = dict(message, conversation_id=conversation_id, seq=seq)
+            values["parent_id"] = None if parent is None else ids[parent]
             if not keep_ids:
                 values.pop("id")
             message_id = self._insert_message(values)
             ids.append(message_id)
             indexed.append((message_id, values["content"]))
         search.index_messages(self.db, indexed)
+        if parsed.active_leaf is not None:
+            self._set_leaf(conversation_id, ids[parsed.active_leaf])
         self._insert_memory(conversation_id, parsed, ids)
         return conversation_id
 

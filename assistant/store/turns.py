@@ -1,5 +1,6 @@
-"""Writing a chat turn: the user's message, the streaming reply, its updates and its end, replacing
-later messages (edit and resend, regenerate), and start-up recovery of replies whose writer is gone.
+"""Writing a chat turn: the user's message, the streaming reply, its updates and its end, new
+branches (edit and resend, regenerate: see tree.py), and start-up recovery of replies whose writer
+is gone.
 
 A streaming reply records the writer id of the Store that writes it (see lease.py); the Store holds
 that writer's lease until it is closed, so recover_interrupted() in any process can tell a reply
@@ -48,9 +49,10 @@ class Turns(StoreBase):
         (streaming, with the engine, model and sampling details and this Store's writer id), the
         conversation's `updated`, and its title from `user_text` when it has none.
 
-        With `replace_from` (a message id: edit and resend), that message and every later one of
-        the conversation are deleted in the same transaction, so a failure leaves them all in place.
-        NotFoundError when that message is not in the conversation.
+        The user's message follows the conversation's active leaf. With `replace_from` (a message id:
+        edit and resend) it becomes an alternative to that message instead: a sibling with the same
+        parent, so the old message and what followed it stay, on their own branch (tree.py). The new
+        reply becomes the active leaf. NotFoundError when that message is not in the conversation.
         Returns (user_message, assistant_message).
         """
         user_text = clean_text(user_text)
@@ -59,14 +61,14 @@ class Turns(StoreBase):
         )
         with self._write("save your message"):
             conversation = self._conversation(conversation_id)
-            if replace_from is not None:
-                self._delete_from(conversation_id, replace_from)
+            parent = self._parent_for(conversation_id, replace_from)
             stamp = now()
             seq = self._next_seq(conversation_id)
             user_id = self._insert_message(
                 {
                     "conversation_id": conversation_id,
                     "seq": seq,
+                    "parent_id": parent,
                     "role": "user",
                     "content": user_text,
                     "status": "complete",
@@ -75,8 +77,9 @@ class Turns(StoreBase):
             )
             search.index_messages(self.db, [(user_id, user_text)])
             reply_id = self._insert_message(
-                {**reply, "conversation_id": conversation_id, "seq": seq + 1, "created": stamp}
+                {**reply, "conversation_id": conversation_id, "seq": seq + 1, "parent_id": user_id, "created": stamp}
             )
+            self._set_leaf(conversation_id, reply_id)
             title = conversation["title"] or title_from_text(user_text)
             self.db.execute(
                 "UPDATE conversations SET updated = ?, title = ? WHERE id = ?",
@@ -98,18 +101,21 @@ class Turns(StoreBase):
     ) -> dict[str, Any]:
         """Start only an assistant message (streaming), e.g. to regenerate a reply. Returns it.
 
-        With `replace_from` (a message id: the reply to regenerate), that message and every later
-        one are deleted in the same transaction (NotFoundError when it is not in the conversation).
+        It answers the conversation's active leaf; with `replace_from` (a message id: the reply to
+        regenerate) it becomes that message's sibling instead, an alternative that keeps the old one
+        (NotFoundError when it is not in the conversation). It becomes the active leaf.
         """
         reply = reply_values(
             model_file, model_size, model_sha256, sampling, engine=engine, model_ref=model_ref, writer=self._writer()
         )
         with self._write("start the reply"):
             self._conversation(conversation_id)
-            if replace_from is not None:
-                self._delete_from(conversation_id, replace_from)
+            parent = self._parent_for(conversation_id, replace_from)
             seq = self._next_seq(conversation_id)
-            reply_id = self._insert_message({**reply, "conversation_id": conversation_id, "seq": seq})
+            reply_id = self._insert_message(
+                {**reply, "conversation_id": conversation_id, "seq": seq, "parent_id": parent}
+            )
+            self._set_leaf(conversation_id, reply_id)
             self._touch(conversation_id, reply["created"])
             return self._message(reply_id)
 
@@ -162,13 +168,6 @@ class Turns(StoreBase):
             self._touch(conversation_id, now())
             return self._message(message_id)
 
-    def delete_messages_from(self, conversation_id: int, message_id: int) -> int:
-        """Delete `message_id` and every later message of the conversation. Returns how many were
-        deleted. NotFoundError if the message is not in it. To replace them with a new turn or reply,
-        pass `replace_from` to begin_turn() or begin_reply() instead: that is one transaction."""
-        with self._write("delete the messages"):
-            return self._delete_from(conversation_id, message_id)
-
     def recover_interrupted(self) -> int:
         """Mark as 'interrupted' the replies left 'streaming' by a writer that is gone (a Bothy that
         crashed, was killed or closed mid-reply, or an older Bothy that recorded no writer); their
@@ -194,14 +193,12 @@ class Turns(StoreBase):
                 recovered += len(found)
         return recovered
 
-    def _delete_from(self, conversation_id: int, message_id: int) -> int:
-        message = self._message(message_id)
+    def _parent_for(self, conversation_id: int, alternative_to: int | None) -> int | None:
+        """The parent of a new message: the active leaf, or the parent of the message it is an
+        alternative to (NotFoundError when that message is not in the conversation)."""
+        if alternative_to is None:
+            return self._leaf(conversation_id)
+        message = self._message(alternative_to)
         if message["conversation_id"] != conversation_id:
-            raise NotFoundError(f"Message {message_id} is not in conversation {conversation_id}.")
-        self._forget_marks_from(conversation_id, message_id)
-        cursor = self.db.execute(
-            "DELETE FROM messages WHERE conversation_id = ? AND seq >= ?",
-            [conversation_id, message["seq"]],
-        )
-        self._touch(conversation_id, now())
-        return cursor.rowcount
+            raise NotFoundError(f"Message {alternative_to} is not in conversation {conversation_id}.")
+        return message["parent_id"]

@@ -1,6 +1,7 @@
 """The `bothy` command, in-process, against the real starter model and a real database."""
 
 import json
+import os
 
 import pytest
 
@@ -41,10 +42,12 @@ def test_one_shot_json_then_continue_and_history(capsys, tmp_path):
     code, out, _ = run(capsys, "history", "export", str(cid), "--format", "md")
     assert "Hello! Who are you?" in out and first["reply"].strip()[:20] in out
     code, out, _ = run(capsys, "history", "import", str(exported), "--json")
-    new_id = json.loads(out)["conversation_id"]
-    assert new_id != cid
+    assert json.loads(out)["conversation_id"] is None  # it is still here: nothing to import
     code, out, _ = run(capsys, "history", "delete", str(cid))
     assert code == 0
+    code, out, _ = run(capsys, "history", "import", str(exported), "--json")
+    new_id = json.loads(out)["conversation_id"]
+    assert new_id != cid
     code, out, _ = run(capsys, "history", "list", "--json")
     assert [c["id"] for c in json.loads(out)] == [new_id]
 
@@ -173,8 +176,21 @@ def test_import_reads_an_export_of_everything(capsys, tmp_path):
         bundle = tmp_path / "all.json"
         with bundle.open("w", encoding="utf-8") as f:
             store.write_bundle(f)
+    # They are all still here: importing the archive again adds nothing.
     code, out, err = run(capsys, "history", "import", str(bundle), "--json")
     assert code == 0, err
-    assert len(json.loads(out)["conversation_ids"]) == 3
-    code, out, err = run(capsys, "history", "list", "--json")
-    assert sorted(c["title"] for c in json.loads(out)) == ["one", "one", "two", "two", "三", "三"]
+    [report] = json.loads(out)["files"]
+    assert report["already_imported"] == 3 and report["conversations"] == []
+    # Into another Bothy (another home), they all come in, once.
+    other_home = tmp_path / "other-home"
+    other_home.mkdir()
+    os.environ["BOTHY_HOME"], home = str(other_home), os.environ["BOTHY_HOME"]
+    try:
+        for expected in (3, 0):
+            code, out, err = run(capsys, "history", "import", str(bundle), "--json")
+            assert code == 0, err
+            assert len(json.loads(out)["conversation_ids"]) == expected
+        code, out, err = run(capsys, "history", "list", "--json")
+        assert sorted(c["title"] for c in json.loads(out)) == ["one", "two", "三"]
+    finally:
+        os.environ["BOTHY_HOME"] = home

@@ -43,13 +43,13 @@ def conversation(store):
 
 def comparable(message):
     """What an import keeps of a message: everything but its ids and position."""
-    return {k: v for k, v in message.items() if k not in ("id", "conversation_id", "seq")}
+    return {k: v for k, v in message.items() if k not in ("id", "conversation_id", "seq", "parent_id")}
 
 
 def test_export_json_format(store, conversation):
     data = store.export_json(conversation["id"])
     assert data["format"] == EXPORT_FORMAT == "bothy.conversation"
-    assert data["version"] == EXPORT_VERSION == 1
+    assert data["version"] == EXPORT_VERSION == 2
     assert data["conversation"] == conversation
     assert [m["content"] for m in data["messages"]] == [m["content"] for m in store.messages(conversation["id"])]
     assert data["messages"][1]["sampling"] == {"temperature": 0.5, "seed": 9}
@@ -99,7 +99,7 @@ def test_import_is_lenient_about_missing_fields(store):
     [
         (lambda d: "just a string", "not a Bothy conversation export"),
         (lambda d: {**d, "format": "chatgpt"}, "not a Bothy conversation export"),
-        (lambda d: {**d, "version": 2}, "newer version of Bothy"),
+        (lambda d: {**d, "version": 3}, "newer version of Bothy"),
         (lambda d: {**d, "version": "1"}, "format version"),
         (lambda d: {**d, "conversation": None}, "'conversation' must be an object"),
         (lambda d: {**d, "messages": {}}, "'messages' must be a list"),

@@ -209,5 +209,5 @@ def test_many_replies_without_a_writer_are_recovered_together(store):
         rows,
     )
     assert store.recover_interrupted() == 1200
-    assert {m["status"] for m in store.messages(conversation["id"])} == {"interrupted"}
+    assert {m["status"] for m in store.tree(conversation["id"])} == {"interrupted"}
     assert_search_index_consistent(store)

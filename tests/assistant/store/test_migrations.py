@@ -142,6 +142,40 @@ def test_memory_migration_keeps_conversations_made_before_it(tmp_path):
         assert mark["message_count"] == 2 and store.set_message_pinned(1, True)["pinned"] is True
 
 
+def test_tree_migration_makes_each_conversation_one_path(tmp_path):
+    """Conversations from before trees (m006) become single paths in their order, the last message
+    their active leaf; an empty conversation has none; edits made after it add branches."""
+    path = tmp_path / "v5.db"
+    build_schema(path, 5)
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    stamp = "'2024-01-01T00:00:00.000000Z'"
+    for conversation_id in (1, 2, 3):
+        conn.execute(f"INSERT INTO conversations (id, created, updated) VALUES ({conversation_id}, {stamp}, {stamp})")
+    # Interleaved ids and gaps in seq, as deletes left them.
+    rows = [
+        (10, 1, 1, "user"),
+        (11, 2, 1, "user"),
+        (12, 1, 2, "assistant"),
+        (14, 1, 5, "user"),
+        (15, 2, 3, "assistant"),
+    ]
+    for message_id, conversation_id, seq, role in rows:
+        conn.execute(
+            "INSERT INTO messages (id, conversation_id, seq, role, content, status, created) "
+            f"VALUES ({message_id}, {conversation_id}, {seq}, '{role}', 'text {message_id}', 'complete', {stamp})"
+        )
+    conn.close()
+    with Store(path) as store:
+        assert migrations.applied_names(store.db) == ALL
+        assert [(m["id"], m["parent_id"]) for m in store.messages(1)] == [(10, None), (12, 10), (14, 12)]
+        assert [(m["id"], m["parent_id"]) for m in store.messages(2)] == [(11, None), (15, 11)]
+        assert store.messages(3) == [] and store.branches(1) == {}
+        user, reply = store.begin_turn(1, "edited", replace_from=12)
+        assert store.branches(1) == {user["id"]: [12, user["id"]]}
+        assert user["parent_id"] == 10 and [m["id"] for m in store.messages(1)] == [10, user["id"], reply["id"]]
+        assert [m["id"] for m in store.tree(1) if not m["active"]] == [12, 14]
+
+
 def future_database(path, *, name=None, user_version=None):
     Store(path).close()
     conn = sqlite3.connect(str(path), isolation_level=None)

@@ -115,7 +115,7 @@ def test_a_cjk_substring_is_always_found(store, before, word, after):
 def _comparable(store, conversation_id):
     conversation = {k: v for k, v in store.get_conversation(conversation_id).items() if k != "id"}
     messages = [
-        {k: v for k, v in m.items() if k not in ("id", "conversation_id", "seq")}
+        {k: v for k, v in m.items() if k not in ("id", "conversation_id", "seq", "parent_id")}
         for m in store.messages(conversation_id)
     ]
     return conversation, messages

@@ -154,32 +154,13 @@ def test_finish_reply_rejects_bad_arguments(store):
 def test_begin_reply_appends_a_streaming_reply(store):
     conversation = store.create_conversation()
     user, first = finished_turn(store, conversation["id"], "tell a joke", "no")
-    store.delete_messages_from(conversation["id"], first["id"])
+    store.delete_branch(first["id"])
     again = store.begin_reply(conversation["id"], model_file="other.gguf", sampling={"seed": 7})
     assert again["status"] == "streaming" and again["role"] == "assistant"
     assert again["model_file"] == "other.gguf" and again["sampling"] == {"seed": 7}
+    assert again["parent_id"] == user["id"]
     assert [m["id"] for m in store.messages(conversation["id"])] == [user["id"], again["id"]]
     assert again["id"] > first["id"]
-
-
-def test_delete_messages_from(store):
-    conversation = store.create_conversation()
-    turns = [finished_turn(store, conversation["id"], f"question {i}", f"reply {i}") for i in range(3)]
-    other = store.create_conversation()
-    finished_turn(store, other["id"], "question elsewhere", "reply elsewhere")
-    second_user = turns[1][0]
-    assert store.delete_messages_from(conversation["id"], second_user["id"]) == 4
-    remaining = store.messages(conversation["id"])
-    assert [m["id"] for m in remaining] == [turns[0][0]["id"], turns[0][1]["id"]]
-    assert len(store.messages(other["id"])) == 2
-    assert [h["message_id"] for h in store.search("question")] == [
-        store.messages(other["id"])[0]["id"],
-        turns[0][0]["id"],
-    ]
-    with pytest.raises(NotFoundError):
-        store.delete_messages_from(other["id"], turns[0][0]["id"])  # not in that conversation
-    with pytest.raises(NotFoundError):
-        store.delete_messages_from(conversation["id"], second_user["id"])  # already gone
 
 
 def test_messages_limit_gives_the_latest_in_order(store):
