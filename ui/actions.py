@@ -37,9 +37,13 @@ class WindowActions(QObject):
         self.system_prompt = action()
         self.memory = action()
         self.export = action()
+        self.import_files = action(QKeySequence.StandardKey.Open)
+        self.import_folder = action()
         self.shortcuts = action(QKeySequence.StandardKey.HelpContents)
         self.about = action()
         self.focus_composer = action("Ctrl+L")
+        self.previous_version = action("Alt+Left")
+        self.next_version = action("Alt+Right")
         self.theme_group = QActionGroup(self)
         self.themes: dict[str, QAction] = {}
         for name in THEMES:
@@ -55,10 +59,12 @@ class WindowActions(QObject):
     def _build_menus(self) -> None:
         bar = self.window.menuBar()
         self.file_menu = bar.addMenu("")
-        for a in (self.new, self.export, None, self.settings, None, self.quit):
+        for a in (self.new, self.export, self.import_files, self.import_folder, None, self.settings, None, self.quit):
             self.file_menu.addSeparator() if a is None else self.file_menu.addAction(a)
         self.chat_menu = bar.addMenu("")
         for a in (self.search, self.focus_composer, self.regenerate, self.stop, None):
+            self.chat_menu.addSeparator() if a is None else self.chat_menu.addAction(a)
+        for a in (self.previous_version, self.next_version, None):
             self.chat_menu.addSeparator() if a is None else self.chat_menu.addAction(a)
         for a in (self.rename, self.system_prompt, self.memory, self.delete):
             self.chat_menu.addAction(a)
@@ -90,9 +96,13 @@ class WindowActions(QObject):
         self.system_prompt.setText(self.tr("System prompt for this chat…"))
         self.memory.setText(self.tr("Memory…"))
         self.export.setText(self.tr("Export this chat…"))
+        self.import_files.setText(self.tr("Import conversations…"))
+        self.import_folder.setText(self.tr("Import a folder of conversations (Jan)…"))
         self.shortcuts.setText(self.tr("Keyboard shortcuts"))
         self.about.setText(self.tr("About Bothy"))
         self.focus_composer.setText(self.tr("Write a message"))
+        self.previous_version.setText(self.tr("Previous version of the last reply"))
+        self.next_version.setText(self.tr("Next version of the last reply"))
 
     def shortcut_list(self) -> list[tuple[str, str]]:
         native = QKeySequence.SequenceFormat.NativeText
@@ -103,9 +113,14 @@ class WindowActions(QObject):
             (self.tr("Enter"), self.tr("Send the message")),
             (self.tr("Shift+Enter"), self.tr("New line in the message")),
             (self.tr("Esc"), self.tr("Stop the reply")),
-            ("Ctrl+Shift+R", self.tr("Regenerate the last reply")),
+            ("Ctrl+Shift+R", self.tr("Regenerate the last reply (the old one is kept)")),
+            ("Alt+Left / Alt+Right", self.tr("Previous / next version of the last message that has several")),
             ("F2", self.tr("Rename the selected chat")),
             (self.tr("Delete"), self.tr("Delete the selected chat (with undo)")),
+            (
+                QKeySequence(QKeySequence.StandardKey.Open).toString(native),
+                self.tr("Import conversations (ChatGPT, Open WebUI, Jan, LM Studio, Chatbox, Bothy)"),
+            ),
             ("Ctrl+,", self.tr("Settings")),
             (QKeySequence(QKeySequence.StandardKey.Quit).toString(native), self.tr("Quit")),
         ]

@@ -22,6 +22,11 @@ Signals:
     remember_requested(int message_id): "Remember this" on a message.
     mark_edited(int mark_id, str text): a summary's new text, from its marker.
     mark_rewrite_requested(int mark_id): "Write again" / "Summarize them" on a marker.
+    branch_requested(int message_id): show that alternative (`‹ 2/3 ›` on a message).
+    fork_requested(int message_id), delete_branch_requested(int message_id): from a message's menu.
+
+A message with alternatives (assistant/store/tree.py) has their ids in its row's "siblings";
+`set_branches` updates them after a turn.
 """
 
 from __future__ import annotations
@@ -47,6 +52,9 @@ class ChatView(ChatMarks, ChatScrolling, QScrollArea):
     remember_requested = Signal(int)
     mark_edited = Signal(int, str)
     mark_rewrite_requested = Signal(int)
+    branch_requested = Signal(int)
+    fork_requested = Signal(int)
+    delete_branch_requested = Signal(int)
 
     def __init__(self, colors: Colors, parent=None):
         super().__init__(parent)
@@ -125,7 +133,7 @@ class ChatView(ChatMarks, ChatScrolling, QScrollArea):
 
     # -- opening -------------------------------------------------------------------------------
     def set_conversation(
-        self, conversation_id: int | None, messages: list[dict], focus_message_id=None, *, live=None
+        self, conversation_id: int | None, messages: list[dict], focus_message_id=None, *, live=None, highlight=True
     ) -> None:
         """Show a conversation's messages (the view model: these dicts, shared with the widgets).
 
@@ -160,7 +168,8 @@ class ChatView(ChatMarks, ChatScrolling, QScrollArea):
         self._update_last()
         if focus is not None:
             target = self.widgets[focus - self.start]
-            self._set_highlight(target)
+            if highlight:
+                self._set_highlight(target)
             QTimer.singleShot(0, target, lambda: self._scroll_to_widget(target))
         else:
             QTimer.singleShot(0, self.scroll_to_end)
@@ -176,6 +185,9 @@ class ChatView(ChatMarks, ChatScrolling, QScrollArea):
         w.edit_submitted.connect(self._edit_submitted)
         w.pin_requested.connect(self.pin_requested)
         w.remember_requested.connect(self.remember_requested)
+        w.branch_requested.connect(self.branch_requested)
+        w.fork_requested.connect(self.fork_requested)
+        w.delete_branch_requested.connect(self.delete_branch_requested)
         return w
 
     def _clear_widgets(self) -> None:
@@ -297,9 +309,24 @@ class ChatView(ChatMarks, ChatScrolling, QScrollArea):
     def _edit_submitted(self, message_id: int, text: str) -> None:
         self.edit_requested.emit(message_id, text)
 
-    def later_count(self, message_id: int) -> int:
-        index = next((i for i, m in enumerate(self.messages) if m["id"] == message_id), None)
-        return 0 if index is None else sum(1 for m in self.messages[index + 1 :] if not is_mark(m))
+    def set_branches(self, branches: dict[int, list[int]]) -> None:
+        """Each message's alternatives (store.branches()): update the rows and their widgets."""
+        for message in self.messages:
+            if is_mark(message) or message.get("id") is None:
+                continue
+            siblings = branches.get(message["id"])
+            if siblings != message.get("siblings"):
+                message["siblings"] = siblings
+                w = self.message_widget(message["id"])
+                if w is not None:
+                    w.refresh()
+
+    def last_with_alternatives(self) -> MessageWidget | None:
+        """The newest message widget shown whose message has alternatives (for Alt+Left/Right)."""
+        for w in reversed(self.widgets):
+            if isinstance(w, MessageWidget) and len(w.message.get("siblings") or ()) > 1:
+                return w
+        return None
 
     # -- theme -----------------------------------------------------------------------------------
     def set_colors(self, colors: Colors) -> None:

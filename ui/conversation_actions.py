@@ -14,9 +14,9 @@ Signals:
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -24,9 +24,19 @@ from PySide6.QtCore import QObject, Signal
 from assistant.errors import UserFacingError
 from assistant.settings import Settings
 from assistant.store import Store
-from ui.background import Task, run_in_background
+from ui.background import Cancelled, Task, run_in_background
+from ui.i18n import plural
 
 UNDO_MS = 10_000
+
+
+@dataclass
+class ImportOutcome:
+    """What came of one file: a summary (assistant.store.imports.ImportSummary) or an error."""
+
+    file_name: str
+    summary: object | None = None
+    error: str | None = None
 
 
 def safe_file_name(title: str, fallback: str = "chat") -> str:
@@ -40,6 +50,7 @@ class ConversationActions(QObject):
     changed = Signal(object)
     deleted = Signal(int)
     restored = Signal(int)
+    branch_changed = Signal(int)
 
     def __init__(self, *, store: Store, settings: Settings, streaming: Callable[[], int | None], parent=None):
         super().__init__(parent)
@@ -73,6 +84,43 @@ class ConversationActions(QObject):
         title = data["conversation"].get("title") or self.tr("Untitled chat")
         self.undo_offered.emit(self.tr("Deleted “%1”.").replace("%1", title), lambda: self.restore(data))
         return True
+
+    # -- branches (assistant/store/tree.py) ------------------------------------------------------
+    def branches(self, conversation_id: int) -> dict[int, list[int]]:
+        """The alternatives of each message on the active path ({} after an error)."""
+        return self._attempt(self.store.branches, conversation_id) or {}
+
+    def select_branch(self, conversation_id: int, message_id: int) -> int | None:
+        """Make the branch through `message_id` the active path; its new leaf, or None."""
+        if self.streaming() == conversation_id:
+            self.message.emit(self.tr("Wait for the reply to finish, or stop it, before switching versions."))
+            return None
+        return self._attempt(self.store.select_branch, message_id)
+
+    def fork(self, message_id: int) -> dict | None:
+        """A new chat with the path up to `message_id`; the new conversation, or None."""
+        conversation = self._attempt(self.store.fork_conversation, message_id)
+        if conversation is not None:
+            self.changed.emit(conversation["id"])
+        return conversation
+
+    def delete_branch(self, conversation_id: int, message_id: int) -> bool:
+        """Delete a message and what follows it in its branch, offering Undo."""
+        if self.streaming() == conversation_id:
+            self.message.emit(self.tr("Stop the reply before deleting messages of this chat."))
+            return False
+        data = self._attempt(self.store.delete_branch, message_id)
+        if data is None:
+            return False
+        self.branch_changed.emit(conversation_id)
+        count = len(data["messages"])
+        text = plural(self.tr("Deleted %n message(s).", "", count), count)
+        self.undo_offered.emit(text, lambda: self.restore_branch(data))
+        return True
+
+    def restore_branch(self, data: dict) -> None:
+        if self._attempt(self.store.restore_branch, data) is not None:
+            self.branch_changed.emit(data["conversation_id"])
 
     def restore(self, data: dict) -> None:
         conversation_id = self._attempt(self.store.restore_conversation, data)
@@ -190,20 +238,40 @@ class ConversationActions(QObject):
 
         return run_in_background(owner, work, name="export-all", on_error=self.message.emit)
 
-    def import_file(self, path: str, *, owner: QObject) -> Task:
-        """Add the conversations of a file Bothy exported (one chat, or all of them)."""
+    def import_files(self, paths: list[str], *, owner: QObject) -> Task:
+        """Import conversations from files of Bothy or another app (assistant/importers), each file
+        whole or not at all, on a connection of its own, so the window keeps reading the store
+        while a big import writes. The Task reports (conversations done, total, file name) and
+        gives a list of ImportOutcome; cancelling keeps nothing of the file being imported."""
+        from assistant.importers import ImportFormatError
+        from assistant.importers.reader import read_path
+        from assistant.store.imports import ImportCancelled
 
-        def work(_task: Task) -> list[int]:
-            try:
-                data = json.loads(Path(path).read_text(encoding="utf-8"))
-            except OSError as exc:
-                raise UserFacingError(f"Could not read {path}: {exc.strerror or exc}.") from None
-            except ValueError as exc:
-                raise UserFacingError(f"{Path(path).name} is not a JSON file ({exc}).") from None
-            return self.store.import_data(data)
+        def work(task: Task) -> list[ImportOutcome]:
+            outcomes = []
+            with Store(self.store.path) as store:
+                for path in paths:
+                    task.check_cancelled()
+                    name = Path(path).name
+                    task.report(0, 0, name)
+                    try:
+                        result = read_path(path)
+                        summary = store.import_result(
+                            result,
+                            progress=lambda done, total, n=name: task.report(done, total, n),
+                            cancelled=lambda: task.is_cancelled,
+                        )
+                    except ImportCancelled:
+                        raise Cancelled from None
+                    except ImportFormatError as exc:
+                        outcomes.append(ImportOutcome(name, error=str(exc)))
+                        continue
+                    outcomes.append(ImportOutcome(name, summary=summary))
+            return outcomes
 
-        def done(ids: list[int]) -> None:
-            self.changed.emit(ids[-1] if ids else None)
+        def done(outcomes: list[ImportOutcome]) -> None:
+            new = [c["id"] for o in outcomes if o.summary for c in o.summary.conversations]
+            self.changed.emit(new[0] if new else None)
 
         return run_in_background(owner, work, name="import", on_success=done, on_error=self.message.emit)
 

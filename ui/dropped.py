@@ -6,3 +6,15 @@ from __future__ import annotations
 def dropped_ggufs(event) -> list[str]:
     """The local .gguf files in a drag-enter or drop event."""
     return [u.toLocalFile() for u in event.mimeData().urls() if u.toLocalFile().lower().endswith(".gguf")]
+
+
+IMPORTABLE = (".json", ".zip", ".jsonl")
+
+
+def dropped_imports(event) -> list[str]:
+    """The local files and folders in a drag-enter or drop event that may hold conversations to
+    import (JSON, zip, or a folder such as Jan's); assistant/importers says for sure."""
+    from pathlib import Path
+
+    paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+    return [p for p in paths if p.lower().endswith(IMPORTABLE) or Path(p).is_dir()]

@@ -34,21 +34,21 @@ from assistant.store import Store
 from ui import layout_memory, theme
 from ui.actions import WindowActions
 from ui.chat_page import ChatPage
-from ui.context_marker import with_marks
 from ui.conversation_actions import UNDO_MS, ConversationActions
-from ui.dropped import dropped_ggufs
 from ui.engine_bridge import EngineBridge
 from ui.models_controller import ModelsController
 from ui.sidebar import Sidebar
 from ui.status_bar import StatusBar
 from ui.turn_controller import TurnController
+from ui.window_branches import BranchHandling
+from ui.window_imports import ImportHandling
 from ui.window_memory import MemoryHandling
 from ui.window_turns import TurnHandling
 
 log = logging.getLogger("bothy.ui")
 
 
-class MainWindow(MemoryHandling, TurnHandling, QMainWindow):
+class MainWindow(ImportHandling, BranchHandling, MemoryHandling, TurnHandling, QMainWindow):
     model_loaded = Signal(object)
     model_failed = Signal(str)
     turn_done = Signal(object)
@@ -148,6 +148,8 @@ class MainWindow(MemoryHandling, TurnHandling, QMainWindow):
         self.sidebar.error.connect(self.show_error)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
         self._connect_memory()
+        self._connect_branches()
+        self._connect_imports()
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Bothy"))
@@ -244,15 +246,16 @@ class MainWindow(MemoryHandling, TurnHandling, QMainWindow):
         self.composer.focus()
 
     @Slot(int, object)
-    def open_conversation(self, conversation_id: int, message_id=None) -> None:
+    def open_conversation(self, conversation_id: int, message_id=None, *, highlight=True) -> None:
         try:
-            messages = with_marks(self.store.messages(conversation_id), self.store.context_marks(conversation_id))
+            messages = self._rows(conversation_id, message_id)
         except UserFacingError as exc:
             self.show_error(str(exc))
             self.sidebar.reload(self.conversation_id)
             return
         self.conversation_id = conversation_id
-        self.chat.set_conversation(conversation_id, messages, focus_message_id=message_id, live=self.turns.turn)
+        live = self.turns.turn
+        self.chat.set_conversation(conversation_id, messages, message_id, live=live, highlight=highlight)
         self.chat.set_busy(self.turns.busy)
         self.status.set_context(None)
         if not self.turns.busy:
@@ -377,14 +380,6 @@ class MainWindow(MemoryHandling, TurnHandling, QMainWindow):
         return self._settings_dialog
 
     # -- drag and drop a model -------------------------------------------------------------------
-    def dragEnterEvent(self, event) -> None:
-        if dropped_ggufs(event):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        if files := dropped_ggufs(event):
-            self.open_settings().models_tab.add_files(files)
-
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:
         if not self._closing:

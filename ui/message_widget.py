@@ -5,6 +5,9 @@ Signals (MessageWidget):
     edit_submitted(int message_id, str text)
     pin_requested(int message_id, bool pinned): "Keep in memory" (ui/message_memory.py).
     remember_requested(int message_id): "Remember this".
+    branch_requested(int message_id): show that alternative (`‹ 2/3 ›`, ui/branch_switcher.py).
+    fork_requested(int message_id): "Fork into a new chat" from here.
+    delete_branch_requested(int message_id): "Delete this branch" (the message and what follows it).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import markdown
+from ui.branch_switcher import BranchSwitcher
 from ui.message_memory import MessageMemoryButtons
 from ui.message_text import MessageText, mono_family
 from ui.theme import Colors
@@ -53,6 +57,9 @@ class MessageWidget(QWidget):
     edit_submitted = Signal(int, str)
     pin_requested = Signal(int, bool)
     remember_requested = Signal(int)
+    branch_requested = Signal(int)
+    fork_requested = Signal(int)
+    delete_branch_requested = Signal(int)
 
     def __init__(self, message: dict, colors: Colors, parent=None):
         super().__init__(parent)
@@ -64,6 +71,7 @@ class MessageWidget(QWidget):
         self._rendered_text: str | None = None
         self._expanded = False  # a very long message is shown shortened until asked for in full
         self._thinking_block: ThinkingBlock | None = None
+        self._branch_switcher: BranchSwitcher | None = None  # made when the message first has alternatives
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 6, 0, 6)
@@ -106,6 +114,8 @@ class MessageWidget(QWidget):
         self.memory_buttons = MessageMemoryButtons(self)
         self.memory_buttons.pin_toggled.connect(lambda pinned: self.pin_requested.emit(self.message_id, pinned))
         self.memory_buttons.remember_clicked.connect(lambda: self.remember_requested.emit(self.message_id))
+        self.memory_buttons.fork_clicked.connect(lambda: self.fork_requested.emit(self.message_id))
+        self.memory_buttons.delete_branch_clicked.connect(lambda: self.delete_branch_requested.emit(self.message_id))
         if self.role == "user":
             footer.addStretch(1)
             self.edit_button = _action(self.tr("Edit"), self, self.start_edit)
@@ -126,6 +136,7 @@ class MessageWidget(QWidget):
             footer.addWidget(self.stats_label, 1)
         outer.addLayout(footer)
         self._outer = outer
+        self._footer = footer
         self.refresh()
 
     # -- content -------------------------------------------------------------------------------
@@ -231,9 +242,28 @@ class MessageWidget(QWidget):
         if self.edit_button is not None:
             self.edit_button.setVisible(self._editor is None)
         self.memory_buttons.show_message(self.message)
+        self._update_branches()
         if self.role == "assistant":
             self.stats_label.setText(self.stats_text())
             self.stats_label.setToolTip(self.stats_tooltip())
+
+    def _update_branches(self) -> None:
+        siblings = self.message.get("siblings") or []
+        if len(siblings) < 2 and self._branch_switcher is None:
+            return  # most messages: no alternatives, no switcher
+        self.branch_switcher.setVisible(len(siblings) > 1)
+        if len(siblings) > 1:
+            self.branch_switcher.show_siblings(self.message_id, siblings)
+            self.branch_switcher.setEnabled(not self.streaming)
+
+    @property
+    def branch_switcher(self) -> BranchSwitcher:
+        """`‹ 2/3 ›`, first in the footer (after the space on a user message's side)."""
+        if self._branch_switcher is None:
+            self._branch_switcher = BranchSwitcher(self)
+            self._branch_switcher.selected.connect(self.branch_requested)
+            self._footer.insertWidget(1 if self.role == "user" else 0, self._branch_switcher)
+        return self._branch_switcher
 
     def stats_text(self) -> str:
         m = self.message

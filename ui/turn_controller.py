@@ -203,6 +203,9 @@ class TurnController(QObject):
                 stored = self.store.message(message_id)
             except UserFacingError:
                 continue  # the window shows the turn's error; the rows keep what streamed
+            siblings = row.get("siblings")  # the view's own key (ui/window_branches.py), not the store's
             row.clear()
             row.update(stored)  # in place: the chat view shows this very dict
+            if siblings:
+                row["siblings"] = siblings
         self.finished.emit(turn, result)

@@ -9,8 +9,7 @@ window's class name, not the one lupdate files them under.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Slot
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Slot
 
 from assistant.errors import UserFacingError
 from ui.turn_controller import ActiveTurn
@@ -46,19 +45,6 @@ class TurnHandling:
     def edit_and_resend(self, message_id: int, text: str) -> None:
         if self.conversation_id is None or self.turns.busy or not self.models.ready:
             return
-        later = self.chat.later_count(message_id)
-        if later:
-            answer = QMessageBox.question(
-                self,
-                QCoreApplication.translate("TurnHandling", "Replace the rest of this chat?"),
-                QCoreApplication.translate(
-                    "TurnHandling", "Sending the edited message replaces the %n message(s) that followed it.", "", later
-                ),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
         self.turns.edit(self.conversation_id, message_id, text)
 
     @Slot()

@@ -155,15 +155,22 @@ def test_export_all_then_import_it_back(qtbot, window, tmp_path):
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["format"] == "bothy.conversations"
     assert data["conversations"][0]["messages"][0]["content"] == "Export me."
-    # Every export Bothy writes, it imports.
+    # Every export Bothy writes, it imports: nothing twice, and all of it once it is gone.
     with qtbot.waitSignal(data_tab.import_from(str(out)).finished, timeout=10_000):
         pass
-    assert "Imported 1 conversation" in data_tab.progress_label.text()
-    ids = window.sidebar.model.conversation_ids()
-    assert len(ids) == 2
-    assert [m["content"] for m in window.store.messages(ids[0])] == [
-        m["content"] for m in window.store.messages(ids[1])
-    ]
+    dialog = data_tab.import_dialog
+    assert "Imported 0 conversations" in dialog.heading.text()
+    assert "already here" in dialog.summary.toPlainText()
+    [original] = window.sidebar.model.conversation_ids()
+    messages = [m["content"] for m in window.store.messages(original)]
+    window.store.delete_conversation(original)
+    with qtbot.waitSignal(data_tab.import_from(str(out)).finished, timeout=10_000):
+        pass
+    dialog = data_tab.import_dialog
+    assert "Imported 1 conversation with 4 messages." == dialog.heading.text()
+    assert dialog.close_button.isVisible() and not dialog.cancel_button.isVisible()
+    [copy] = window.sidebar.model.conversation_ids()
+    assert [m["content"] for m in window.store.messages(copy)] == messages
 
 
 def test_import_of_a_file_that_is_not_an_export_says_why(qtbot, window, tmp_path):
@@ -172,7 +179,8 @@ def test_import_of_a_file_that_is_not_an_export_says_why(qtbot, window, tmp_path
     data_tab = window.open_settings().data_tab
     with qtbot.waitSignal(data_tab.import_from(str(bad)).finished, timeout=10_000):
         pass
-    assert window.banner.isVisible() and "import" in window.banner.label.text().lower()
+    text = data_tab.import_dialog.summary.toPlainText()
+    assert "notes.json: Bothy does not know this file's shape" in text
     assert window.sidebar.model.conversation_ids() == []
 
 

@@ -6,6 +6,7 @@ starter model; the window's own logic runs with the scripted engine.
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QMessageBox
 
@@ -65,7 +66,7 @@ def test_stop_mid_reply_with_escape(qtbot, window):
     assert widget.note.isVisible() and "Stopped" in widget.note.text()
 
 
-def test_regenerate_replaces_the_last_reply(qtbot, window):
+def test_regenerate_keeps_the_old_reply_as_a_version(qtbot, window):
     send(qtbot, window, "Say one word.")
     [first] = assistant_messages(window)
     widget = window.chat.widgets[-1]
@@ -75,39 +76,40 @@ def test_regenerate_replaces_the_last_reply(qtbot, window):
     assert len(replies) == 1 and replies[0]["id"] != first["id"]
     assert replies[0]["status"] == "complete"
     assert [w.message["role"] for w in window.chat.widgets] == ["user", "assistant"]
+    switcher = window.chat.widgets[-1].branch_switcher
+    assert switcher.isVisible() and switcher.label.text() == "2/2"
+    assert window.store.message(first["id"])["content"] == first["content"]  # kept
 
 
-def test_edit_and_resend_asks_then_replaces_what_followed(qtbot, window, monkeypatch):
+def test_edit_and_resend_adds_a_version_and_keeps_what_followed(qtbot, window, monkeypatch):
     send(qtbot, window, "First question?")
     send(qtbot, window, "Second question?")
+    before = window.store.messages(window.conversation_id)
     first_user = window.chat.widgets[0]
-    asked = []
-
-    def answer(*args, **kwargs):
-        asked.append(args)
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", answer)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("nothing is replaced: no question"))
     first_user.start_edit()
     first_user._edit_field.setPlainText("A different question?")
     with qtbot.waitSignal(window.turn_done, timeout=60_000):
         first_user._submit_edit(first_user._edit_field.toPlainText())
-    assert asked, "replacing later messages must be confirmed"
     messages = window.store.messages(window.conversation_id)
     assert [m["role"] for m in messages] == ["user", "assistant"]
     assert messages[0]["content"] == "A different question?"
     assert messages[1]["status"] == "complete"
     assert [w.message["content"] for w in window.chat.widgets][:1] == ["A different question?"]
+    assert window.chat.widgets[0].branch_switcher.label.text() == "2/2"
+    tree = window.store.tree(window.conversation_id)
+    assert {m["id"] for m in before} <= {m["id"] for m in tree} and len(tree) == 6
 
 
-def test_edit_cancelled_keeps_everything(qtbot, window, monkeypatch):
+def test_edit_cancelled_keeps_everything(qtbot, window):
     send(qtbot, window, "Keep me?")
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
     user = window.chat.widgets[0]
     user.start_edit()
-    user._submit_edit("Changed")
-    assert not window.turns.busy
-    assert [m["content"] for m in window.store.messages(window.conversation_id)][0] == "Keep me?"
+    user._edit_field.setPlainText("Changed")
+    user.cancel_edit()
+    assert not window.turns.busy and user.bubble.isVisible()
+    assert [m["content"] for m in window.store.tree(window.conversation_id)][0] == "Keep me?"
+    assert len(window.store.tree(window.conversation_id)) == 2
 
 
 def test_model_error_during_a_turn_is_shown_on_the_reply_and_app_keeps_working(qtbot, windows, monkeypatch):

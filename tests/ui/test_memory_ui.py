@@ -292,7 +292,13 @@ def test_pinned_messages_and_remembered_notes_reach_the_model(qtbot, windows):
     user_widget = window.chat.message_widget(user["id"])
     buttons = user_widget.memory_buttons
     assert buttons.isVisible() and buttons.more_button.accessibleName() and not buttons.pin_button.isVisible()
-    assert [a.text() for a in buttons.menu.actions()] == ["Keep in memory", "Remember this"]
+    assert [a.text() for a in buttons.menu.actions()] == [
+        "Keep in memory",
+        "Remember this",
+        "",
+        "Fork into a new chat",
+        "Delete this branch",
+    ]
     buttons.keep_action.trigger()
     assert window.store.message(user["id"])["pinned"]
     assert buttons.pin_button.isVisible() and buttons.pin_button.text() == "📌 Kept in memory"

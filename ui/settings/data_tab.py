@@ -118,14 +118,22 @@ class DataTab(QWidget):
     @Slot()
     def import_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Import conversations"), str(Path.home()), self.tr("JSON (*.json)")
+            self,
+            self.tr("Import conversations"),
+            str(Path.home()),
+            self.tr("Chat exports (*.json *.zip);;All files (*)"),
         )
         if path:
             self.import_from(path)
 
-    def import_from(self, path: str) -> Task:
-        task = self.context.conversations.import_file(path, owner=self)
-        return self._run(task, self.tr("Importing…"), lambda ids: self.tr("Imported %n conversation(s).", "", len(ids)))
+    def import_from(self, path: str):
+        """Import in the import window (ui/import_dialog.py): progress, Cancel, and what came in."""
+        from ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.context.conversations, [path], self)
+        dialog.show()
+        self.import_dialog = dialog
+        return dialog.task
 
     @Slot()
     def delete_all(self) -> Task | None:
