@@ -266,6 +266,13 @@ class ChatSession:
         )
         return self._start(conversation_id, user["id"], reply["id"], settings)
 
+    def _conversation_key(self, conversation_id: int) -> str:
+        """What the engine keeps the KV cache under: the conversation, and on a conversation with
+        branches, the branch shown (its newest alternative), so that going back and forth between
+        two branches finds each one's cache again instead of re-reading its end (kv_snapshots.py)."""
+        branches = self.store.branches(conversation_id)
+        return f"{conversation_id}/{max(branches)}" if branches else str(conversation_id)
+
     def _start(self, conversation_id: int, user_id: int, reply_id: int, settings: GenerationSettings) -> Turn:
         try:
             planned = self.memory.plan_turn(conversation_id, settings)
@@ -273,7 +280,7 @@ class ChatSession:
                 planned.plan.history,
                 system_prompt=planned.plan.system,
                 settings=settings,
-                conversation_key=str(conversation_id),
+                conversation_key=self._conversation_key(conversation_id),
             )
             reply = self.engine.chat(request)
         except Exception as exc:  # the turn is stored: it fails when read, and the reply records why

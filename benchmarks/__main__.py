@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from benchmarks import engine as engine_items
-from benchmarks import gui, llama_bench, long_chat, memory, startup, store_scale
+from benchmarks import branches, gui, llama_bench, long_chat, memory, startup, store_scale
 from benchmarks.report import Figure, machine, not_measured, table, write_json
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,6 +105,8 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Figure], dict]:
     r.item("6 start-up", startup.model_load, model, load, quick=args.quick)
     r.item("7 memory", memory.switches, model, load, quick=args.quick)
     r.item("8 long conversation", long_chat.run, model, load, quick=args.quick, log=log)
+    r.item("9 trees", branches.switching, model, load, quick=args.quick)
+    r.item("9 trees", branches.importing, workdir, quick=args.quick)
     db = r.item("5 store", store_scale.prepare, quick=args.quick, cache_dir=args.cache, workdir=workdir)
     if db is not None:
         r.item("5 store", store_scale.run, db, quick=args.quick)

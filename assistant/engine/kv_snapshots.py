@@ -1,6 +1,6 @@
 """KV-state snapshots of recently used conversations, so coming back to one does not re-read it.
 
-The context holds one conversation's KV state at a time. Before another conversation takes it,
+The context holds one conversation's KV state at a time (one branch of it: see BRANCH). Before another conversation takes it,
 the current state is copied out (once: the buffer llama.cpp writes is kept as it is); coming back
 puts it back in one copy. Snapshots live in RAM under a byte budget and a count, least recently
 used first out. The budget is checked BEFORE copying: a state that cannot fit is never copied.
@@ -18,6 +18,7 @@ from assistant.engine.llama_model import LlamaModel
 log = logging.getLogger("bothy.engine")
 
 BUDGET_BYTES = 1 << 30
+BRANCH = "/"  # a key "12/345" is conversation 12 on the branch through message 345 (assistant/session.py)
 MAX_SNAPSHOTS = 8
 
 
@@ -58,6 +59,10 @@ class KVSnapshots:
         if key == self.current:
             return
         snap = self._snapshots.pop(key, None) if key else None
+        if snap is None and key and BRANCH in key:
+            # A branch seen for the first time: the conversation's state from before it had branches
+            # shares its beginning (llama.cpp reuses the common prefix of whatever it holds).
+            snap = self._snapshots.pop(key.split(BRANCH, 1)[0], None)
         self._save_current(model)
         self.current = key
         if snap is not None and not model.load_state(snap.buffer, snap.used, snap.tokens):

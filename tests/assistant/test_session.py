@@ -152,16 +152,24 @@ def test_stop_keeps_the_partial_reply(chat, store, fake):
     assert saved["content"] == turn.text == "a long story about " and saved["finish_reason"] == "cancelled"
 
 
-def test_regenerate_replaces_the_last_reply(chat, store):
+def test_regenerate_adds_a_version_of_the_last_reply(chat, store, fake):
     conversation = store.create_conversation()
     first = chat.send(conversation["id"], "Say something.", GEN).consume()
     again = chat.regenerate(conversation["id"], GenerationSettings(max_tokens=24, seed=99)).consume()
     rows = store.messages(conversation["id"])
     assert [m["role"] for m in rows] == ["user", "assistant"]
     assert rows[1]["id"] == again.reply_message_id != first.reply_message_id
+    assert store.branches(conversation["id"]) == {
+        again.reply_message_id: [first.reply_message_id, again.reply_message_id]
+    }
+    # The engine keeps each branch's cache under its own key.
+    assert [r.conversation_key for r in fake.requests] == [
+        str(conversation["id"]),
+        f"{conversation['id']}/{again.reply_message_id}",
+    ]
 
 
-def test_edit_and_resend_replaces_what_followed(chat, store):
+def test_edit_and_resend_adds_a_version_and_the_model_sees_only_it(chat, store, fake):
     conversation = store.create_conversation()
     first = chat.send(conversation["id"], "Hello", GEN).consume()
     chat.send(conversation["id"], "And more", GEN).consume()
@@ -169,6 +177,27 @@ def test_edit_and_resend_replaces_what_followed(chat, store):
     rows = store.messages(conversation["id"])
     assert [m["content"] for m in rows][0] == "Hello, edited"
     assert len(rows) == 2 and rows[1]["id"] == edited.reply_message_id
+    assert [m.content for m in fake.requests[-1].history] == ["Hello, edited"]
+    assert len(store.tree(conversation["id"])) == 6
+
+
+def test_switching_back_to_a_branch_finds_its_cache(store, engine):
+    """The real model: after regenerating, going back to the first version and on, each switch
+    processes only the new question, not the other branch's end."""
+    chat = ChatSession(store, engine)
+    cid = store.create_conversation()["id"]
+    first = chat.send(cid, "Tell me about rivers.", GEN).consume()
+    second = chat.regenerate(cid, GEN).consume()
+    on_second = chat.send(cid, "And lakes?", GEN).consume()
+    store.select_branch(first.reply_message_id)
+    on_first = chat.send(cid, "And seas?", GEN).consume()
+    store.select_branch(on_second.reply_message_id)
+    back = chat.send(cid, "And ponds?", GEN).consume()
+    assert [m["content"] for m in store.messages(cid)][:3] == ["Tell me about rivers.", second.text, "And lakes?"]
+    # Without the cache of the branch switched to, its reply (24 tokens) would be read again too.
+    question_tokens = on_second.stats.prompt_eval_tokens
+    assert on_first.stats.prompt_eval_tokens <= question_tokens + 4 < question_tokens + first.stats.reply_tokens
+    assert back.stats.prompt_eval_tokens <= question_tokens + 4
 
 
 def test_an_edit_that_cannot_be_saved_loses_nothing(chat, store):
