@@ -17,6 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from screenshots_trees import tree_shots  # noqa: E402  (beside this file; "packaging" is a PyPI name too)
+
 CANNED = """Here is a small Python function and a comparison table.
 
 ## Reading a file safely
@@ -211,6 +214,7 @@ def main(outdir: Path) -> int:
     shot(window, "11-long-conversation.png")
 
     _memory_shots(window, shot, wait)
+    tree_shots(window, shot, wait, screen_shot_of(window, shot, wait))
     _base_model_shots(window, shot, wait_for)
     window.close()
     window.store.close()
@@ -302,11 +306,22 @@ def _memory_conversations(store, data: dict) -> tuple[int, int]:
     return c["id"], t["id"]
 
 
+def screen_shot_of(window, shot, wait):
+    """A shot of the screen where the window is: popups and dialogs are windows of their own."""
+    from PySide6.QtGui import QGuiApplication
+
+    def screen_shot(name: str) -> None:
+        wait(300)
+        g = window.frameGeometry()
+        QGuiApplication.primaryScreen().grabWindow(0, g.x(), g.y(), g.width(), g.height()).save(str(shot.outdir / name))
+        print(shot.outdir / name)
+
+    return screen_shot
+
+
 def _memory_shots(window, shot, wait) -> None:
     """A chat whose oldest messages were summarized (the marker opened), the memory panel, the
     context meter's popup, and a reply with its thinking; in English, then in Chinese."""
-    from PySide6.QtGui import QGuiApplication
-
     from assistant.engine import ContextInfo
 
     window.set_theme("light")
@@ -324,11 +339,7 @@ def _memory_shots(window, shot, wait) -> None:
         pinned_tokens=30,
     )
 
-    def screen_shot(name: str) -> None:  # the popup is a window of its own: grab the screen
-        wait(300)
-        g = window.frameGeometry()
-        QGuiApplication.primaryScreen().grabWindow(0, g.x(), g.y(), g.width(), g.height()).save(str(shot.outdir / name))
-        print(shot.outdir / name)
+    screen_shot = screen_shot_of(window, shot, wait)
 
     for language, suffix in (("en", ""), ("zh", "-zh")):
         if language == "zh":

@@ -269,9 +269,8 @@ class ConversationActions(QObject):
                     outcomes.append(ImportOutcome(name, summary=summary))
             return outcomes
 
-        def done(outcomes: list[ImportOutcome]) -> None:
-            new = [c["id"] for o in outcomes if o.summary for c in o.summary.conversations]
-            self.changed.emit(new[0] if new else None)
+        def done(_outcomes: list[ImportOutcome]) -> None:
+            self.changed.emit(None)  # the sidebar shows them; the chat that is open stays open
 
         return run_in_background(owner, work, name="import", on_success=done, on_error=self.message.emit)
 

@@ -51,9 +51,9 @@ class ImportDialog(QDialog):
         self.buttons = QDialogButtonBox(self)
         self.cancel_button = QPushButton(self.tr("Cancel"), self)
         self.close_button = QPushButton(self.tr("Close"), self)
-        self.close_button.hide()
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button.hide()  # after addButton(), which shows it
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.accept)
         for widget in (self.heading, self.progress, self.detail, self.summary, self.buttons):

@@ -18,10 +18,6 @@ from ui.dropped import dropped_ggufs, dropped_imports
 from ui.import_dialog import ImportDialog
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ImportHandling", text)
-
-
 class ImportHandling:
     def _connect_imports(self) -> None:
         self.import_dialog: ImportDialog | None = None
@@ -31,14 +27,19 @@ class ImportHandling:
     @Slot()
     def choose_import_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self, _tr("Import conversations"), str(Path.home()), _tr("Chat exports (*.json *.zip);;All files (*)")
+            self,
+            QCoreApplication.translate("ImportHandling", "Import conversations"),
+            str(Path.home()),
+            QCoreApplication.translate("ImportHandling", "Chat exports (*.json *.zip);;All files (*)"),
         )
         if paths:
             self.import_conversations(paths)
 
     @Slot()
     def choose_import_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, _tr("Import a folder of conversations"), str(Path.home()))
+        path = QFileDialog.getExistingDirectory(
+            self, QCoreApplication.translate("ImportHandling", "Import a folder of conversations"), str(Path.home())
+        )
         if path:
             self.import_conversations([path])
 

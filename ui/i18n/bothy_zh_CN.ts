@@ -60,29 +60,55 @@
     </message>
 </context>
 <context>
+    <name>BranchHandling</name>
+    <message>
+        <location filename="../window_branches.py" line="64" />
+        <source>Forked into a new chat: “%1”.</source>
+        <translation>已分叉为新对话：“%1”。</translation>
+    </message>
+</context>
+<context>
+    <name>BranchSwitcher</name>
+    <message>
+        <location filename="../branch_switcher.py" line="29" />
+        <source>Previous version</source>
+        <translation>上一个版本</translation>
+    </message>
+    <message>
+        <location filename="../branch_switcher.py" line="32" />
+        <source>Next version</source>
+        <translation>下一个版本</translation>
+    </message>
+    <message>
+        <location filename="../branch_switcher.py" line="55" />
+        <source>Version %1 of %2</source>
+        <translation>第 %1 个版本，共 %2 个</translation>
+    </message>
+</context>
+<context>
     <name>ChatView</name>
     <message>
-        <location filename="../chat_view.py" line="64" />
+        <location filename="../chat_view.py" line="72" />
         <source>Conversation</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../chat_view.py" line="116" />
+        <location filename="../chat_view.py" line="124" />
         <source>↓  Latest</source>
         <translation>↓  最新</translation>
     </message>
     <message>
-        <location filename="../chat_view.py" line="117" />
+        <location filename="../chat_view.py" line="125" />
         <source>Scroll to the latest message</source>
         <translation>滚动到最新消息</translation>
     </message>
     <message>
-        <location filename="../chat_view.py" line="118" />
+        <location filename="../chat_view.py" line="126" />
         <source>How can I help?</source>
         <translation>有什么可以帮你？</translation>
     </message>
     <message>
-        <location filename="../chat_view.py" line="123" />
+        <location filename="../chat_view.py" line="131" />
         <source>Everything stays on this computer. Ask a question, paste some text, or start from an idea.</source>
         <translation>一切都保留在这台电脑上。提个问题、粘贴一段文字，或者从一个想法开始。</translation>
     </message>
@@ -287,22 +313,39 @@
 <context>
     <name>ConversationActions</name>
     <message>
-        <location filename="../conversation_actions.py" line="66" />
+        <location filename="../conversation_actions.py" line="77" />
         <source>Stop the reply before deleting this chat.</source>
         <translation>请先停止回复，再删除此对话。</translation>
     </message>
     <message>
-        <location filename="../conversation_actions.py" line="73" />
+        <location filename="../conversation_actions.py" line="84" />
         <source>Untitled chat</source>
         <translation>未命名对话</translation>
     </message>
     <message>
-        <location filename="../conversation_actions.py" line="74" />
+        <location filename="../conversation_actions.py" line="85" />
         <source>Deleted “%1”.</source>
         <translation>已删除“%1”。</translation>
     </message>
     <message>
-        <location filename="../conversation_actions.py" line="111" />
+        <location filename="../conversation_actions.py" line="96" />
+        <source>Wait for the reply to finish, or stop it, before switching versions.</source>
+        <translation>请等回复写完或先停止，再切换版本。</translation>
+    </message>
+    <message>
+        <location filename="../conversation_actions.py" line="110" />
+        <source>Stop the reply before deleting messages of this chat.</source>
+        <translation>请先停止回复，再删除此对话中的消息。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../conversation_actions.py" line="117" />
+        <source>Deleted %n message(s).</source>
+        <translation>
+            <numerusform>已删除 %n 条消息。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../conversation_actions.py" line="159" />
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
@@ -394,7 +437,6 @@
     </message>
     <message>
         <location filename="../settings/data_tab.py" line="105" />
-        <location filename="../settings/data_tab.py" line="121" />
         <source>JSON (*.json)</source>
         <translation>JSON（*.json）</translation>
     </message>
@@ -411,41 +453,34 @@
         </translation>
     </message>
     <message>
-        <location filename="../settings/data_tab.py" line="121" />
+        <location filename="../settings/data_tab.py" line="122" />
         <source>Import conversations</source>
         <translation>导入对话</translation>
     </message>
     <message>
-        <location filename="../settings/data_tab.py" line="128" />
-        <source>Importing…</source>
-        <translation>正在导入…</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../settings/data_tab.py" line="128" />
-        <source>Imported %n conversation(s).</source>
-        <translation>
-            <numerusform>已导入 %n 个对话。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../settings/data_tab.py" line="148" />
+        <location filename="../settings/data_tab.py" line="156" />
         <source>Deleting…</source>
         <translation>正在删除…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../settings/data_tab.py" line="148" />
+        <location filename="../settings/data_tab.py" line="156" />
         <source>Deleted %n conversation(s).</source>
         <translation>
             <numerusform>已删除 %n 个对话。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../settings/data_tab.py" line="137" />
+        <location filename="../settings/data_tab.py" line="145" />
         <source>Delete all conversations</source>
         <translation>删除全部对话</translation>
     </message>
+    <message>
+        <location filename="../settings/data_tab.py" line="124" />
+        <source>Chat exports (*.json *.zip);;All files (*)</source>
+        <translation>对话导出文件 (*.json *.zip);;所有文件 (*)</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../settings/data_tab.py" line="138" />
+        <location filename="../settings/data_tab.py" line="146" />
         <source>Delete all %n conversation(s)? This cannot be undone.</source>
         <translation>
             <numerusform>删除全部 %n 个对话？此操作无法撤销。</numerusform>
@@ -791,6 +826,117 @@
     </message>
 </context>
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../import_dialog.py" line="39" />
+        <source>Import conversations</source>
+        <translation>导入对话</translation>
+    </message>
+    <message>
+        <location filename="../import_dialog.py" line="43" />
+        <source>Reading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <location filename="../import_dialog.py" line="52" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../import_dialog.py" line="53" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../import_dialog.py" line="72" />
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../import_dialog.py" line="86" />
+        <source>Importing %1…</source>
+        <translation>正在导入 %1…</translation>
+    </message>
+    <message>
+        <location filename="../import_dialog.py" line="91" />
+        <source>%1 of %2 conversations</source>
+        <translation>%1 / %2 个对话</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../import_dialog.py" line="100" />
+        <source>Imported %n conversation(s)</source>
+        <translation>
+            <numerusform>已导入 %n 个对话</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../import_dialog.py" line="101" />
+        <source> with %n message(s).</source>
+        <translation>
+            <numerusform>，共 %n 条消息。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../import_dialog.py" line="112" />
+        <source>%n conversation(s)</source>
+        <translation>
+            <numerusform>%n 个对话</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../import_dialog.py" line="113" />
+        <source>, %n message(s)</source>
+        <translation>
+            <numerusform>，%n 条消息</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../import_dialog.py" line="114" />
+        <source> from %1</source>
+        <translation>，来自 %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../import_dialog.py" line="117" />
+        <source>%n were already here and were not imported again.</source>
+        <translation>
+            <numerusform>%n 个对话已经存在，没有重复导入。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../import_dialog.py" line="119" />
+        <source>Skipped “%1”: %2</source>
+        <translation>已跳过“%1”：%2</translation>
+    </message>
+    <message>
+        <location filename="../import_dialog.py" line="125" />
+        <source>The import failed: nothing of the file being imported was kept.</source>
+        <translation>导入失败：正在导入的文件没有留下任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../import_dialog.py" line="131" />
+        <source>Import cancelled: nothing of the file being imported was kept.</source>
+        <translation>导入已取消：正在导入的文件没有留下任何内容。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportHandling</name>
+    <message>
+        <location filename="../window_imports.py" line="31" />
+        <source>Import conversations</source>
+        <translation>导入对话</translation>
+    </message>
+    <message>
+        <location filename="../window_imports.py" line="33" />
+        <source>Chat exports (*.json *.zip);;All files (*)</source>
+        <translation>对话导出文件 (*.json *.zip);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../window_imports.py" line="41" />
+        <source>Import a folder of conversations</source>
+        <translation>导入对话文件夹</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../app.py" line="91" />
@@ -798,57 +944,57 @@
         <translation>Bothy 内部出错了（详情见日志）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="153" />
+        <location filename="../main_window.py" line="155" />
         <source>Bothy</source>
         <translation>Bothy</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="207" />
+        <location filename="../main_window.py" line="209" />
         <source>%1 could not be loaded: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="210" />
+        <location filename="../main_window.py" line="212" />
         <source>Still using %1.</source>
         <translation>仍在使用 %1。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="224" />
+        <location filename="../main_window.py" line="226" />
         <source>Loading %1… you can write your message meanwhile.</source>
         <translation>正在加载 %1…你可以先写消息。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="229" />
+        <location filename="../main_window.py" line="231" />
         <source>No model is loaded, so Bothy cannot answer yet. Add a GGUF model file in Settings &gt; Models (or drop a .gguf file on this window), then choose Use this model.</source>
         <translation>尚未加载模型，Bothy 暂时无法回答。请在“设置 &gt; 模型”中添加 GGUF 模型文件（或把 .gguf 文件拖到此窗口），然后选择“保存并使用此模型”。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="289" />
+        <location filename="../main_window.py" line="292" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="295" />
+        <location filename="../main_window.py" line="298" />
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="295" />
+        <location filename="../main_window.py" line="298" />
         <source>How Bothy should behave in this chat:</source>
         <translation>Bothy 在此对话中应如何表现：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="306" />
+        <location filename="../main_window.py" line="309" />
         <source>Export this chat</source>
         <translation>导出此对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="306" />
+        <location filename="../main_window.py" line="309" />
         <source>Markdown (*.md)</source>
         <translation>Markdown（*.md）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="361" />
+        <location filename="../main_window.py" line="364" />
         <source>Your settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
@@ -1075,162 +1221,182 @@
 <context>
     <name>MessageMemoryButtons</name>
     <message>
-        <location filename="../message_memory.py" line="52" />
+        <location filename="../message_memory.py" line="88" />
         <source>Remember this</source>
         <translation>记住这条</translation>
     </message>
     <message>
-        <location filename="../message_memory.py" line="53" />
+        <location filename="../message_memory.py" line="89" />
         <source>Add this message to this chat's memory notes</source>
         <translation>把这条消息加入此对话的记忆笔记</translation>
     </message>
     <message>
-        <location filename="../message_memory.py" line="39" />
-        <location filename="../message_memory.py" line="40" />
+        <location filename="../message_memory.py" line="67" />
+        <location filename="../message_memory.py" line="68" />
         <source>Kept in memory</source>
         <translation>已保留在记忆中</translation>
     </message>
     <message>
-        <location filename="../message_memory.py" line="42" />
+        <location filename="../message_memory.py" line="52" />
+        <source>Keep in memory, Remember this, Fork, Delete</source>
+        <translation>保留在记忆中、记住这条、分叉、删除</translation>
+    </message>
+    <message>
+        <location filename="../message_memory.py" line="70" />
         <source>Sent to the model on every turn, even after older messages are summarized. Click to unpin.</source>
         <translation>每一轮都会发给模型，即使较早的消息已总结为摘要。点击取消固定。</translation>
     </message>
     <message>
-        <location filename="../message_memory.py" line="46" />
+        <location filename="../message_memory.py" line="82" />
         <source>Keep in memory</source>
         <translation>保留在记忆中</translation>
     </message>
     <message>
-        <location filename="../message_memory.py" line="49" />
+        <location filename="../message_memory.py" line="85" />
         <source>Send this message to the model on every turn, even after older messages are summarized</source>
         <translation>每一轮都把这条消息发给模型，即使较早的消息已总结为摘要</translation>
     </message>
     <message>
-        <location filename="../message_memory.py" line="60" />
-        <source>More actions</source>
-        <translation>更多操作</translation>
+        <location filename="../message_memory.py" line="91" />
+        <source>Fork into a new chat</source>
+        <translation>分叉为新对话</translation>
     </message>
     <message>
-        <location filename="../message_memory.py" line="61" />
-        <source>Keep in memory, Remember this</source>
-        <translation>保留在记忆中、记住这条</translation>
+        <location filename="../message_memory.py" line="92" />
+        <source>Start a new chat with this conversation up to here</source>
+        <translation>用此对话到这里为止的内容开始一个新对话</translation>
+    </message>
+    <message>
+        <location filename="../message_memory.py" line="94" />
+        <source>Delete this branch</source>
+        <translation>删除此分支</translation>
+    </message>
+    <message>
+        <location filename="../message_memory.py" line="95" />
+        <source>Delete this message and what follows it in this branch (you can undo)</source>
+        <translation>删除这条消息及此分支中其后的内容（可以撤销）</translation>
+    </message>
+    <message>
+        <location filename="../message_memory.py" line="51" />
+        <source>More actions</source>
+        <translation>更多操作</translation>
     </message>
 </context>
 <context>
     <name>MessageWidget</name>
     <message>
-        <location filename="../message_widget.py" line="72" />
+        <location filename="../message_widget.py" line="81" />
         <source>Your message</source>
         <translation>你的消息</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="72" />
+        <location filename="../message_widget.py" line="81" />
         <source>Reply</source>
         <translation>回复</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="87" />
+        <location filename="../message_widget.py" line="96" />
         <source>Bothy</source>
         <translation>Bothy</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="106" />
-        <location filename="../message_widget.py" line="193" />
+        <location filename="../message_widget.py" line="112" />
+        <location filename="../message_widget.py" line="214" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="107" />
+        <location filename="../message_widget.py" line="113" />
         <source>Copy the whole message</source>
         <translation>复制整条消息</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="113" />
+        <location filename="../message_widget.py" line="121" />
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="114" />
+        <location filename="../message_widget.py" line="122" />
         <source>Edit this message and send it again</source>
         <translation>编辑此消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="122" />
+        <location filename="../message_widget.py" line="130" />
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="123" />
+        <location filename="../message_widget.py" line="131" />
         <source>Write this reply again</source>
         <translation>重新写这条回复</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="185" />
+        <location filename="../message_widget.py" line="206" />
         <source>Show all %1 characters</source>
         <translation>显示全部 %1 个字符</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="193" />
+        <location filename="../message_widget.py" line="214" />
         <source>image</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="202" />
+        <location filename="../message_widget.py" line="223" />
         <source>Thinking…</source>
         <translation>思考中…</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="204" />
+        <location filename="../message_widget.py" line="225" />
         <source>Stopped before the end.</source>
         <translation>已在结束前停止。</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="206" />
+        <location filename="../message_widget.py" line="227" />
         <source>Interrupted: Bothy closed before this reply was finished.</source>
         <translation>已中断：这条回复完成前 Bothy 被关闭了。</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="208" />
+        <location filename="../message_widget.py" line="229" />
         <source>This reply failed.</source>
         <translation>这条回复失败了。</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="210" />
+        <location filename="../message_widget.py" line="231" />
         <source>Reached the maximum reply length (see Settings &gt; Generation).</source>
         <translation>已达到最长回复长度（见“设置 &gt; 生成”）。</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="234" />
+        <location filename="../message_widget.py" line="274" />
         <source>%1 tokens/s</source>
         <translation>%1 词元/秒</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="236" />
+        <location filename="../message_widget.py" line="276" />
         <source>%1 s to first token</source>
         <translation>首个词元 %1 秒</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="237" />
+        <location filename="../message_widget.py" line="277" />
         <source>%1 tokens</source>
         <translation>%1 个词元</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="246" />
+        <location filename="../message_widget.py" line="286" />
         <source>Prompt: %1 tokens</source>
         <translation>提示：%1 个词元</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="297" />
+        <location filename="../message_widget.py" line="337" />
         <source>Edit your message</source>
         <translation>编辑你的消息</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="303" />
+        <location filename="../message_widget.py" line="343" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="304" />
+        <location filename="../message_widget.py" line="344" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
@@ -1792,189 +1958,210 @@
     </message>
 </context>
 <context>
-    <name>TurnHandling</name>
-    <message>
-        <location filename="../window_turns.py" line="53" />
-        <source>Replace the rest of this chat?</source>
-        <translation>替换此对话的后续内容？</translation>
-    </message>
-    <message>
-        <location filename="../window_turns.py" line="54" />
-        <source>Sending the edited message replaces the %n message(s) that followed it.</source>
-        <translation>发送编辑后的消息会替换其后的 %n 条消息。</translation>
-    </message>
-</context>
-<context>
     <name>WindowActions</name>
     <message>
-        <location filename="../actions.py" line="74" />
+        <location filename="../actions.py" line="80" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="75" />
+        <location filename="../actions.py" line="81" />
         <source>&amp;Chat</source>
         <translation>对话(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="76" />
+        <location filename="../actions.py" line="82" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="77" />
+        <location filename="../actions.py" line="83" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="78" />
+        <location filename="../actions.py" line="84" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="79" />
+        <location filename="../actions.py" line="85" />
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="80" />
+        <location filename="../actions.py" line="86" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="81" />
+        <location filename="../actions.py" line="87" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="82" />
-        <location filename="../actions.py" line="100" />
+        <location filename="../actions.py" line="88" />
+        <location filename="../actions.py" line="110" />
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="83" />
+        <location filename="../actions.py" line="89" />
         <source>Search chats</source>
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="84" />
+        <location filename="../actions.py" line="90" />
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="85" />
-        <location filename="../actions.py" line="110" />
+        <location filename="../actions.py" line="91" />
+        <location filename="../actions.py" line="125" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="86" />
-        <location filename="../actions.py" line="105" />
+        <location filename="../actions.py" line="92" />
+        <location filename="../actions.py" line="115" />
         <source>Stop the reply</source>
         <translation>停止回复</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="87" />
-        <location filename="../actions.py" line="106" />
+        <location filename="../actions.py" line="93" />
         <source>Regenerate the last reply</source>
         <translation>重新生成最后一条回复</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="88" />
+        <location filename="../actions.py" line="94" />
         <source>Rename chat</source>
         <translation>重命名对话</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="89" />
+        <location filename="../actions.py" line="95" />
         <source>Delete chat</source>
         <translation>删除对话</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="90" />
+        <location filename="../actions.py" line="96" />
         <source>System prompt for this chat…</source>
         <translation>此对话的系统提示词…</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="91" />
+        <location filename="../actions.py" line="97" />
         <source>Memory…</source>
         <translation>记忆…</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="92" />
+        <location filename="../actions.py" line="98" />
         <source>Export this chat…</source>
         <translation>导出此对话…</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="93" />
-        <location filename="../actions.py" line="116" />
+        <location filename="../actions.py" line="99" />
+        <source>Import conversations…</source>
+        <translation>导入对话…</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="100" />
+        <source>Import a folder of conversations (Jan)…</source>
+        <translation>导入对话文件夹（Jan）…</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="101" />
+        <location filename="../actions.py" line="131" />
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="94" />
-        <location filename="../actions.py" line="128" />
+        <location filename="../actions.py" line="102" />
+        <location filename="../actions.py" line="143" />
         <source>About Bothy</source>
         <translation>关于 Bothy</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="95" />
-        <location filename="../actions.py" line="102" />
+        <location filename="../actions.py" line="103" />
+        <location filename="../actions.py" line="112" />
         <source>Write a message</source>
         <translation>撰写消息</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="101" />
+        <location filename="../actions.py" line="104" />
+        <source>Previous version of the last reply</source>
+        <translation>最后回复的上一个版本</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="105" />
+        <source>Next version of the last reply</source>
+        <translation>最后回复的下一个版本</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="111" />
         <source>Search all chats</source>
         <translation>搜索全部对话</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="103" />
+        <location filename="../actions.py" line="113" />
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="103" />
+        <location filename="../actions.py" line="113" />
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="104" />
+        <location filename="../actions.py" line="114" />
         <source>Shift+Enter</source>
         <translation>Shift+Enter</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="104" />
+        <location filename="../actions.py" line="114" />
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="105" />
+        <location filename="../actions.py" line="115" />
         <source>Esc</source>
         <translation>Esc</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="107" />
+        <location filename="../actions.py" line="116" />
+        <source>Regenerate the last reply (the old one is kept)</source>
+        <translation>重新生成最后的回复（旧回复会保留）</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="117" />
+        <source>Previous / next version of the last message that has several</source>
+        <translation>有多个版本的最后一条消息：上一个 / 下一个版本</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="118" />
         <source>Rename the selected chat</source>
         <translation>重命名所选对话</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="108" />
+        <location filename="../actions.py" line="119" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="108" />
+        <location filename="../actions.py" line="119" />
         <source>Delete the selected chat (with undo)</source>
         <translation>删除所选对话（可撤销）</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="109" />
+        <location filename="../actions.py" line="122" />
+        <source>Import conversations (ChatGPT, Open WebUI, Jan, LM Studio, Chatbox, Bothy)</source>
+        <translation>导入对话（ChatGPT、Open WebUI、Jan、LM Studio、Chatbox、Bothy）</translation>
+    </message>
+    <message>
+        <location filename="../actions.py" line="124" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="129" />
+        <location filename="../actions.py" line="144" />
         <source>Bothy %1: a private assistant that runs entirely on this computer.</source>
         <translation>Bothy %1：完全在这台电脑上运行的私人助手。</translation>
     </message>
