@@ -13,8 +13,8 @@ import time
 import traceback
 from pathlib import Path
 
-from benchmarks import engine as engine_items
 from benchmarks import branches, gui, llama_bench, long_chat, memory, startup, store_scale
+from benchmarks import engine as engine_items
 from benchmarks.report import Figure, machine, not_measured, table, write_json
 
 ROOT = Path(__file__).resolve().parents[1]

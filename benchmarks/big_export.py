@@ -12,10 +12,10 @@ import json
 import random
 from pathlib import Path
 
-WORDS = (
-    "walk glen river bothy stove map ridge cairn midge bracken path loch weather tea kettle boots "
-    "山 河 小屋 地图 天气 茶 靴子 湖"
-).split()
+WORDS = [
+    *"walk glen river bothy stove map ridge cairn midge bracken path loch weather tea kettle boots".split(),
+    *"山 河 小屋 地图 天气 茶 靴子 湖".split(),
+]
 
 
 def _node(node_id, role, text, parent, children, when):

@@ -70,7 +70,9 @@ def switching(model: Path, load, *, quick: bool) -> list[Figure]:
         f"(the first switch to a branch: {switch_eval[0]}), {rounds} rounds"
     )
     return [
-        Figure(ITEM, "time to first token after switching branches / a normal follow-up", ratio, "ratio", 1.5, note=note)
+        Figure(
+            ITEM, "time to first token after switching branches / a normal follow-up", ratio, "ratio", 1.5, note=note
+        )
     ]
 
 

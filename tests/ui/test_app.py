@@ -167,7 +167,7 @@ def test_export_all_then_import_it_back(qtbot, window, tmp_path):
     with qtbot.waitSignal(data_tab.import_from(str(out)).finished, timeout=10_000):
         pass
     dialog = data_tab.import_dialog
-    assert "Imported 1 conversation with 4 messages." == dialog.heading.text()
+    assert dialog.heading.text() == "Imported 1 conversation with 4 messages."
     assert dialog.close_button.isVisible() and not dialog.cancel_button.isVisible()
     [copy] = window.sidebar.model.conversation_ids()
     assert [m["content"] for m in window.store.messages(copy)] == messages
