@@ -13,8 +13,27 @@ import random
 from pathlib import Path
 
 WORDS = [
-    *"walk glen river bothy stove map ridge cairn midge bracken path loch weather tea kettle boots".split(),
-    *"山 河 小屋 地图 天气 茶 靴子 湖".split(),
+    "walk",
+    "glen",
+    "river",
+    "bothy",
+    "stove",
+    "map",
+    "ridge",
+    "cairn",
+    "midge",
+    "loch",
+    "weather",
+    "tea",
+    "boots",
+    "山",
+    "河",
+    "小屋",
+    "地图",
+    "天气",
+    "茶",
+    "靴子",
+    "湖",
 ]
 
 

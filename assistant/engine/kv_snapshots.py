@@ -1,9 +1,10 @@
 """KV-state snapshots of recently used conversations, so coming back to one does not re-read it.
 
 The context holds one conversation's KV state at a time (one branch of it: see BRANCH). Before
-another conversation takes it, the current state is copied out (once: the buffer llama.cpp writes is kept as it is); coming back
-puts it back in one copy. Snapshots live in RAM under a byte budget and a count, least recently
-used first out. The budget is checked BEFORE copying: a state that cannot fit is never copied.
+another conversation takes it, the current state is copied out (once: the buffer llama.cpp writes
+is kept as it is); coming back puts it back in one copy. Snapshots live in RAM under a byte budget
+and a count, least recently used first out. The budget is checked BEFORE copying: a state that
+cannot fit is never copied.
 """
 
 from __future__ import annotations
