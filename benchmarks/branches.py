@@ -77,17 +77,40 @@ def switching(model: Path, load, *, quick: bool) -> list[Figure]:
 
 
 def importing(workdir: Path, *, quick: bool) -> list[Figure]:
-    from assistant.importers.reader import read_path
+    """The import as the app runs it (assistant/importers/job.py: a process of its own), while this
+    process's main thread wakes every millisecond, as the window's event loop would: its longest
+    wait is how long the window would have frozen."""
+    import threading
+
+    from assistant.importers.job import run_import
     from assistant.store import Store
     from benchmarks.big_export import write
 
     conversations, each = (1_000, 50) if quick else (10_000, 50)
     path = write(workdir / "conversations.json", conversations, each)
     size_mb = path.stat().st_size / 1e6
-    with Store(workdir / "imported.db") as store:
-        started = time.perf_counter()
-        summary = store.import_result(read_path(path))
-        seconds = time.perf_counter() - started
+    db = workdir / "imported.db"
+    Store(db).close()
+    outcomes: list = []
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            outcomes.extend(run_import([str(path)], db))
+        finally:
+            done.set()
+
+    started = time.perf_counter()
+    threading.Thread(target=work, name="bench-import").start()
+    longest, last = 0.0, time.perf_counter()
+    while not done.is_set():
+        time.sleep(0.001)
+        now = time.perf_counter()
+        longest, last = max(longest, now - last), now
+    seconds = time.perf_counter() - started
+    [outcome] = outcomes
+    summary = outcome.summary
+    with Store(db) as store:
         started = time.perf_counter()
         hits = store.search("bothy 地图", limit=20)
         search_ms = (time.perf_counter() - started) * 1000
@@ -97,4 +120,7 @@ def importing(workdir: Path, *, quick: bool) -> list[Figure]:
         f"a search right after: {search_ms:.0f} ms, {len(hits)} hits"
     )
     goal = 60.0 * conversations / 10_000
-    return [Figure(ITEM, f"import a ChatGPT export of {conversations:,} conversations", seconds, "s", goal, note=note)]
+    return [
+        Figure(ITEM, f"import a ChatGPT export of {conversations:,} conversations", seconds, "s", goal, note=note),
+        Figure(ITEM, "longest wait of the app's main thread during that import", longest * 1000, "ms", 50.0),
+    ]

@@ -16,27 +16,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from assistant.errors import UserFacingError
+from assistant.importers.job import ImportOutcome
 from assistant.settings import Settings
 from assistant.store import Store
 from ui.background import Cancelled, Task, run_in_background
 from ui.i18n import plural
 
 UNDO_MS = 10_000
-
-
-@dataclass
-class ImportOutcome:
-    """What came of one file: a summary (assistant.store.imports.ImportSummary) or an error."""
-
-    file_name: str
-    summary: object | None = None
-    error: str | None = None
 
 
 def safe_file_name(title: str, fallback: str = "chat") -> str:
@@ -240,34 +231,16 @@ class ConversationActions(QObject):
 
     def import_files(self, paths: list[str], *, owner: QObject) -> Task:
         """Import conversations from files of Bothy or another app (assistant/importers), each file
-        whole or not at all, on a connection of its own, so the window keeps reading the store
-        while a big import writes. The Task reports (conversations done, total, file name) and
-        gives a list of ImportOutcome; cancelling keeps nothing of the file being imported."""
-        from assistant.importers import ImportFormatError
-        from assistant.importers.reader import read_path
-        from assistant.store.imports import ImportCancelled
+        whole or not at all, in a process of its own (assistant/importers/job.py), so the window
+        never waits for it. The Task reports (conversations done, total, file name) and gives a list
+        of ImportOutcome; cancelling keeps nothing of the file being imported."""
+        from assistant.importers.job import ImportStopped, run_import
 
         def work(task: Task) -> list[ImportOutcome]:
-            outcomes = []
-            with Store(self.store.path) as store:
-                for path in paths:
-                    task.check_cancelled()
-                    name = Path(path).name
-                    task.report(0, 0, name)
-                    try:
-                        result = read_path(path)
-                        summary = store.import_result(
-                            result,
-                            progress=lambda done, total, n=name: task.report(done, total, n),
-                            cancelled=lambda: task.is_cancelled,
-                        )
-                    except ImportCancelled:
-                        raise Cancelled from None
-                    except ImportFormatError as exc:
-                        outcomes.append(ImportOutcome(name, error=str(exc)))
-                        continue
-                    outcomes.append(ImportOutcome(name, summary=summary))
-            return outcomes
+            try:
+                return run_import(paths, self.store.path, progress=task.report, cancelled=lambda: task.is_cancelled)
+            except ImportStopped:
+                raise Cancelled from None
 
         def done(_outcomes: list[ImportOutcome]) -> None:
             self.changed.emit(None)  # the sidebar shows them; the chat that is open stays open

@@ -111,10 +111,10 @@ class ImportDialog(QDialog):
         lines = [
             plural(self.tr("%n conversation(s)", "", len(s.conversations)), len(s.conversations))
             + plural(self.tr(", %n message(s)", "", s.message_count), s.message_count)
-            + self.tr(" from %1").replace("%1", APPS.get(s.source, s.source))
+            + self.tr(" from %1").replace("%1", ", ".join(APPS.get(a, a) for a in s.source.split(", ")))
         ]
         if s.already:
-            lines.append(self.tr("%n were already here and were not imported again.", "", s.already))
+            lines.append(self.tr("Already here, not imported again: %n", "", s.already))
         for skipped in s.skipped:
             text = self.tr("Skipped “%1”: %2").replace("%1", skipped.title).replace("%2", skipped.reason)
             lines.append(_escape(text))

@@ -183,9 +183,7 @@ def _read_folder(path: Path, name: str) -> ImportResult:
         return _collect(name, jan.SOURCE, lambda: jan.read_folder(path))
     parts = sorted(p for p in path.glob("conversations*.json") if _CHATGPT_PART.search(p.name))
     if not parts:
-        raise ImportFormatError(
-            name, "this folder holds no conversations Bothy can read (Jan's data folder, or an unpacked ChatGPT export)"
-        )
+        return _read_files_in(path, name)
     data: list = []
     for part in parts:
         try:
@@ -198,6 +196,24 @@ def _read_folder(path: Path, name: str) -> ImportResult:
     return read_data(data, name)
 
 
+def _read_files_in(path: Path, name: str) -> ImportResult:
+    """A folder of exports, such as LM Studio's conversations folder (one file per chat, in
+    subfolders too): every JSON file in it that holds conversations; the others are passed over."""
+    found = []
+    for file in sorted(path.rglob("*.json")):
+        try:
+            found.append(read_path(file))
+        except ImportFormatError:
+            continue
+    if not found:
+        raise ImportFormatError(
+            name,
+            "this folder holds no conversations Bothy can read (Jan's data folder, LM Studio's conversations "
+            "folder, or an unpacked ChatGPT export)",
+        )
+    return _merge(name, found)
+
+
 def _recognizes_folder(path: Path) -> bool:
     try:
         return bool(jan.recognizes_folder(path))
@@ -208,7 +224,8 @@ def _recognizes_folder(path: Path) -> bool:
 
 def _merge(name: str, results: Iterable[ImportResult]) -> ImportResult:
     results = list(results)
-    merged = ImportResult(name, results[0].source)
+    sources = sorted({r.source for r in results}, key=[r.source for r in results].index)
+    merged = ImportResult(name, ", ".join(sources))  # a folder may hold several apps' exports
     for result in results:
         merged.conversations += result.conversations
         merged.skipped += result.skipped

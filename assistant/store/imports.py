@@ -71,16 +71,16 @@ class Imports(StoreBase):
         total = len(result.conversations) + len(result.native)
         step = max(1, total // 100)
         with self._write("import the conversations"):
-            seen = self._imported_keys(result.source)
+            seen: dict[str, set[str]] = {}  # per source (a folder may hold several apps' exports)
             next_id = self._next_message_id()
             for done, item in enumerate([*result.native, *result.conversations], start=1):
                 if cancelled is not None and cancelled():
                     raise ImportCancelled("The import was cancelled: nothing was imported.")
-                if isinstance(item, ImportedConversation):
-                    key = item.key
-                else:
-                    key = _native_key(item)
-                if key in seen or (not isinstance(item, ImportedConversation) and self._still_here(item)):
+                source = item.source if isinstance(item, ImportedConversation) else "bothy"
+                key = item.key if isinstance(item, ImportedConversation) else _native_key(item)
+                if source not in seen:
+                    seen[source] = self._imported_keys(source)
+                if key in seen[source] or (source == "bothy" and self._still_here(item)):
                     summary.already += 1
                 elif isinstance(item, ImportedConversation):
                     conversation_id, next_id = self._insert_imported(item, next_id)
@@ -98,7 +98,7 @@ class Imports(StoreBase):
                     summary.conversations.append(
                         {"id": conversation_id, "title": title, "messages": len(item.messages)}
                     )
-                seen.add(key)
+                seen[source].add(key)
                 if progress is not None and (done % step == 0 or done == total):
                     progress(done, total)
             if cancelled is not None and cancelled():

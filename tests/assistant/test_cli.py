@@ -2,6 +2,7 @@
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -192,5 +193,57 @@ def test_import_reads_an_export_of_everything(capsys, tmp_path):
             assert len(json.loads(out)["conversation_ids"]) == expected
         code, out, err = run(capsys, "history", "list", "--json")
         assert sorted(c["title"] for c in json.loads(out)) == ["one", "two", "三"]
+    finally:
+        os.environ["BOTHY_HOME"] = home
+
+
+IMPORT_FIXTURES = Path(__file__).parent / "importers" / "fixtures"
+
+
+def test_history_import_of_other_apps_reports_each_file_and_exits_by_outcome(capsys, tmp_path):
+    good = IMPORT_FIXTURES / "chatgpt" / "branches.json"
+    code, out, err = run(capsys, "history", "import", str(good), str(IMPORT_FIXTURES / "jan" / "data"), "--json")
+    assert code == 0, err
+    chatgpt, jan = json.loads(out)["files"]
+    assert chatgpt["source"] == "chatgpt" and jan["source"] == "jan"
+    assert all(c["id"] and c["messages"] for c in chatgpt["conversations"] + jan["conversations"])
+    # The tree, as scripts see it.
+    cid = chatgpt["conversations"][0]["id"]
+    code, out, _ = run(capsys, "history", "show", str(cid), "--json")
+    shown = json.loads(out)
+    assert shown["title"] == chatgpt["conversations"][0]["title"] and "system_prompt" in shown
+    messages = shown["messages"]
+    assert all({"id", "parent_id", "role", "content", "active"} <= set(m) for m in messages)
+    ids = {m["id"] for m in messages}
+    assert all(m["parent_id"] is None or m["parent_id"] in ids for m in messages)
+    assert sum(m["active"] for m in messages) < len(messages)  # it has branches off the active path
+    # The same file again adds nothing.
+    code, out, _ = run(capsys, "history", "import", str(good))
+    assert code == 0 and "imported 0 conversations" in out and "already imported before" in out
+    # A damaged conversation is named and skipped, the rest comes in: exit status 3.
+    code, out, err = run(capsys, "history", "import", str(IMPORT_FIXTURES / "chatgpt" / "damaged.json"))
+    assert code == 3 and "skipped “" in err
+    # A file that is not an export: one line naming it, exit status 1, nothing imported.
+    bad = tmp_path / "notes.json"
+    bad.write_bytes(bytes(range(128, 256)))
+    before = run(capsys, "history", "list", "--json")[1]
+    code, out, err = run(capsys, "history", "import", str(bad))
+    assert code == 1 and err.strip() == "bothy: notes.json: it is not a text file (it holds binary data, not JSON)"
+    assert run(capsys, "history", "list", "--json")[1] == before
+
+
+def test_history_export_all_writes_an_archive_that_imports(capsys, tmp_path):
+    run(capsys, "history", "import", str(IMPORT_FIXTURES / "open_webui" / "branches.json"))
+    archive = tmp_path / "all.zip"
+    code, out, err = run(capsys, "history", "export", "--all", "--output", str(archive))
+    assert code == 0 and "Exported" in out and archive.is_file()
+    other_home = tmp_path / "other-home"
+    other_home.mkdir()
+    os.environ["BOTHY_HOME"], home = str(other_home), os.environ["BOTHY_HOME"]
+    try:
+        code, out, err = run(capsys, "history", "import", str(archive), "--json")
+        assert code == 0, err
+        assert json.loads(out)["files"][0]["source"] == "bothy"
+        assert json.loads(out)["conversation_ids"]
     finally:
         os.environ["BOTHY_HOME"] = home

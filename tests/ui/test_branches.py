@@ -123,3 +123,25 @@ def test_help_lists_the_version_shortcuts(window):
     keys = [k for k, _ in window.window_actions.shortcut_list()]
     assert "Alt+Left / Alt+Right" in keys
     assert window.window_actions.previous_version.shortcut().toString() == "Alt+Left"
+
+
+def test_dropping_exports_on_the_window_imports_them(qtbot, window):
+    from pathlib import Path
+
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    fixtures = Path(__file__).parents[1] / "assistant" / "importers" / "fixtures"
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(fixtures / "chatgpt" / "branches.json")), QUrl.fromLocalFile(str(fixtures))])
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    window.dropEvent(event)
+    dialog = window.import_dialog
+    qtbot.waitUntil(lambda: dialog.task.is_finished, timeout=10_000)
+    text = dialog.summary.toPlainText()
+    assert "branches.json" in text and "from ChatGPT" in text
+    assert "from Chatbox, ChatGPT" in text  # a folder of several apps' exports: each file that holds chats
+    assert dialog.heading.text().startswith("Imported ") and window.sidebar.model.conversation_ids()
+    assert window.conversation_id is None  # the chat that was open stays open

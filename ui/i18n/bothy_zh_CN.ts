@@ -313,39 +313,39 @@
 <context>
     <name>ConversationActions</name>
     <message>
-        <location filename="../conversation_actions.py" line="77" />
+        <location filename="../conversation_actions.py" line="68" />
         <source>Stop the reply before deleting this chat.</source>
         <translation>请先停止回复，再删除此对话。</translation>
     </message>
     <message>
-        <location filename="../conversation_actions.py" line="84" />
+        <location filename="../conversation_actions.py" line="75" />
         <source>Untitled chat</source>
         <translation>未命名对话</translation>
     </message>
     <message>
-        <location filename="../conversation_actions.py" line="85" />
+        <location filename="../conversation_actions.py" line="76" />
         <source>Deleted “%1”.</source>
         <translation>已删除“%1”。</translation>
     </message>
     <message>
-        <location filename="../conversation_actions.py" line="96" />
+        <location filename="../conversation_actions.py" line="87" />
         <source>Wait for the reply to finish, or stop it, before switching versions.</source>
         <translation>请等回复写完或先停止，再切换版本。</translation>
     </message>
     <message>
-        <location filename="../conversation_actions.py" line="110" />
+        <location filename="../conversation_actions.py" line="101" />
         <source>Stop the reply before deleting messages of this chat.</source>
         <translation>请先停止回复，再删除此对话中的消息。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../conversation_actions.py" line="117" />
+        <location filename="../conversation_actions.py" line="108" />
         <source>Deleted %n message(s).</source>
         <translation>
             <numerusform>已删除 %n 条消息。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../conversation_actions.py" line="159" />
+        <location filename="../conversation_actions.py" line="150" />
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
@@ -897,9 +897,9 @@
     </message>
     <message numerus="yes">
         <location filename="../import_dialog.py" line="117" />
-        <source>%n were already here and were not imported again.</source>
+        <source>Already here, not imported again: %n</source>
         <translation>
-            <numerusform>%n 个对话已经存在，没有重复导入。</numerusform>
+            <numerusform>已经存在、没有重复导入：%n 个</numerusform>
         </translation>
     </message>
     <message>

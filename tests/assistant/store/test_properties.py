@@ -146,3 +146,41 @@ def test_every_export_shape_imports_back_the_same(store, conversations, shape):
     data = json.loads(json.dumps(SHAPES[shape](store, ids), ensure_ascii=False))
     new_ids = store.import_data(data)
     assert [_comparable(store, i) for i in new_ids] == [_comparable(store, i) for i in ids]
+
+
+# A tree built the way people build one: each step sends a message, regenerates the newest reply,
+# edits one of the user messages shown, or goes back to another branch.
+tree_step = st.tuples(st.sampled_from(["send", "regenerate", "edit", "select"]), st.integers(0, 50), mixed_text)
+
+
+def _without_ids(data):
+    messages = [{k: v for k, v in m.items() if k != "id"} for m in data["messages"]]
+    conversation = {k: v for k, v in data["conversation"].items() if k not in ("id", "created", "updated")}
+    return conversation, messages, data.get("memory")
+
+
+@SETTINGS
+@given(steps=st.lists(tree_step, min_size=1, max_size=12))
+def test_any_tree_survives_export_import_export(store, steps):
+    conversation = store.create_conversation(title="tree")
+    cid = conversation["id"]
+    for action, pick, text in steps:
+        shown = store.messages(cid)
+        users = [m for m in shown if m["role"] == "user"]
+        if action == "send" or not users:
+            _, reply = store.begin_turn(cid, text)
+        elif action == "edit":
+            _, reply = store.begin_turn(cid, text, replace_from=users[pick % len(users)]["id"])
+        elif action == "regenerate" and shown[-1]["role"] == "assistant":
+            reply = store.begin_reply(cid, replace_from=shown[-1]["id"])
+        else:
+            tree = store.tree(cid)
+            store.select_branch(tree[pick % len(tree)]["id"])
+            continue
+        store.finish_reply(reply["id"], text, status="complete")
+    first = store.export_json(cid)
+    store.delete_conversation(cid)  # so the import is not "already here"
+    new_id = store.import_data(json.loads(json.dumps(first)))[0]
+    second = store.export_json(new_id)
+    assert _without_ids(second) == _without_ids(first)
+    assert [m["content"] for m in store.messages(new_id)] == [m["content"] for m in first["messages"] if m["active"]]
