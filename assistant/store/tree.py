@@ -47,19 +47,14 @@ class Tree(StoreBase):
         """For each message on the active path that has alternatives: the ids of it and its
         siblings, oldest first. Messages without alternatives are left out."""
         with self._guard("load the conversation"):
-            path = [message["id"] for message in self._messages(conversation_id)]
+            path = [(message["id"], message["parent_id"]) for message in self._messages(conversation_id)]
             rows = self.db.execute(
                 "SELECT parent_id, id FROM messages WHERE conversation_id = ? ORDER BY id", [conversation_id]
             ).fetchall()
         children: dict[int | None, list[int]] = {}
         for parent, message_id in rows:
             children.setdefault(parent, []).append(message_id)
-        parents = [None, *path[:-1]][: len(path)]
-        return {
-            message_id: children[parent]
-            for message_id, parent in zip(path, parents, strict=True)
-            if len(children.get(parent, ())) > 1
-        }
+        return {message_id: children[parent] for message_id, parent in path if len(children.get(parent, ())) > 1}
 
     def select_branch(self, message_id: int) -> int:
         """Make the active path go through `message_id`: its leaf becomes the newest message under
