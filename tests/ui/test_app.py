@@ -160,7 +160,7 @@ def test_export_all_then_import_it_back(qtbot, window, tmp_path):
         pass
     dialog = data_tab.import_dialog
     assert "Imported 0 conversations" in dialog.heading.text()
-    assert "already here" in dialog.summary.toPlainText()
+    assert "Already here, not imported again: 1" in dialog.summary.toPlainText()
     [original] = window.sidebar.model.conversation_ids()
     messages = [m["content"] for m in window.store.messages(original)]
     window.store.delete_conversation(original)
