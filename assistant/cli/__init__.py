@@ -14,6 +14,7 @@ from assistant.cli.chat import cmd_chat
 from assistant.cli.history import cmd_history
 from assistant.cli.models import cmd_models
 from assistant.cli.output import fail
+from assistant.cli.servers import cmd_servers
 from assistant.errors import UserFacingError
 
 
@@ -25,7 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", help="chat in the terminal")
     chat.add_argument("--prompt", "-p", help="send one message, print the reply and exit")
-    chat.add_argument("--model", "-m", help="path to a .gguf model (default: your default model)")
+    chat.add_argument(
+        "--model",
+        "-m",
+        help="path to a .gguf model, or SERVER/MODEL for a server's model (default: your default model)",
+    )
+    chat.add_argument("--server", metavar="URL", help="chat with --model on this OpenAI-compatible server, once")
     chat.add_argument("--conversation", "-c", type=int, help="continue this conversation")
     chat.add_argument("--system", help="system prompt for a new conversation")
     chat.add_argument("--max-tokens", type=int, help="longest reply, in tokens")
@@ -73,6 +79,24 @@ def build_parser() -> argparse.ArgumentParser:
     h = hs.add_parser("delete")
     h.add_argument("id", type=int)
     history.set_defaults(func=cmd_history)
+
+    servers = sub.add_parser("servers", help="the model servers Bothy may chat through (llama-server, Ollama, vLLM, …)")
+    ss = servers.add_subparsers(dest="servers_command", required=True)
+    s = ss.add_parser("add", help="add a server by name and URL, e.g. http://127.0.0.1:8080/v1")
+    s.add_argument("name")
+    s.add_argument("url")
+    s.add_argument("--api-key-env", metavar="VAR", help="read the API key from this environment variable")
+    s.add_argument("--context", type=int, metavar="N", help="the context length when the server does not say")
+    s.add_argument("--trust-certificate", metavar="FILE", help="trust this certificate (a self-signed server's)")
+    s.add_argument("--insecure", action="store_true", help="do not check the TLS certificate at all")
+    s = ss.add_parser("list")
+    s.add_argument("--json", action="store_true")
+    s = ss.add_parser("test", help="ask a server what it is and which models it serves")
+    s.add_argument("name")
+    s.add_argument("--json", action="store_true")
+    s = ss.add_parser("remove")
+    s.add_argument("name")
+    servers.set_defaults(func=cmd_servers)
 
     models = sub.add_parser("models", help="list models, or show a model file's details")
     ms = models.add_subparsers(dest="models_command", required=True)

@@ -15,9 +15,13 @@ from assistant.errors import UserFacingError
 
 def _open_model(args, settings):
     """Load the model named on the command line, the user's default, or the starter model."""
+    from assistant.cli.servers import open_remote
     from assistant.engine import LocalEngine, ModelRef
     from assistant.models import default_model_path, read_info
 
+    remote = open_remote(args, settings)
+    if remote is not None:
+        return remote
     path = Path(args.model) if args.model else default_model_path(settings.default_model)
     if path is None:
         raise UserFacingError(
@@ -97,7 +101,8 @@ def cmd_chat(args) -> int:
         system = args.system if args.system is not None else settings.system_prompt
 
         def new_conversation() -> int:
-            return store.create_conversation(model=engine.loaded.model.file_name, system_prompt=system)["id"]
+            model = engine.loaded.model.file_name or engine.loaded.model.key
+            return store.create_conversation(model=model, system_prompt=system)["id"]
 
         conversation_id = store.get_conversation(args.conversation)["id"] if args.conversation is not None else None
         gen = _generation(args, settings)
@@ -123,7 +128,7 @@ def _turn_json(turn, conversation_id: int, engine, error: str | None = None) -> 
         "reply": turn.text if turn else "",
         "thinking": turn.thinking if turn else "",  # a reasoning model's, before its reply ("" for others)
         "status": turn.status if turn else "error",
-        "model": engine.loaded.model.file_name,
+        "model": engine.loaded.model.file_name or engine.loaded.model.name,
         "stats": turn.stats.to_dict() if turn and turn.stats else None,
         "context": turn.context.to_dict() if turn and turn.context else None,
     }
@@ -158,7 +163,7 @@ def _json_lines(session, conversation_id, new_conversation, gen, engine) -> int:
 
 def _interactive(session, conversation_id, new_conversation, gen, engine) -> int:
     """A terminal chat. A new conversation is stored only once its first message is sent."""
-    name = engine.loaded.model.file_name
+    name = engine.loaded.model.file_name or engine.loaded.model.name
     where = f"conversation {conversation_id}" if conversation_id else "new conversation"
     backend, n_ctx = engine.loaded.backend.backend, engine.loaded.n_ctx
     print(f"Bothy {__version__} · {name} · {backend} · context {n_ctx} tokens · {where}")

@@ -59,17 +59,38 @@ def cmd_models(args) -> int:
                 print(f"{k.replace('_', ' '):<{width}}  {v}")
         return 0
     entries = list_models()
+    remote = _servers_models()
     if args.json:
-        print_json(
-            [
-                {"path": str(e.path), "name": e.display_name, "file_size": e.file_size, "starter": e.is_starter}
-                for e in entries
-            ]
-        )
+        local = [
+            {"path": str(e.path), "name": e.display_name, "file_size": e.file_size, "starter": e.is_starter}
+            for e in entries
+        ]
+        print_json(local + remote)
     else:
         if not entries:
             print("No models yet. The starter model comes with the setup command in the README.")
         for e in entries:
             tag = " (starter)" if e.is_starter else ""
             print(f"{e.display_name}{tag}  {e.file_size / 2**20:.0f} MiB  {e.path}")
+        for m in remote:
+            where = f"on {m['server']}" if not m.get("error") else f"{m['server']}: {m['error']}"
+            print(f"{m['name']}  {where}" if m.get("name") else where)
     return 0
+
+
+def _servers_models() -> list[dict]:
+    """The models of each server the person added (asking them is what `models list` is for)."""
+    from assistant.cli.servers import _probe
+    from assistant.servers import Servers
+
+    servers = Servers()
+    found = []
+    for server in servers.all():
+        try:
+            info = _probe(server, servers.key(server))
+        except UserFacingError as exc:
+            found.append({"server": server.name, "error": str(exc)})
+            continue
+        for model in info.models:
+            found.append({"name": f"{server.name}/{model.id}", "server": server.name, "context_length": model.n_ctx})
+    return found
