@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from screenshots_servers import server_shots  # noqa: E402
 from screenshots_trees import tree_shots  # noqa: E402  (beside this file; "packaging" is a PyPI name too)
 
 CANNED = """Here is a small Python function and a comparison table.
@@ -215,6 +216,7 @@ def main(outdir: Path) -> int:
 
     _memory_shots(window, shot, wait)
     tree_shots(window, shot, wait, screen_shot_of(window, shot, wait))
+    server_shots(window, shot, wait, wait_for)
     _base_model_shots(window, shot, wait_for)
     window.close()
     window.store.close()

@@ -59,3 +59,15 @@ def store():
 def fake(tmp_path):
     """The scripted engine (tests/fakes.py) with a model loaded, for tests of Bothy's own logic."""
     return FakeEngine.loaded(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def llama_cpp_server(session_home):
+    """llama-cpp-python's own OpenAI-compatible server on 127.0.0.1, serving the starter model as
+    "smollm2" (context 2,048). Yields its URL (with /v1)."""
+    from tests.servers import start_llama_cpp_server
+
+    proc, url = start_llama_cpp_server(starter_path())
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from assistant.conversation_memory import ContextFullError
 from assistant.engine import Engine, GenerationSettings, LoadSettings, LocalEngine, ModelRef
+from assistant.engine.router import EngineRouter
 from assistant.errors import UserFacingError
 from assistant.session import APOLOGY, ChatSession
 from assistant.store import Store
@@ -222,7 +223,7 @@ class EngineBridge(QObject):
         self, *, store: Store, engine: Engine | None = None, close_engine: bool = True, parent: QObject | None = None
     ):
         super().__init__(parent)
-        self.engine: Engine = engine or LocalEngine()
+        self.engine: Engine = engine or EngineRouter(LocalEngine())  # local files and servers' models
         self.close_engine = close_engine
         self.thread = QThread()
         self.thread.setObjectName("bothy-engine")

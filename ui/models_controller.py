@@ -57,7 +57,10 @@ class ModelsController(QObject):
     def default_model(self) -> ModelRef | None:
         from assistant.models import default_model_path
 
-        path = default_model_path(self.settings.default_model)
+        chosen = self.settings.default_model
+        if chosen and chosen.startswith("server:"):
+            return ModelRef.parse(chosen)  # a server's model (assistant/engine/router.py)
+        path = default_model_path(chosen)
         return ModelRef.local(path) if path is not None else None
 
     def load(self, model: ModelRef) -> str | None:
@@ -68,7 +71,7 @@ class ModelsController(QObject):
             return self.tr("A model is still loading.")
         self.pending = model
         self.loading.emit(model)
-        self.bridge.load(model, self.settings.load_settings_for(model.path))
+        self.bridge.load(model, self.settings.load_settings_for(model.path or model.key))
         return None
 
     @Slot(object)

@@ -91,7 +91,10 @@ class StatusBar(QStatusBar):
         parts = [m.name]
         if m.base_model_note:
             parts[0] = "⚠ " + parts[0] + " " + self.tr("(base model)")
-        if m.backend and m.backend.gpu_offload:
+        if m.model.engine == "server":  # a server's model: say where it runs
+            parts.append(self.tr("on %1").replace("%1", m.engine))
+            self.model_label.setToolTip(m.backend.backend)
+        elif m.backend and m.backend.gpu_offload:
             parts.append(m.backend.backend)
             if m.n_gpu_layers:
                 shown = m.n_layers if m.n_gpu_layers < 0 else min(m.n_gpu_layers, m.n_layers)
@@ -102,6 +105,8 @@ class StatusBar(QStatusBar):
             parts.append(self.tr("CPU only"))
         parts.append(self.tr("%1 context").replace("%1", f"{m.n_ctx:,}"))
         self.model_label.setText("  ·  ".join(parts))
+        if m.model.engine == "server":
+            return
         tip = self.tr("Template: %1 (%2)").replace("%1", m.template_name).replace("%2", m.template_reason)
         self.model_label.setToolTip(f"{m.base_model_note}\n\n{tip}" if m.base_model_note else tip)
 

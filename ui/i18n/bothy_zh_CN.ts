@@ -1404,12 +1404,12 @@
 <context>
     <name>ModelsController</name>
     <message>
-        <location filename="../models_controller.py" line="66" />
+        <location filename="../models_controller.py" line="69" />
         <source>Stop the reply before switching models.</source>
         <translation>请先停止回复，再切换模型。</translation>
     </message>
     <message>
-        <location filename="../models_controller.py" line="68" />
+        <location filename="../models_controller.py" line="71" />
         <source>A model is still loading.</source>
         <translation>模型仍在加载中。</translation>
     </message>
@@ -1732,34 +1732,135 @@
     </message>
 </context>
 <context>
+    <name>ServersTab</name>
+    <message>
+        <location filename="../settings/servers_tab.py" line="45" />
+        <source>Chat with models that run on another computer or a server, through the OpenAI-compatible API (llama-server, Ollama, vLLM, LM Studio, Jan…). Bothy contacts only the servers you add here.</source>
+        <translation>与运行在另一台电脑或服务器上的模型对话，通过 OpenAI 兼容的 API（llama-server、Ollama、vLLM、LM Studio、Jan…）。Bothy 只会连接你在这里添加的服务器。</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="54" />
+        <source>Servers</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="66" />
+        <location filename="../settings/servers_tab.py" line="141" />
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="70" />
+        <source>as the server says (else 4,096)</source>
+        <translation>以服务器所报为准（否则 4,096）</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="71" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="72" />
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="73" />
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="74" />
+        <source>Context length</source>
+        <translation>上下文长度</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="83" />
+        <source>Save server</source>
+        <translation>保存服务器</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="84" />
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="85" />
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="98" />
+        <source>The server's models</source>
+        <translation>服务器上的模型</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="102" />
+        <source>Use this model</source>
+        <translation>使用此模型</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="103" />
+        <source>Make default</source>
+        <translation>设为默认</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="141" />
+        <source>saved</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="162" />
+        <source>Plain http:// to another computer: your conversation would travel unencrypted. Use https://.</source>
+        <translation>用明文 http:// 连接另一台电脑：你的对话将以未加密的方式传输。请使用 https://。</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="194" />
+        <source>Asking %1…</source>
+        <translation>正在询问 %1…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../settings/servers_tab.py" line="208" />
+        <source>%1 answers: %2, serving %n model(s).</source>
+        <translation>
+            <numerusform>%1 已回应：%2，提供 %n 个模型。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings/dialog.py" line="21" />
+        <location filename="../settings/dialog.py" line="22" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="28" />
+        <location filename="../settings/dialog.py" line="30" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="32" />
+        <location filename="../settings/dialog.py" line="34" />
         <source>Discover</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="34" />
+        <location filename="../settings/dialog.py" line="36" />
+        <source>Servers</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../settings/dialog.py" line="37" />
         <source>Generation</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="35" />
+        <location filename="../settings/dialog.py" line="38" />
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="36" />
+        <location filename="../settings/dialog.py" line="39" />
         <source>Data</source>
         <translation>数据</translation>
     </message>
@@ -1852,48 +1953,53 @@
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="98" />
+        <location filename="../status_bar.py" line="95" />
+        <source>on %1</source>
+        <translation>运行于 %1</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="101" />
         <source>%1/%2 layers on GPU</source>
         <translation>%1/%2 层在 GPU 上</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="102" />
+        <location filename="../status_bar.py" line="105" />
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="115" />
+        <location filename="../status_bar.py" line="120" />
         <source>Summarizing %n earlier message(s)…</source>
         <translation>
             <numerusform>正在总结 %n 条较早的消息…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="133" />
+        <location filename="../status_bar.py" line="138" />
         <source>%n earlier message(s) left out</source>
         <translation>
             <numerusform>%n 条较早的消息已被略去</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="136" />
+        <location filename="../status_bar.py" line="141" />
         <source>The model no longer sees these messages, and no summary stands for them. Summarize them from their marker in the chat, or raise the context length in Settings &gt; Models.</source>
         <translation>模型已看不到这些消息，也没有摘要代替它们。可以在对话中它们的标记处进行总结，或在“设置 &gt; 模型”中增大上下文长度。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="142" />
+        <location filename="../status_bar.py" line="147" />
         <source>%n earlier message(s) summarized</source>
         <translation>
             <numerusform>%n 条较早的消息已总结为摘要</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="144" />
+        <location filename="../status_bar.py" line="149" />
         <source>The model reads a summary of these messages instead; open it from its marker in the chat.</source>
         <translation>模型改为读取这些消息的摘要；可在对话中它们的标记处打开查看。</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="100" />
+        <location filename="../status_bar.py" line="103" />
         <source>no layers on GPU</source>
         <translation>无层在 GPU 上</translation>
     </message>
@@ -1903,22 +2009,22 @@
         <translation>（基础模型）</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="103" />
+        <location filename="../status_bar.py" line="106" />
         <source>%1 context</source>
         <translation>%1 上下文</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="105" />
+        <location filename="../status_bar.py" line="110" />
         <source>Template: %1 (%2)</source>
         <translation>模板：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="109" />
+        <location filename="../status_bar.py" line="114" />
         <source>%1 tokens/s</source>
         <translation>%1 词元/秒</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="129" />
+        <location filename="../status_bar.py" line="134" />
         <source>Context %1%</source>
         <translation>上下文 %1%</translation>
     </message>

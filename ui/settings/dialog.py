@@ -10,6 +10,7 @@ from ui.settings.context import SettingsContext
 from ui.settings.data_tab import DataTab
 from ui.settings.generation_tab import GenerationTab
 from ui.settings.models_tab import ModelsTab
+from ui.settings.servers_tab import ServersTab
 
 SAVE_AFTER_MS = 400
 
@@ -25,12 +26,14 @@ class SettingsDialog(QDialog):
         self.generation_tab = GenerationTab(context, self)
         self.appearance_tab = AppearanceTab(context, self)
         self.data_tab = DataTab(context, self)
+        self.servers_tab = ServersTab(context, self)
         self.tabs.addTab(self.models_tab, self.tr("Models"))
         self.discover_holder = QWidget(self)  # the Discover page is built when first opened
         QVBoxLayout(self.discover_holder).setContentsMargins(0, 0, 0, 0)
         self.discover = None
         self.tabs.addTab(self.discover_holder, self.tr("Discover"))
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.tabs.addTab(self.servers_tab, self.tr("Servers"))
         self.tabs.addTab(self.generation_tab, self.tr("Generation"))
         self.tabs.addTab(self.appearance_tab, self.tr("Appearance"))
         self.tabs.addTab(self.data_tab, self.tr("Data"))

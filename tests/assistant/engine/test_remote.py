@@ -15,18 +15,13 @@ from assistant.engine.remote import RemoteEngine, remote_ref
 from assistant.engine.types import ChatRequest, GenerationSettings
 from assistant.servers import Server, Servers
 from assistant.session import ChatSession
-from tests.servers import start_llama_cpp_server
-from tests.starter import starter_path
 
 GEN = GenerationSettings(max_tokens=24, seed=3, temperature=0.2)
 
 
-@pytest.fixture(scope="module")
-def server_url(session_home):
-    proc, url = start_llama_cpp_server(starter_path())
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+@pytest.fixture
+def server_url(llama_cpp_server):
+    return llama_cpp_server
 
 
 @pytest.fixture
