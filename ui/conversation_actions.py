@@ -77,9 +77,9 @@ class ConversationActions(QObject):
         return True
 
     # -- branches (assistant/store/tree.py) ------------------------------------------------------
-    def branches(self, conversation_id: int) -> dict[int, list[int]]:
+    def branches(self, conversation_id: int, messages: list[dict] | None = None) -> dict[int, list[int]]:
         """The alternatives of each message on the active path ({} after an error)."""
-        return self._attempt(self.store.branches, conversation_id) or {}
+        return self._attempt(self.store.branches, conversation_id, messages) or {}
 
     def select_branch(self, conversation_id: int, message_id: int) -> int | None:
         """Make the branch through `message_id` the active path; its new leaf, or None."""

@@ -35,7 +35,7 @@ class BranchHandling:
             if not on_path and self.conversations.select_branch(conversation_id, message_id) is None:
                 message_id = None
         messages = self.store.messages(conversation_id)
-        branches = self.conversations.branches(conversation_id)
+        branches = self.conversations.branches(conversation_id, messages)
         for message in messages:
             if message["id"] in branches:
                 message["siblings"] = branches[message["id"]]

@@ -55,6 +55,9 @@ SELECT id FROM above
 """
 
 
+# Whether any message of the conversation has alternatives (siblings); an index lookup.
+FORKED_SQL = "SELECT 1 FROM messages WHERE conversation_id = ? GROUP BY parent_id HAVING count(*) > 1 LIMIT 1"
+
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on parameters
 
 
@@ -118,6 +121,11 @@ class StoreBase(Connection):
 
     def _messages(self, conversation_id: int) -> list[dict[str, Any]]:
         """The active path: the messages from the first to the conversation's active leaf, in order."""
+        forked = self.db.execute(FORKED_SQL, [conversation_id]).fetchone()
+        if forked is None:  # one path (most conversations): all of it, in order, without the walk
+            messages = self._tree_messages(conversation_id)
+            if not messages or messages[-1]["id"] == self._leaf(conversation_id):
+                return messages
         rows = self.db.query(PATH_SQL, {"conversation_id": conversation_id})
         return [message_from_row(row) for row in rows]
 

@@ -43,18 +43,26 @@ class Tree(StoreBase):
             active = {message["id"] for message in self._messages(conversation_id)}
             return [{**m, "active": m["id"] in active} for m in self._tree_messages(conversation_id)]
 
-    def branches(self, conversation_id: int) -> dict[int, list[int]]:
+    def branches(self, conversation_id: int, messages: list[dict[str, Any]] | None = None) -> dict[int, list[int]]:
         """For each message on the active path that has alternatives: the ids of it and its
-        siblings, oldest first. Messages without alternatives are left out."""
+        siblings, oldest first. Messages without alternatives are left out. `messages`: the active
+        path when the caller has just read it (saves reading it again)."""
         with self._guard("load the conversation"):
-            path = [(message["id"], message["parent_id"]) for message in self._messages(conversation_id)]
-            rows = self.db.execute(
-                "SELECT parent_id, id FROM messages WHERE conversation_id = ? ORDER BY id", [conversation_id]
+            forks = self.db.execute(
+                "SELECT parent_id FROM messages WHERE conversation_id = ? GROUP BY parent_id HAVING count(*) > 1",
+                [conversation_id],
             ).fetchall()
-        children: dict[int | None, list[int]] = {}
-        for parent, message_id in rows:
-            children.setdefault(parent, []).append(message_id)
-        return {message_id: children[parent] for message_id, parent in path if len(children.get(parent, ())) > 1}
+            if not forks:
+                return {}  # most conversations: one path, found with one look at an index
+            path = messages if messages is not None else self._messages(conversation_id)
+            children: dict[int | None, list[int]] = {}
+            for (parent,) in forks:
+                rows = self.db.execute(
+                    "SELECT id FROM messages WHERE conversation_id = ? AND parent_id IS ? ORDER BY id",
+                    [conversation_id, parent],
+                ).fetchall()
+                children[parent] = [row[0] for row in rows]
+        return {m["id"]: children[m["parent_id"]] for m in path if m["parent_id"] in children}
 
     def select_branch(self, message_id: int) -> int:
         """Make the active path go through `message_id`: its leaf becomes the newest message under

@@ -65,7 +65,9 @@ def test_a_5000_message_conversation_opens_fast_and_loads_older_on_scroll(qtbot,
     qtbot.wait(1)  # the first layout pass
     elapsed = time.perf_counter() - start
     print(f"opened 5,000 messages in {elapsed * 1000:.0f} ms")
-    assert elapsed < 0.3, f"opening took {elapsed * 1000:.0f} ms"
+    # The 300 ms goal is benchmark item 5's, measured on a quiet machine; here only "not all 5,000
+    # widgets", which would take seconds, on a machine shared with the rest of the suite.
+    assert elapsed < 1.5, f"opening took {elapsed * 1000:.0f} ms"
     chat = window.chat
     assert len(chat.widgets) <= 60
     assert chat.widgets[-1].message["content"].startswith("Answer **2499**")
