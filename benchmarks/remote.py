@@ -21,10 +21,9 @@ ITEM = "10 servers"
 PROMPT = "Write four sentences about a lighthouse on a winter night."
 
 
-def _plain(url: str, max_tokens: int, seed: int) -> tuple[float, float]:
-    """(time to first text, chunks per second after it) with a bare streaming client."""
-    import httpx
-
+def _plain(client, url: str, max_tokens: int, seed: int) -> tuple[float, float]:
+    """(time to first text, chunks per second after it) with a bare streaming client (an httpx
+    client kept open, as Bothy keeps its own)."""
     body = {
         "model": "bench",
         "messages": [{"role": "user", "content": PROMPT}],
@@ -36,7 +35,7 @@ def _plain(url: str, max_tokens: int, seed: int) -> tuple[float, float]:
     started = time.monotonic()
     first = last = None
     chunks = 0
-    with httpx.Client(timeout=120) as client, client.stream("POST", f"{url}/chat/completions", json=body) as response:
+    with client.stream("POST", f"{url}/chat/completions", json=body) as response:
         for line in response.iter_lines():
             if not line.startswith("data:") or line.strip() == "data: [DONE]":
                 continue
@@ -49,6 +48,8 @@ def _plain(url: str, max_tokens: int, seed: int) -> tuple[float, float]:
 
 
 def run(model: Path, *, quick: bool) -> list[Figure]:
+    import httpx
+
     from assistant.engine.remote import RemoteEngine, remote_ref
     from assistant.engine.types import GenerationSettings
     from assistant.servers import Server
@@ -63,11 +64,15 @@ def run(model: Path, *, quick: bool) -> list[Figure]:
     plain_ttft, plain_speed, bothy_ttft, bothy_speed = [], [], [], []
     try:
         engine.load(remote_ref("bench", "bench"))
-        with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "b.db") as store:
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            Store(Path(tmp) / "b.db") as store,
+            httpx.Client(timeout=120) as client,
+        ):
             session = ChatSession(store, engine)
-            _plain(url, 8, 0)  # warm up both paths
+            _plain(client, url, 8, 0)  # warm up both paths
             for r in range(rounds):
-                ttft, speed = _plain(url, max_tokens, r)
+                ttft, speed = _plain(client, url, max_tokens, r)
                 plain_ttft.append(ttft)
                 plain_speed.append(speed)
                 cid = store.create_conversation()["id"]
