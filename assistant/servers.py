@@ -16,7 +16,7 @@ import json
 import logging
 import os
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,6 +39,7 @@ class Server:
     first_token_timeout: float = 300.0  # seconds from the request to the first text (a big prompt takes time)
     context: int | None = None  # the context length when the server does not say
     verify: bool | str = True  # check TLS certificates; or the path of a certificate to trust explicitly
+    models: list[str] = field(default_factory=list)  # what it served at the last "Test connection"
 
     @property
     def plain_http_off_machine(self) -> bool:
@@ -108,6 +109,14 @@ class Servers:
         if api_key:
             self.set_key(server.name, api_key)
         return server
+
+    def remember_models(self, name: str, models: list[str]) -> None:
+        """Keep what the server served at its last test, for the model list (no network to show it)."""
+        servers = self.all()
+        for server in servers:
+            if server.name == name:
+                server.models = list(models)
+        self._write(servers)
 
     def remove(self, name: str) -> None:
         self.get(name)

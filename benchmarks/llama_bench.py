@@ -77,3 +77,29 @@ def tg(binary: Path, model: Path, loaded, load, *, n_gen: int, depth: int, repet
         raise RuntimeError(f"llama-bench failed: {done.stderr[-500:]}")
     results = json.loads(done.stdout)
     return float(results[0]["avg_ts"])
+
+
+def ensure_tools(cache_dir: Path, targets: list[str], *, flags: list[str], name: str, log) -> tuple[Path | None, str]:
+    """Other llama.cpp programs (llama-server, rpc-server, …) built from the same source into
+    `<cache>/llama.cpp-VER/<name>` with extra cmake `flags`: (the bin folder, "") or (None, why not).
+    The source is the one ensure_built() unpacks (it downloads it when needed)."""
+    ver = version("llama_cpp_python")
+    root = cache_dir / f"llama.cpp-{ver}"
+    bin_dir = root / name / "bin"
+    if all((bin_dir / target).is_file() for target in targets):
+        return bin_dir, ""
+    source = root / f"llama_cpp_python-{ver}" / "vendor" / "llama.cpp"
+    if not source.is_dir():
+        _, why = ensure_built(cache_dir, log)  # downloads and unpacks the source on the way
+        if not source.is_dir():
+            return None, why or "no llama.cpp source"
+    build_log = root / f"{name}.log"
+    log(f"building {', '.join(targets)} (log: {build_log})...")
+    configure = ["cmake", "-S", str(source), "-B", str(root / name), "-DCMAKE_BUILD_TYPE=Release", "-DLLAMA_CURL=OFF"]
+    configure += ["-DLLAMA_BUILD_TESTS=OFF", "-DLLAMA_BUILD_EXAMPLES=OFF", *flags]
+    with open(build_log, "w") as out:
+        for cmd in (configure + app_cmake_flags(), ["cmake", "--build", str(root / name), "--target", *targets, "-j2"]):
+            if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT).returncode != 0:
+                return None, f"the build failed (see {build_log})"
+    missing = [t for t in targets if not (bin_dir / t).is_file()]
+    return (None, f"the build made no {', '.join(missing)} (see {build_log})") if missing else (bin_dir, "")

@@ -32,6 +32,14 @@ def test_add_test_use_and_chat_with_a_server_model(qtbot, windows, llama_cpp_ser
     with qtbot.waitSignal(window.model_loaded, timeout=20_000):
         tab.use_button.click()
     assert "on llama-cpp-python (box)" in window.status.model_label.text()
+    # One list for every model: the server's is in Settings > Models too, and can be chosen there.
+    models_tab = window._settings_dialog.models_tab
+    rows = [models_tab.list.item(i) for i in range(models_tab.list.count())]
+    [server_row] = [r for r in rows if "(on box" in r.text()]
+    assert server_row.text() == "smollm2  (on box, in use)"
+    models_tab.list.setCurrentItem(server_row)
+    assert "Runs on the server “box”" in models_tab.info_labels["state"].text()
+    assert models_tab.use_button.isEnabled() and not models_tab.remove_button.isEnabled()
     tab.default_button.click()
     assert window.settings.default_model == "server:box/smollm2"
     assert window.models.default_model().key == "server:box/smollm2"  # loaded at the next start

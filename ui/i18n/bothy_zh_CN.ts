@@ -1417,260 +1417,260 @@
 <context>
     <name>ModelsTab</name>
     <message>
-        <location filename="../settings/models_tab.py" line="48" />
+        <location filename="../settings/models_tab.py" line="50" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="50" />
+        <location filename="../settings/models_tab.py" line="52" />
         <source>Add model…</source>
         <translation>添加模型…</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="52" />
+        <location filename="../settings/models_tab.py" line="54" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="54" />
+        <location filename="../settings/models_tab.py" line="56" />
         <source>Open models folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="60" />
+        <location filename="../settings/models_tab.py" line="62" />
         <source>Drop .gguf files here to add them.</source>
         <translation>把 .gguf 文件拖到这里即可添加。</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="73" />
+        <location filename="../settings/models_tab.py" line="75" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="74" />
+        <location filename="../settings/models_tab.py" line="76" />
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="75" />
+        <location filename="../settings/models_tab.py" line="77" />
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="76" />
+        <location filename="../settings/models_tab.py" line="78" />
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="77" />
+        <location filename="../settings/models_tab.py" line="79" />
         <source>Size on disk</source>
         <translation>磁盘占用</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="78" />
+        <location filename="../settings/models_tab.py" line="80" />
         <source>Trained context</source>
         <translation>训练上下文</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="79" />
+        <location filename="../settings/models_tab.py" line="81" />
         <source>Chat template</source>
         <translation>对话模板</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="80" />
+        <location filename="../settings/models_tab.py" line="82" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="81" />
+        <location filename="../settings/models_tab.py" line="83" />
         <source>On this computer</source>
         <translation>在这台电脑上</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="88" />
+        <location filename="../settings/models_tab.py" line="90" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="91" />
+        <location filename="../settings/models_tab.py" line="93" />
         <source>How it loads</source>
         <translation>加载方式</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="97" />
+        <location filename="../settings/models_tab.py" line="99" />
         <source>Automatic (trained, at most 8,192)</source>
         <translation>自动（训练值，最多 8,192）</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="98" />
+        <location filename="../settings/models_tab.py" line="100" />
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="99" />
+        <location filename="../settings/models_tab.py" line="101" />
         <source>Context length:</source>
         <translation>上下文长度：</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="102" />
+        <location filename="../settings/models_tab.py" line="104" />
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="108" />
+        <location filename="../settings/models_tab.py" line="110" />
         <source>GPU layers:</source>
         <translation>GPU 层数：</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="111" />
+        <location filename="../settings/models_tab.py" line="113" />
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="112" />
+        <location filename="../settings/models_tab.py" line="114" />
         <source>Threads</source>
         <translation>线程</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="113" />
+        <location filename="../settings/models_tab.py" line="115" />
         <source>Threads:</source>
         <translation>线程：</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="114" />
+        <location filename="../settings/models_tab.py" line="116" />
         <source>Flash attention</source>
         <translation>Flash Attention</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="118" />
+        <location filename="../settings/models_tab.py" line="120" />
         <source>KV-cache type</source>
         <translation>KV 缓存类型</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="119" />
+        <location filename="../settings/models_tab.py" line="121" />
         <source>KV-cache type:</source>
         <translation>KV 缓存类型：</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="123" />
+        <location filename="../settings/models_tab.py" line="125" />
         <source>Backend:</source>
         <translation>后端：</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="128" />
+        <location filename="../settings/models_tab.py" line="130" />
         <source>Set as default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="130" />
+        <location filename="../settings/models_tab.py" line="132" />
         <source>Save and use this model</source>
         <translation>保存并使用此模型</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="177" />
+        <location filename="../settings/models_tab.py" line="179" />
         <source>in use</source>
         <translation>使用中</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="179" />
+        <location filename="../settings/models_tab.py" line="181" />
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="181" />
+        <location filename="../settings/models_tab.py" line="183" />
         <source>starter</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="226" />
+        <location filename="../settings/models_tab.py" line="238" />
         <source>embedded in the file</source>
         <translation>内嵌于文件</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="226" />
+        <location filename="../settings/models_tab.py" line="238" />
         <source>none: guessed when loaded</source>
         <translation>无：加载时推测</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="229" />
+        <location filename="../settings/models_tab.py" line="241" />
         <source>Ready</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="231" />
+        <location filename="../settings/models_tab.py" line="243" />
         <source>The file is missing.</source>
         <translation>文件不存在。</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="232" />
+        <location filename="../settings/models_tab.py" line="244" />
         <source>Cannot be used: %1</source>
         <translation>无法使用：%1</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="246" />
+        <location filename="../settings/models_tab.py" line="258" />
         <source>Known once a model is loaded.</source>
         <translation>加载模型后可知。</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="250" />
+        <location filename="../settings/models_tab.py" line="262" />
         <source>GPU offload is possible.</source>
         <translation>可以使用 GPU 加速。</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="252" />
+        <location filename="../settings/models_tab.py" line="264" />
         <source>This build of llama.cpp runs on the CPU only, so GPU layers have no effect.</source>
         <translation>此 llama.cpp 版本只能在 CPU 上运行，GPU 层数设置无效。</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="281" />
+        <location filename="../settings/models_tab.py" line="293" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="328" />
+        <location filename="../settings/models_tab.py" line="343" />
         <source>Delete %1 from the models folder?</source>
         <translation>从模型文件夹中删除 %1？</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="330" />
+        <location filename="../settings/models_tab.py" line="345" />
         <source>Remove %1 from the list? The file stays where it is.</source>
         <translation>从列表中移除 %1？文件本身会保留。</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="332" />
-        <location filename="../settings/models_tab.py" line="337" />
+        <location filename="../settings/models_tab.py" line="347" />
+        <location filename="../settings/models_tab.py" line="352" />
         <source>Remove model</source>
         <translation>移除模型</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="346" />
-        <location filename="../settings/models_tab.py" line="354" />
-        <location filename="../settings/models_tab.py" line="394" />
+        <location filename="../settings/models_tab.py" line="361" />
+        <location filename="../settings/models_tab.py" line="369" />
+        <location filename="../settings/models_tab.py" line="409" />
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="346" />
+        <location filename="../settings/models_tab.py" line="361" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型（*.gguf）</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="355" />
+        <location filename="../settings/models_tab.py" line="370" />
         <source>Add %1 to Bothy:</source>
         <translation>将 %1 添加到 Bothy：</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="356" />
+        <location filename="../settings/models_tab.py" line="371" />
         <source>Copy into the models folder</source>
         <translation>复制到模型文件夹</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="357" />
+        <location filename="../settings/models_tab.py" line="372" />
         <source>Use it where it is</source>
         <translation>在原位置使用</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="365" />
+        <location filename="../settings/models_tab.py" line="380" />
         <source>Adding %1…</source>
         <translation>正在添加 %1…</translation>
     </message>
@@ -1729,6 +1729,29 @@
         <location filename="../memory_panel.py" line="100" />
         <source>Edit the note</source>
         <translation>编辑笔记</translation>
+    </message>
+</context>
+<context>
+    <name>ServerModels</name>
+    <message>
+        <location filename="../settings/server_models.py" line="28" />
+        <source>on %1</source>
+        <translation>运行于 %1</translation>
+    </message>
+    <message>
+        <location filename="../settings/server_models.py" line="30" />
+        <source>in use</source>
+        <translation>使用中</translation>
+    </message>
+    <message>
+        <location filename="../settings/server_models.py" line="32" />
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <location filename="../settings/server_models.py" line="43" />
+        <source>Runs on the server “%1”: Bothy asks it when you use it.</source>
+        <translation>运行在服务器“%1”上：使用时 Bothy 会向它请求。</translation>
     </message>
 </context>
 <context>

@@ -34,6 +34,7 @@ from assistant.library.units import format_bytes
 from assistant.settings import LOAD_RANGES
 from ui.background import Task, run_in_background
 from ui.dropped import dropped_ggufs
+from ui.settings import server_models
 from ui.settings.context import SettingsContext
 
 PathRole = Qt.ItemDataRole.UserRole + 1
@@ -43,6 +44,7 @@ class ModelsTab(QWidget):
     def __init__(self, context: SettingsContext, parent=None):
         super().__init__(parent)
         self.context = context
+        context.settings_changed.connect(self.refresh)  # e.g. a server tested: its models are listed
         self.setAcceptDrops(True)
         self.list = QListWidget(self)
         self.list.setAccessibleName(self.tr("Models"))
@@ -187,8 +189,13 @@ class ModelsTab(QWidget):
             self.list.addItem(item)
             if current and str(e.path) == current:
                 select = i
+        for text, key in server_models.items(default=default, in_use=loaded.model if loaded else None):
+            item = QListWidgetItem(text)
+            item.setData(PathRole, key)
+            self.list.addItem(item)
+            select = self.list.count() - 1 if key == current else select
         self.list.blockSignals(False)
-        if self.entries:
+        if self.list.count():
             self.list.setCurrentRow(select)
         self._show_current()
 
@@ -210,6 +217,11 @@ class ModelsTab(QWidget):
         enabled = e is not None
         for w in (self.remove_button, self.default_button, self.use_button):
             w.setEnabled(enabled)
+        if server_models.is_server_key(self.current_path()):
+            self.default_button.setEnabled(True)
+            self.use_button.setEnabled(True)
+            server_models.show(self.info_labels, self.current_path())
+            return
         if e is None:
             return
         self.remove_button.setEnabled(not e.is_starter)
@@ -297,6 +309,9 @@ class ModelsTab(QWidget):
     # -- actions ---------------------------------------------------------------------------------
     @Slot()
     def use_current(self) -> None:
+        if server_models.is_server_key(self.current_path()):
+            self.context.load_model(ModelRef.parse(self.current_path()))
+            return
         e = self._entry()
         if e is None:
             return
@@ -310,9 +325,9 @@ class ModelsTab(QWidget):
     @Slot()
     def set_default(self) -> None:
         e = self._entry()
-        if e is None:
+        if e is None and not server_models.is_server_key(self.current_path()):
             return
-        self.context.settings.default_model = str(e.path)
+        self.context.settings.default_model = str(e.path) if e else self.current_path()
         self.context.save()
         self.refresh()
 

@@ -209,6 +209,8 @@ class ServersTab(QWidget):
                 .replace("%1", server.name)
                 .replace("%2", info.kind)
             )
+            self.servers.remember_models(server.name, [m.id for m in info.models])
+            self.context.settings_changed.emit()  # Settings > Models lists them now
             for model in info.models:
                 label = model.id + (f"  ·  {model.n_ctx:,}" if model.n_ctx else "")
                 item = QListWidgetItem(label)
