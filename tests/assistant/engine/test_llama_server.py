@@ -1,0 +1,82 @@
+"""RemoteEngine against llama.cpp's own `llama-server`, built from the same vendored llama.cpp source
+as the benchmarks' llama-bench (benchmarks/llama_bench.py `ensure_tools`, e.g. by
+`python -m benchmarks.rpc_split`). Building it takes many minutes on 2 cores, so the suite uses a
+build that is already there (or BOTHY_LLAMA_SERVER=/path/to/llama-server) and otherwise says why not."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+import httpx
+import pytest
+
+from assistant.engine.remote import RemoteEngine, remote_ref
+from assistant.engine.types import GenerationSettings
+from assistant.servers import Server
+from assistant.session import ChatSession
+from benchmarks.__main__ import default_cache
+from tests.servers import free_port
+from tests.starter import starter_path
+
+
+def llama_server_binary() -> Path | None:
+    if os.environ.get("BOTHY_LLAMA_SERVER"):
+        return Path(os.environ["BOTHY_LLAMA_SERVER"])
+    built = default_cache() / f"llama.cpp-{version('llama_cpp_python')}" / "rpc-build" / "bin" / "llama-server"
+    return built if built.is_file() else None
+
+
+BINARY = llama_server_binary()
+pytestmark = pytest.mark.skipif(
+    BINARY is None,
+    reason="llama.cpp's llama-server is not built here (minutes on 2 cores): run `python -m benchmarks.rpc_split` "
+    "once, or set BOTHY_LLAMA_SERVER",
+)
+
+
+@pytest.fixture(scope="module")
+def llama_server_url():
+    port = free_port()
+    command = [
+        str(BINARY),
+        "-m",
+        str(starter_path()),
+        "-c",
+        "2048",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "-t",
+        "1",
+    ]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/v1"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{url}/models", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_llama_server_says_its_context_and_tokenizes(store, llama_server_url):
+    engine = RemoteEngine(Server("llama", llama_server_url))
+    info = engine.probe()
+    assert info.kind == "llama-server" and info.models and info.models[0].n_ctx == 2048
+    loaded = engine.load(remote_ref("llama", info.models[0].id))
+    assert loaded.n_ctx == 2048 and engine.capabilities().tokenize
+    assert engine.count_text("hello world") == 2
+    session = ChatSession(store, engine)
+    cid = store.create_conversation()["id"]
+    for question in ("My name is Ada.", "What is my name?"):
+        turn = session.send(cid, question, GenerationSettings(max_tokens=16, seed=1)).consume()
+        assert turn.status == "complete" and turn.text and turn.stats.reply_tokens > 0
+    engine.close()
