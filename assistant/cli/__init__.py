@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--context", type=int, metavar="N", help="the context length when the server does not say")
     s.add_argument("--trust-certificate", metavar="FILE", help="trust this certificate (a self-signed server's)")
     s.add_argument("--insecure", action="store_true", help="do not check the TLS certificate at all")
+    s.add_argument("--connect-timeout", type=float, default=10.0, metavar="S", help="seconds to wait for a connection")
+    s.add_argument(
+        "--first-token-timeout", type=float, default=300.0, metavar="S", help="seconds to wait for the reply to start"
+    )
     s = ss.add_parser("list")
     s.add_argument("--json", action="store_true")
     s = ss.add_parser("test", help="ask a server what it is and which models it serves")

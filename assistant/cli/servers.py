@@ -20,7 +20,15 @@ def cmd_servers(args) -> int:
         if args.api_key_env and not os.environ.get(args.api_key_env):
             print(f"bothy: note: {args.api_key_env} is not set in this shell.", file=sys.stderr)
         server = servers.add(
-            Server(args.name, args.url, api_key_env=args.api_key_env, context=args.context, verify=_verify(args))
+            Server(
+                args.name,
+                args.url,
+                api_key_env=args.api_key_env,
+                context=args.context,
+                verify=_verify(args),
+                connect_timeout=args.connect_timeout,
+                first_token_timeout=args.first_token_timeout,
+            )
         )
         print(f"Added {server.name}: {server.url}")
         if server.plain_http_off_machine:

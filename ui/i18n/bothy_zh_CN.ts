@@ -1768,7 +1768,7 @@
     </message>
     <message>
         <location filename="../settings/servers_tab.py" line="66" />
-        <location filename="../settings/servers_tab.py" line="141" />
+        <location filename="../settings/servers_tab.py" line="151" />
         <source>optional</source>
         <translation>可选</translation>
     </message>
@@ -1799,51 +1799,61 @@
     </message>
     <message>
         <location filename="../settings/servers_tab.py" line="83" />
+        <source>Wait for a connection</source>
+        <translation>等待连接</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="84" />
+        <source>Wait for the first word</source>
+        <translation>等待第一个字</translation>
+    </message>
+    <message>
+        <location filename="../settings/servers_tab.py" line="93" />
         <source>Save server</source>
         <translation>保存服务器</translation>
     </message>
     <message>
-        <location filename="../settings/servers_tab.py" line="84" />
+        <location filename="../settings/servers_tab.py" line="94" />
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../settings/servers_tab.py" line="85" />
+        <location filename="../settings/servers_tab.py" line="95" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../settings/servers_tab.py" line="98" />
+        <location filename="../settings/servers_tab.py" line="108" />
         <source>The server's models</source>
         <translation>服务器上的模型</translation>
     </message>
     <message>
-        <location filename="../settings/servers_tab.py" line="102" />
+        <location filename="../settings/servers_tab.py" line="112" />
         <source>Use this model</source>
         <translation>使用此模型</translation>
     </message>
     <message>
-        <location filename="../settings/servers_tab.py" line="103" />
+        <location filename="../settings/servers_tab.py" line="113" />
         <source>Make default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../settings/servers_tab.py" line="141" />
+        <location filename="../settings/servers_tab.py" line="151" />
         <source>saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../settings/servers_tab.py" line="162" />
+        <location filename="../settings/servers_tab.py" line="174" />
         <source>Plain http:// to another computer: your conversation would travel unencrypted. Use https://.</source>
         <translation>用明文 http:// 连接另一台电脑：你的对话将以未加密的方式传输。请使用 https://。</translation>
     </message>
     <message>
-        <location filename="../settings/servers_tab.py" line="194" />
+        <location filename="../settings/servers_tab.py" line="212" />
         <source>Asking %1…</source>
         <translation>正在询问 %1…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../settings/servers_tab.py" line="208" />
+        <location filename="../settings/servers_tab.py" line="226" />
         <source>%1 answers: %2, serving %n model(s).</source>
         <translation>
             <numerusform>%1 已回应：%2，提供 %n 个模型。</numerusform>

@@ -72,6 +72,16 @@ class ServersTab(QWidget):
         form.addRow(self.tr("Address"), self.url_edit)
         form.addRow(self.tr("API key"), self.key_edit)
         form.addRow(self.tr("Context length"), self.context_spin)
+        self.connect_spin = QSpinBox(self)
+        self.connect_spin.setRange(1, 600)
+        self.connect_spin.setSuffix(" s")
+        self.connect_spin.setValue(10)
+        self.first_token_spin = QSpinBox(self)
+        self.first_token_spin.setRange(5, 3600)
+        self.first_token_spin.setSuffix(" s")
+        self.first_token_spin.setValue(300)
+        form.addRow(self.tr("Wait for a connection"), self.connect_spin)
+        form.addRow(self.tr("Wait for the first word"), self.first_token_spin)
         layout.addLayout(form)
         self.warning = QLabel(self)
         self.warning.setObjectName("ErrorNote")
@@ -140,6 +150,8 @@ class ServersTab(QWidget):
             self.key_edit.clear()
             self.key_edit.setPlaceholderText(self.tr("saved") if self.servers.key(server) else self.tr("optional"))
             self.context_spin.setValue(server.context or 0)
+            self.connect_spin.setValue(int(server.connect_timeout))
+            self.first_token_spin.setValue(int(server.first_token_timeout))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -166,7 +178,13 @@ class ServersTab(QWidget):
     # -- actions ---------------------------------------------------------------------------------
     @Slot()
     def save_server(self) -> Server | None:
-        server = Server(self.name_edit.text().strip(), self.url_edit.text(), context=self.context_spin.value() or None)
+        server = Server(
+            self.name_edit.text().strip(),
+            self.url_edit.text(),
+            context=self.context_spin.value() or None,
+            connect_timeout=float(self.connect_spin.value()),
+            first_token_timeout=float(self.first_token_spin.value()),
+        )
         try:
             saved = self.servers.add(server, api_key=self.key_edit.text().strip() or None)
         except UserFacingError as exc:

@@ -128,3 +128,14 @@ def test_a_self_signed_certificate_is_refused_unless_trusted(tmp_path, faults):
     with pytest.raises(ServerError, match="TLS certificate this computer does not trust"):
         engine_for(url).probe()
     assert engine_for(url, verify=str(cert)).probe().models[0].id == "fake-model"  # trusted explicitly
+
+
+def test_a_runaway_reply_is_cut_and_kept(store, faults, monkeypatch):
+    from assistant.engine import remote
+
+    monkeypatch.setattr(remote, "MAX_REPLY_CHARS", 100)  # a server that never stops, made small
+    engine = loaded(faults)
+    faults.mode = "slow"
+    turn = ChatSession(store, engine).send(store.create_conversation()["id"], "Hi", GEN).consume()
+    assert turn.status == "complete" and turn.stats.finish_reason == "length"
+    assert 100 < len(turn.text) < 120 and store.message(turn.reply_message_id)["finish_reason"] == "length"
