@@ -93,7 +93,8 @@ class StatusBar(QStatusBar):
             parts[0] = "⚠ " + parts[0] + " " + self.tr("(base model)")
         if m.model.engine == "server":  # a server's model: say where it runs
             parts.append(self.tr("on %1").replace("%1", m.engine))
-            self.model_label.setToolTip(m.backend.backend)
+            link = self.tr("the server answered in %1 ms").replace("%1", f"{m.link_ms:.0f}") if m.link_ms else ""
+            self.model_label.setToolTip(f"{m.backend.backend}\n{link}".strip())
         elif m.backend and m.backend.gpu_offload:
             parts.append(m.backend.backend)
             if m.n_gpu_layers:

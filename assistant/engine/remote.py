@@ -115,6 +115,7 @@ class RemoteEngine:
             template_reason=f"{self.server.name} applies its own chat template",
             load_seconds=time.monotonic() - started,
             backend=self.backend(),
+            link_ms=info.link_ms,
         )
         return self.loaded
 

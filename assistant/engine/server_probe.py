@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import ssl
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,7 @@ class ServedModel:
 class ServerInfo:
     kind: str  # "llama-server", "llama-cpp-python", "vLLM", "Ollama", "LM Studio", or "OpenAI-compatible"
     models: list[ServedModel] = field(default_factory=list)
+    link_ms: float | None = None  # how long `GET /models` took: the link's round trip, near enough
     tokenize: str | None = None  # the path of a tokenize endpoint, when there is one
     tokenize_field: str = "content"  # its request's text field
 
@@ -140,7 +142,9 @@ def _short(text: str, limit: int = 200) -> str:
 def probe(server: Server, client: httpx.Client) -> ServerInfo:
     """Ask the server what it is and what it serves. Raises ServerError when its model list fails."""
     try:
+        started = time.monotonic()
         response = client.get(f"{server.url}/models")
+        link_ms = (time.monotonic() - started) * 1000
         response.raise_for_status()
         listed = response.json()
     except httpx.HTTPError as exc:
@@ -152,7 +156,7 @@ def probe(server: Server, client: httpx.Client) -> ServerInfo:
         for item in (listed.get("data") or [] if isinstance(listed, dict) else [])
         if isinstance(item, dict) and item.get("id")
     ]
-    info = ServerInfo("OpenAI-compatible", models)
+    info = ServerInfo("OpenAI-compatible", models, link_ms=link_ms)
     root = root_of(server.url)
     props = _get_json(client, f"{root}/props")
     if isinstance(props, dict) and ("default_generation_settings" in props or "n_ctx" in props):

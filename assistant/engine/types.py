@@ -170,6 +170,7 @@ class LoadedModel:
     load_seconds: float
     backend: BackendInfo
     base_model_note: str | None = None  # set when the model looks like a base (not a chat) model
+    link_ms: float | None = None  # a server's model: how long the server took to list its models
 
     @property
     def name(self) -> str:

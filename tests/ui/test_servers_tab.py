@@ -32,6 +32,7 @@ def test_add_test_use_and_chat_with_a_server_model(qtbot, windows, llama_cpp_ser
     with qtbot.waitSignal(window.model_loaded, timeout=20_000):
         tab.use_button.click()
     assert "on llama-cpp-python (box)" in window.status.model_label.text()
+    assert "the server answered in" in window.status.model_label.toolTip()  # how fast the link is
     # One list for every model: the server's is in Settings > Models too, and can be chosen there.
     models_tab = window._settings_dialog.models_tab
     rows = [models_tab.list.item(i) for i in range(models_tab.list.count())]

@@ -1991,48 +1991,53 @@
         <translation>运行于 %1</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="101" />
+        <location filename="../status_bar.py" line="96" />
+        <source>the server answered in %1 ms</source>
+        <translation>服务器在 %1 毫秒内回应</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="102" />
         <source>%1/%2 layers on GPU</source>
         <translation>%1/%2 层在 GPU 上</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="105" />
+        <location filename="../status_bar.py" line="106" />
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="120" />
+        <location filename="../status_bar.py" line="121" />
         <source>Summarizing %n earlier message(s)…</source>
         <translation>
             <numerusform>正在总结 %n 条较早的消息…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="138" />
+        <location filename="../status_bar.py" line="139" />
         <source>%n earlier message(s) left out</source>
         <translation>
             <numerusform>%n 条较早的消息已被略去</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="141" />
+        <location filename="../status_bar.py" line="142" />
         <source>The model no longer sees these messages, and no summary stands for them. Summarize them from their marker in the chat, or raise the context length in Settings &gt; Models.</source>
         <translation>模型已看不到这些消息，也没有摘要代替它们。可以在对话中它们的标记处进行总结，或在“设置 &gt; 模型”中增大上下文长度。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="147" />
+        <location filename="../status_bar.py" line="148" />
         <source>%n earlier message(s) summarized</source>
         <translation>
             <numerusform>%n 条较早的消息已总结为摘要</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="149" />
+        <location filename="../status_bar.py" line="150" />
         <source>The model reads a summary of these messages instead; open it from its marker in the chat.</source>
         <translation>模型改为读取这些消息的摘要；可在对话中它们的标记处打开查看。</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="103" />
+        <location filename="../status_bar.py" line="104" />
         <source>no layers on GPU</source>
         <translation>无层在 GPU 上</translation>
     </message>
@@ -2042,22 +2047,22 @@
         <translation>（基础模型）</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="106" />
+        <location filename="../status_bar.py" line="107" />
         <source>%1 context</source>
         <translation>%1 上下文</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="110" />
+        <location filename="../status_bar.py" line="111" />
         <source>Template: %1 (%2)</source>
         <translation>模板：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="114" />
+        <location filename="../status_bar.py" line="115" />
         <source>%1 tokens/s</source>
         <translation>%1 词元/秒</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="134" />
+        <location filename="../status_bar.py" line="135" />
         <source>Context %1%</source>
         <translation>上下文 %1%</translation>
     </message>
