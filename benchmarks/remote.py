@@ -55,15 +55,17 @@ def run(model: Path, *, quick: bool) -> list[Figure]:
     from assistant.servers import Server
     from assistant.session import ChatSession
     from assistant.store import Store
-    from tests.servers import start_llama_cpp_server
+    from tests.servers import llama_server_binary, start_llama_cpp_server, start_llama_server
 
     rounds = 3 if quick else 8
     max_tokens = 48 if quick else 160
-    proc, url = start_llama_cpp_server(model, alias="bench")
+    binary = llama_server_binary()  # llama.cpp's own server where it is built, else llama-cpp-python's
+    proc, url = start_llama_server(binary, model) if binary else start_llama_cpp_server(model, alias="bench")
+    which = "llama.cpp's llama-server" if binary else "llama-cpp-python's server (llama-server is not built here)"
     engine = RemoteEngine(Server("bench", url, context=2048))
     plain_ttft, plain_speed, bothy_ttft, bothy_speed = [], [], [], []
     try:
-        engine.load(remote_ref("bench", "bench"))
+        engine.load(remote_ref("bench", engine.probe().models[0].id))
         with (
             tempfile.TemporaryDirectory() as tmp,
             Store(Path(tmp) / "b.db") as store,
@@ -96,7 +98,7 @@ def run(model: Path, *, quick: bool) -> list[Figure]:
     note = (
         f"{statistics.median(bothy_speed):.1f} vs {statistics.median(plain_speed):.1f} chunks/s; first text "
         f"{statistics.median(bothy_ttft):.0f} vs {statistics.median(plain_ttft):.0f} ms; "
-        f"{rounds} rounds of {max_tokens} tokens"
+        f"{rounds} rounds of {max_tokens} tokens; {which}"
     )
     speed = "generation speed, Bothy over a plain streaming client of the same server"
     return [

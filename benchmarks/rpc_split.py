@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     model = args.model or starter_model_path()
     flags = ["-DGGML_RPC=ON", "-DLLAMA_BUILD_SERVER=ON"]
     bin_dir, why = ensure_tools(
-        default_cache(), ["llama-server", "rpc-server"], flags=flags, name="rpc-build", log=print
+        default_cache(), ["llama-server", "ggml-rpc-server"], flags=flags, name="rpc-build", log=print
     )
     if bin_dir is None:
         print(f"cannot run: {why}")
@@ -104,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(2):
             port = free_port()
             procs.append(
-                start([str(bin_dir / "rpc-server"), "-H", "127.0.0.1", "-p", str(port)], None, logs / f"rpc{i}.log")
+                start(
+                    [str(bin_dir / "ggml-rpc-server"), "-H", "127.0.0.1", "-p", str(port)], None, logs / f"rpc{i}.log"
+                )
             )
             workers.append(f"127.0.0.1:{port}")
         split_port, alone_port = free_port(), free_port()
@@ -135,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"two rpc-server workers: {', '.join(workers)}; logs in {logs}")
         split = chat(f"http://127.0.0.1:{split_port}/v1", "split", args.turns)
         alone = chat(f"http://127.0.0.1:{alone_port}/v1", "alone", args.turns)
+        for i in range(2):
+            served = (logs / f"rpc{i}.log").read_text(errors="replace").count("Accepted client connection")
+            print(f"worker {i + 1}: {served} connections from llama-server")
         offloaded = [
             line.strip() for line in (logs / "split.log").read_text(errors="replace").splitlines() if "RPC" in line
         ]
@@ -145,9 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, r in (("llama-server split over 2 rpc-server workers", split), ("llama-server alone", alone)):
             print(f"| {name} ({r['server']}) | {r['ttft_ms']:.0f} ms | {r['tokens_per_s']:.1f} |")
     finally:
-        for proc in procs:
+        for proc in reversed(procs):  # the servers before their workers
             proc.terminate()
-        for proc in procs:
             proc.wait(timeout=10)
     return 0
 

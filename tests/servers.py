@@ -47,6 +47,39 @@ def start_llama_cpp_server(model: Path, *, alias: str = "smollm2", n_ctx: int = 
     raise RuntimeError("llama_cpp.server did not start within 60 s")
 
 
+def llama_server_binary() -> Path | None:
+    """llama.cpp's own llama-server, where it is built (benchmarks/rpc_split.py builds it into the
+    benchmark cache) or named by BOTHY_LLAMA_SERVER; None otherwise."""
+    import os
+    from importlib.metadata import version
+
+    from benchmarks.__main__ import default_cache
+
+    if os.environ.get("BOTHY_LLAMA_SERVER"):
+        return Path(os.environ["BOTHY_LLAMA_SERVER"])
+    built = default_cache() / f"llama.cpp-{version('llama_cpp_python')}" / "rpc-build" / "bin" / "llama-server"
+    return built if built.is_file() else None
+
+
+def start_llama_server(binary: Path, model: Path, *, n_ctx: int = 2048) -> tuple[subprocess.Popen, str]:
+    """Start llama.cpp's llama-server and wait until it lists its model: (process, URL with /v1)."""
+    port = free_port()
+    command = [str(binary), "-m", str(model), "-c", str(n_ctx), "--host", "127.0.0.1", "-t", "1", "--port", str(port)]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"llama-server exited with {proc.returncode}")
+        try:
+            if httpx.get(f"{url}/models", timeout=1).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("llama-server did not start within 60 s")
+
+
 WORDS = ["Hello", " there", ",", " walker", ".", " The", " glen", " is", " quiet", " today", "."]
 
 

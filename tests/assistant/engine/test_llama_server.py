@@ -5,30 +5,14 @@ build that is already there (or BOTHY_LLAMA_SERVER=/path/to/llama-server) and ot
 
 from __future__ import annotations
 
-import os
-import subprocess
-import time
-from importlib.metadata import version
-from pathlib import Path
-
-import httpx
 import pytest
 
 from assistant.engine.remote import RemoteEngine, remote_ref
 from assistant.engine.types import GenerationSettings
 from assistant.servers import Server
 from assistant.session import ChatSession
-from benchmarks.__main__ import default_cache
-from tests.servers import free_port
+from tests.servers import llama_server_binary, start_llama_server
 from tests.starter import starter_path
-
-
-def llama_server_binary() -> Path | None:
-    if os.environ.get("BOTHY_LLAMA_SERVER"):
-        return Path(os.environ["BOTHY_LLAMA_SERVER"])
-    built = default_cache() / f"llama.cpp-{version('llama_cpp_python')}" / "rpc-build" / "bin" / "llama-server"
-    return built if built.is_file() else None
-
 
 BINARY = llama_server_binary()
 pytestmark = pytest.mark.skipif(
@@ -40,28 +24,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def llama_server_url():
-    port = free_port()
-    command = [
-        str(BINARY),
-        "-m",
-        str(starter_path()),
-        "-c",
-        "2048",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "-t",
-        "1",
-    ]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/v1"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{url}/models", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
+    proc, url = start_llama_server(BINARY, starter_path())
     yield url
     proc.terminate()
     proc.wait(timeout=10)
