@@ -78,6 +78,8 @@ class Settings:
     theme: str = "system"
     language: str = "system"
     memory_policy: str = "summarize"  # when a conversation outgrows the context; a chat may override it
+    api_key: str | None = None  # the local API's key (assistant/api), made when it is first switched on
+    api_port: int | None = None  # the local API's port (None: 8765)
     problem: str | None = field(default=None, compare=False)  # set when the file could not be used
 
     def load_settings_for(self, model_path: str | os.PathLike) -> LoadSettings:

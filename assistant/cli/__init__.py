@@ -14,6 +14,7 @@ from assistant.cli.chat import cmd_chat
 from assistant.cli.history import cmd_history
 from assistant.cli.models import cmd_models
 from assistant.cli.output import fail
+from assistant.cli.serve import cmd_serve
 from assistant.cli.servers import cmd_servers
 from assistant.errors import UserFacingError
 
@@ -79,6 +80,18 @@ def build_parser() -> argparse.ArgumentParser:
     h = hs.add_parser("delete")
     h.add_argument("id", type=int)
     history.set_defaults(func=cmd_history)
+
+    serve = sub.add_parser(
+        "serve", help="serve the model to other apps (the OpenAI-compatible API), without the window"
+    )
+    serve.add_argument("--port", type=int, help="the port (default: the saved one, else 8765)")
+    serve.add_argument("--model", "-m", help="path to a .gguf model, or SERVER/MODEL (default: your default model)")
+    serve.add_argument(
+        "--api-key", metavar="KEY", help="the key clients must send (default: the saved one, else a new one)"
+    )
+    serve.add_argument("--lan", action="store_true", help="listen on the local network too (the key is still needed)")
+    serve.add_argument("--context", type=int, metavar="N", help="the context length (tokens)")
+    serve.set_defaults(func=cmd_serve, server=None)
 
     servers = sub.add_parser("servers", help="the model servers Bothy may chat through (llama-server, Ollama, vLLM, …)")
     ss = servers.add_subparsers(dest="servers_command", required=True)

@@ -1,0 +1,224 @@
+"""The HTTP side of Bothy's local API: a Starlette app with `GET /v1/models` and
+`POST /v1/chat/completions`, and the checks every request passes first.
+
+- The API key (`Authorization: Bearer KEY`): none or a wrong one is a 401 with an OpenAI-style body.
+- `Host` must name the address Bothy listens on, so a web page cannot reach it by DNS rebinding.
+- A browser request from another origin (an `Origin` header) is refused unless that origin is
+  listed in the settings; there is never a permissive `*`.
+- A body over MAX_BODY bytes is refused as it arrives (413), without reading the rest.
+Nothing in a request is written anywhere (the API stores no conversation).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from assistant.api import schema
+from assistant.api.gate import EngineGate
+from assistant.api.schema import ApiError
+from assistant.api.stops import StopFilter
+from assistant.engine.types import GenerationSettings
+from assistant.errors import ContextOverflowError, UserFacingError
+
+MAX_BODY = 4 * 1024 * 1024  # bytes: far more than any chat's text, far less than a memory problem
+
+
+@dataclass
+class ApiConfig:
+    api_key: str
+    hosts: set[str]  # "127.0.0.1:8765", "localhost:8765", …
+    origins: set[str] = field(default_factory=set)  # browser origins allowed, e.g. "http://localhost:5173"
+    defaults: GenerationSettings = field(default_factory=GenerationSettings)
+    model_names: Callable[[], list[dict]] = list  # extra local models for /v1/models
+
+
+def create_app(gate: EngineGate, config: ApiConfig) -> Starlette:
+    async def models(request: Request) -> Response:
+        _check(request, config)
+        loaded = gate.engine.loaded
+        data = []
+        if loaded is not None:
+            data.append(_model_entry(loaded.model.label, loaded.n_ctx))
+        for extra in config.model_names():
+            if loaded is None or extra["id"] != loaded.model.label:
+                data.append(_model_entry(extra["id"], extra.get("context_length")))
+        return JSONResponse({"object": "list", "data": data})
+
+    async def chat(request: Request) -> Response:
+        _check(request, config)
+        body = await _read_json(request)
+        parsed = schema.parse_chat(body, config.defaults)
+        loaded = gate.engine.loaded
+        if loaded is None:
+            raise ApiError(503, "No model is loaded in Bothy.", kind="server_error", code="model_not_loaded")
+        if parsed.model and parsed.model not in (loaded.model.label, loaded.model.key, loaded.model.file_name):
+            names = ", ".join(sorted({loaded.model.label}))
+            raise ApiError(404, f"The model “{parsed.model}” is not loaded (loaded: {names}).", code="model_not_found")
+        generation = await gate.run(parsed.request)
+        kind, value = await generation.events.get()  # counted first, with the engine held
+        if kind == "error":
+            raise _engine_error(value)
+        prompt = value
+        model = loaded.model.label
+        if parsed.stream:
+            return StreamingResponse(
+                _stream(generation, parsed, model, prompt),
+                media_type="text/event-stream",
+                headers={"Cache-Control": "no-cache"},
+            )
+        return JSONResponse(await _whole(generation, parsed, model, prompt))
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return _error(ApiError(404, f"There is no {request.url.path} here.", code="not_found"))
+
+    async def api_error(request: Request, exc: ApiError) -> Response:
+        return _error(exc)
+
+    return Starlette(
+        routes=[Route("/v1/models", models), Route("/v1/chat/completions", chat, methods=["POST"])],
+        exception_handlers={404: not_found, ApiError: api_error},
+    )
+
+
+def _model_entry(name: str, n_ctx: int | None) -> dict:
+    entry = {"id": name, "object": "model", "created": 0, "owned_by": "bothy"}
+    if n_ctx:
+        entry["context_length"] = n_ctx
+    return entry
+
+
+def _error(exc: ApiError) -> Response:
+    return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+
+def _check(request: Request, config: ApiConfig) -> None:
+    host = request.headers.get("host", "")
+    if host not in config.hosts:
+        raise ApiError(400, "This address is not Bothy's.", code="bad_host")
+    origin = request.headers.get("origin")
+    if origin is not None and origin not in config.origins:
+        raise ApiError(403, f"Requests from {origin} are not allowed (Settings > Local server lists the allowed ones).",
+                       kind="permission_error", code="origin_not_allowed")  # fmt: skip
+    given = request.headers.get("authorization", "")
+    key = given[7:] if given.lower().startswith("bearer ") else ""
+    if not hmac.compare_digest(key.encode(), config.api_key.encode()):
+        raise ApiError(401, "Incorrect or missing API key: send Bothy's key as 'Authorization: Bearer KEY'.",
+                       kind="authentication_error", code="invalid_api_key")  # fmt: skip
+
+
+async def _read_json(request: Request):
+    size = request.headers.get("content-length")
+    if size is not None and (not size.isdigit() or int(size) > MAX_BODY):
+        raise ApiError(413, f"The request is larger than {MAX_BODY // 2**20} MB.", code="request_too_large")
+    data = bytearray()
+    async for piece in request.stream():
+        data += piece
+        if len(data) > MAX_BODY:
+            raise ApiError(413, f"The request is larger than {MAX_BODY // 2**20} MB.", code="request_too_large")
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "The request body is not JSON.", code="invalid_json") from None
+
+
+def _engine_error(exc: BaseException) -> ApiError:
+    if isinstance(exc, ContextOverflowError):
+        return ApiError(400, str(exc), code="context_length_exceeded")
+    if isinstance(exc, UserFacingError):
+        return ApiError(500, str(exc), kind="server_error")
+    return ApiError(500, "Something went wrong inside Bothy (the details are in its log).", kind="server_error")
+
+
+async def _events(generation, stops: StopFilter):
+    """(kind, text) pieces: ("thinking", …), ("text", …), then ("done", reply)."""
+    while True:
+        kind, value = await generation.events.get()
+        if kind == "text":
+            if value.thinking:
+                yield "thinking", value.text
+                continue
+            safe = stops.feed(value.text)
+            if safe:
+                yield "text", safe
+            if stops.hit:
+                generation.stop()
+                continue
+        elif kind == "done":
+            rest = stops.flush()
+            if rest:
+                yield "text", rest
+            yield "done", value
+            return
+        else:
+            raise _engine_error(value)
+
+
+async def _whole(generation, parsed, model: str, prompt: int) -> dict:
+    stops = StopFilter(parsed.stop)
+    text, thinking, reply = [], [], None
+    try:
+        async for kind, value in _events(generation, stops):
+            if kind == "text":
+                text.append(value)
+            elif kind == "thinking":
+                thinking.append(value)
+            else:
+                reply = value
+    finally:
+        if reply is None:
+            generation.stop()
+    stats = reply.stats
+    finish = "stop" if stops.hit else schema.finish_reason(stats.finish_reason if stats else "stop")
+    tokens = stats.reply_tokens if stats else 0
+    return schema.completion(
+        schema.completion_id(),
+        model,
+        "".join(text),
+        "".join(thinking),
+        finish,
+        stats.prompt_tokens if stats else prompt,
+        tokens,
+    )
+
+
+async def _stream(generation, parsed, model: str, prompt: int):
+    cid, created = schema.completion_id(), int(time.time())
+    stops = StopFilter(parsed.stop)
+    finished = False
+    try:
+        yield _sse(schema.chunk(cid, model, created, {"role": "assistant", "content": ""}))
+        try:
+            async for kind, value in _events(generation, stops):
+                if kind == "text":
+                    yield _sse(schema.chunk(cid, model, created, {"content": value}))
+                elif kind == "thinking":
+                    yield _sse(schema.chunk(cid, model, created, {"reasoning_content": value}))
+                else:
+                    stats = value.stats
+                    finish = "stop" if stops.hit else schema.finish_reason(stats.finish_reason if stats else "stop")
+                    yield _sse(schema.chunk(cid, model, created, {}, finish))
+                    if parsed.include_usage and stats is not None:
+                        last = schema.chunk(cid, model, created, {})
+                        last["choices"] = []
+                        last["usage"] = schema.usage(stats.prompt_tokens, stats.reply_tokens)
+                        yield _sse(last)
+        except ApiError as exc:  # the reply failed after the stream began: say so in the stream
+            yield _sse(exc.body())
+        yield "data: [DONE]\n\n"
+        finished = True
+    finally:
+        if not finished:
+            generation.stop()  # the client went away: stop generating within a token or two
+
+
+def _sse(data: dict) -> str:
+    return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
