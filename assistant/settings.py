@@ -80,6 +80,9 @@ class Settings:
     memory_policy: str = "summarize"  # when a conversation outgrows the context; a chat may override it
     api_key: str | None = None  # the local API's key (assistant/api), made when it is first switched on
     api_port: int | None = None  # the local API's port (None: 8765)
+    api_enabled: bool = False  # serve the loaded model to other apps (off until the person switches it on)
+    api_lan: bool = False  # listen on the local network too (the key is still needed)
+    api_origins: list[str] = field(default_factory=list)  # browser origins allowed to call it
     problem: str | None = field(default=None, compare=False)  # set when the file could not be used
 
     def load_settings_for(self, model_path: str | os.PathLike) -> LoadSettings:
@@ -106,6 +109,10 @@ class Settings:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
         if self.memory_policy not in MEMORY_POLICIES:
             raise ValueError(f"memory policy must be one of {', '.join(MEMORY_POLICIES)}")
+        if self.api_port is not None and not (isinstance(self.api_port, int) and 1024 <= self.api_port <= 65535):
+            raise ValueError("the local server's port must be between 1024 and 65535")
+        if not isinstance(self.api_origins, list) or not all(isinstance(o, str) for o in self.api_origins):
+            raise ValueError("the local server's allowed origins must be a list of addresses")
 
     # -- files -----------------------------------------------------------------------------------
     def to_dict(self) -> dict:

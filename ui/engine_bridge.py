@@ -125,9 +125,16 @@ class EngineWorker(QObject):
         self.current: tuple[ModelRef, LoadSettings] | None = None  # what the engine has loaded
         self.cancelled: set[int] = set()
         self.lock = threading.Lock()
+        # Held while the worker uses the engine; the local API (assistant/api/gate.py) takes it too,
+        # so its replies and the window's never meet on the one engine.
+        self.engine_lock = threading.Lock()
 
     @Slot(object, object)
     def load(self, model: ModelRef, settings: LoadSettings) -> None:
+        with self.engine_lock:
+            self._load(model, settings)
+
+    def _load(self, model: ModelRef, settings: LoadSettings) -> None:
         self.load_started.emit(model)
         if self.current == (model, settings) and self.engine.loaded is not None:
             self.loaded.emit(self.engine.loaded)  # already loaded just so: nothing to do
@@ -142,6 +149,10 @@ class EngineWorker(QObject):
 
     @Slot(object)
     def run_turn(self, req: TurnRequest) -> None:
+        with self.engine_lock:
+            self._run_turn(req)
+
+    def _run_turn(self, req: TurnRequest) -> None:
         result = TurnResult(req.request_id, req.conversation_id, None, "error")
         self.session.memory.default_policy = req.memory_policy
         try:
@@ -186,6 +197,10 @@ class EngineWorker(QObject):
 
     @Slot(object)
     def run_memory(self, req: MemoryRequest) -> None:
+        with self.engine_lock:
+            self._run_memory(req)
+
+    def _run_memory(self, req: MemoryRequest) -> None:
         result = MemoryResult(req.request_id, req.kind, req.target)
         try:
             if self.engine.loaded is None:

@@ -33,6 +33,7 @@ from assistant.settings import Settings
 from assistant.store import Store
 from ui import layout_memory, theme
 from ui.actions import WindowActions
+from ui.api_controller import ApiController
 from ui.chat_page import ChatPage
 from ui.conversation_actions import UNDO_MS, ConversationActions
 from ui.engine_bridge import EngineBridge
@@ -67,6 +68,7 @@ class MainWindow(ImportHandling, BranchHandling, MemoryHandling, TurnHandling, Q
 
         self.turns = TurnController(store=store, settings=settings, bridge=self.bridge, parent=self)
         self.models = ModelsController(settings=settings, bridge=self.bridge, busy=lambda: self.turns.busy, parent=self)
+        self.api = ApiController(settings=settings, bridge=self.bridge, busy=lambda: self.turns.busy, parent=self)
         self.turns.can_start = lambda: self.models.ready
         self.conversations = ConversationActions(
             store=store,
@@ -174,6 +176,7 @@ class MainWindow(ImportHandling, BranchHandling, MemoryHandling, TurnHandling, Q
         if problems:
             self.show_error(" ".join(problems))
         QTimer.singleShot(0, self.load_default_model)
+        self._start_api()
 
     @Slot()
     def load_default_model(self) -> None:
@@ -388,5 +391,6 @@ class MainWindow(ImportHandling, BranchHandling, MemoryHandling, TurnHandling, Q
             if self._settings_dialog is not None:
                 self._settings_dialog.close()
             self.models.close()
+            self.api.stop(quiet=True)
             self.bridge.shutdown()
         super().closeEvent(event)

@@ -38,6 +38,9 @@ class StatusBar(QStatusBar):
         self.memory_label.hide()
         self.memory_stop.hide()
         self.speed_label = QLabel(self)
+        self.api_label = QLabel(self)  # "Local server on · 3 answered" (ui/api_controller.py)
+        self.api_label.setObjectName("Muted")
+        self.api_label.hide()
         self.dropped_label = QLabel(self)
         self.dropped_label.setObjectName("DroppedLabel")
         self.dropped_label.hide()
@@ -48,6 +51,7 @@ class StatusBar(QStatusBar):
         self.addWidget(self.busy_bar)
         self.addPermanentWidget(self.memory_label)
         self.addPermanentWidget(self.memory_stop)
+        self.addPermanentWidget(self.api_label)
         self.addPermanentWidget(self.speed_label)
         self.addPermanentWidget(self.dropped_label)
         self.addPermanentWidget(self.context_label)
@@ -110,6 +114,14 @@ class StatusBar(QStatusBar):
             return
         tip = self.tr("Template: %1 (%2)").replace("%1", m.template_name).replace("%2", m.template_reason)
         self.model_label.setToolTip(f"{m.base_model_note}\n\n{tip}" if m.base_model_note else tip)
+
+    def set_api(self, running: bool, answered: int, port: int) -> None:
+        """The local API's state: on (and how many requests it answered), or hidden when off."""
+        self.api_label.setVisible(running)
+        if running:
+            self.api_label.setText(self.tr("Local server on · %n answered", "", answered))
+            tip = self.tr("Other apps can use the model at http://127.0.0.1:%1/v1").replace("%1", str(port))
+            self.api_label.setToolTip(tip)
 
     def set_speed(self, tokens_per_s: float | None) -> None:
         self.speed_label.setText(self.tr("%1 tokens/s").replace("%1", f"{tokens_per_s:.1f}") if tokens_per_s else "")

@@ -59,3 +59,24 @@ class ImportHandling:
             self.open_settings().models_tab.add_files(files)
         elif files := dropped_imports(event):
             self.import_conversations(files)
+
+    # -- the local API's state in the status bar (ui/api_controller.py) ----------------------------
+    def _start_api(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self._api_timer = QTimer(self)
+        self._api_timer.setInterval(1000)
+        self._api_timer.timeout.connect(self._show_api)
+        self.api.state_changed.connect(self._show_api)
+        self.api.apply()
+
+    @Slot()
+    def _show_api(self) -> None:
+        running = self.api.running
+        self.status.set_api(running, self.api.answered, self.api.port)
+        if running and not self._api_timer.isActive():
+            self._api_timer.start()
+        elif not running:
+            self._api_timer.stop()
+        if self.api.error:
+            self.show_error(self.api.error)

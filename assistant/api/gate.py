@@ -23,11 +23,18 @@ POLL_SECONDS = 0.02
 
 
 class EngineGate:
-    def __init__(self, engine, *, max_waiting: int = 8, window_busy: Callable[[], bool] | None = None):
+    def __init__(
+        self,
+        engine,
+        *,
+        max_waiting: int = 8,
+        window_busy: Callable[[], bool] | None = None,
+        lock: threading.Lock | None = None,
+    ):
         self.engine = engine
         self.max_waiting = max_waiting
         self.window_busy = window_busy or (lambda: False)
-        self._engine_lock = threading.Lock()
+        self._engine_lock = lock or threading.Lock()  # the window's engine thread holds it for its turns
         self._count_lock = threading.Lock()
         self.waiting = 0
         self.answered = 0

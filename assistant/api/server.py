@@ -45,10 +45,11 @@ class ApiServer:
         window_busy=None,
         model_names=list,
         max_waiting: int = 8,
+        engine_lock=None,
     ):
         self.port = port
         self.host = "0.0.0.0" if lan else "127.0.0.1"
-        self.gate = EngineGate(engine, max_waiting=max_waiting, window_busy=window_busy)
+        self.gate = EngineGate(engine, max_waiting=max_waiting, window_busy=window_busy, lock=engine_lock)
         hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
         if lan:
             hosts |= {f"{address}:{port}" for address in _addresses()}
@@ -67,6 +68,7 @@ class ApiServer:
     def start(self, timeout: float = 10.0) -> None:
         """Start listening; returns once it does. UserFacingError when the port is taken."""
         with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a restart reuses it
             try:
                 probe.bind((self.host, self.port))
             except OSError:

@@ -1,6 +1,75 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ApiTab</name>
+    <message>
+        <location filename="../settings/api_tab.py" line="37" />
+        <source>Other apps on this computer (Cherry Studio, Chatbox, LobeHub, Open WebUI, editors, scripts) can use the model Bothy has loaded, through the OpenAI-compatible API. Off until you switch it on.</source>
+        <translation>这台电脑上的其他应用（Cherry Studio、Chatbox、LobeHub、Open WebUI、编辑器、脚本）可以通过 OpenAI 兼容的 API 使用 Bothy 已加载的模型。打开之前一直关闭。</translation>
+    </message>
+    <message>
+        <location filename="../settings/api_tab.py" line="46" />
+        <source>Serve the loaded model to other apps</source>
+        <translation>把已加载的模型提供给其他应用</translation>
+    </message>
+    <message>
+        <location filename="../settings/api_tab.py" line="53" />
+        <location filename="../settings/api_tab.py" line="54" />
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../settings/api_tab.py" line="55" />
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <location filename="../settings/api_tab.py" line="65" />
+        <source>Also listen on the local network</source>
+        <translation>也在局域网上监听</translation>
+    </message>
+    <message>
+        <location filename="../settings/api_tab.py" line="69" />
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../settings/api_tab.py" line="70" />
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../settings/api_tab.py" line="71" />
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../settings/api_tab.py" line="73" />
+        <source>Allowed web pages</source>
+        <translation>允许的网页</translation>
+    </message>
+    <message>
+        <location filename="../settings/api_tab.py" line="76" />
+        <source>Others on your network can reach it (with the key), and requests travel unencrypted.</source>
+        <translation>你网络上的其他人（有密钥时）可以访问它，请求以未加密方式传输。</translation>
+    </message>
+    <message>
+        <location filename="../settings/api_tab.py" line="84" />
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <location filename="../settings/api_tab.py" line="129" />
+        <source>On: other apps can use %1 at %2 with the key above.</source>
+        <translation>已打开：其他应用可以用上面的密钥在 %2 使用 %1。</translation>
+    </message>
+    <message>
+        <location filename="../settings/api_tab.py" line="134" />
+        <source>Off: nothing listens.</source>
+        <translation>已关闭：没有任何监听。</translation>
+    </message>
+</context>
+<context>
     <name>AppearanceTab</name>
     <message>
         <location filename="../settings/appearance_tab.py" line="16" />
@@ -944,57 +1013,57 @@
         <translation>Bothy 内部出错了（详情见日志）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="155" />
+        <location filename="../main_window.py" line="157" />
         <source>Bothy</source>
         <translation>Bothy</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="209" />
+        <location filename="../main_window.py" line="212" />
         <source>%1 could not be loaded: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="212" />
+        <location filename="../main_window.py" line="215" />
         <source>Still using %1.</source>
         <translation>仍在使用 %1。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="226" />
+        <location filename="../main_window.py" line="229" />
         <source>Loading %1… you can write your message meanwhile.</source>
         <translation>正在加载 %1…你可以先写消息。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="231" />
+        <location filename="../main_window.py" line="234" />
         <source>No model is loaded, so Bothy cannot answer yet. Add a GGUF model file in Settings &gt; Models (or drop a .gguf file on this window), then choose Use this model.</source>
         <translation>尚未加载模型，Bothy 暂时无法回答。请在“设置 &gt; 模型”中添加 GGUF 模型文件（或把 .gguf 文件拖到此窗口），然后选择“保存并使用此模型”。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="292" />
+        <location filename="../main_window.py" line="295" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="298" />
+        <location filename="../main_window.py" line="301" />
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="298" />
+        <location filename="../main_window.py" line="301" />
         <source>How Bothy should behave in this chat:</source>
         <translation>Bothy 在此对话中应如何表现：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="309" />
+        <location filename="../main_window.py" line="312" />
         <source>Export this chat</source>
         <translation>导出此对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="309" />
+        <location filename="../main_window.py" line="312" />
         <source>Markdown (*.md)</source>
         <translation>Markdown（*.md）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="364" />
+        <location filename="../main_window.py" line="367" />
         <source>Your settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
@@ -1863,37 +1932,42 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings/dialog.py" line="22" />
+        <location filename="../settings/dialog.py" line="23" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="30" />
+        <location filename="../settings/dialog.py" line="32" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="34" />
+        <location filename="../settings/dialog.py" line="36" />
         <source>Discover</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="36" />
+        <location filename="../settings/dialog.py" line="38" />
         <source>Servers</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="37" />
+        <location filename="../settings/dialog.py" line="40" />
+        <source>Local server</source>
+        <translation>本地服务器</translation>
+    </message>
+    <message>
+        <location filename="../settings/dialog.py" line="41" />
         <source>Generation</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="38" />
+        <location filename="../settings/dialog.py" line="42" />
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="39" />
+        <location filename="../settings/dialog.py" line="43" />
         <source>Data</source>
         <translation>数据</translation>
     </message>
@@ -1951,118 +2025,130 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../status_bar.py" line="62" />
+        <location filename="../status_bar.py" line="66" />
         <source>Context used</source>
         <translation>已用上下文</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="63" />
+        <location filename="../status_bar.py" line="67" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="64" />
+        <location filename="../status_bar.py" line="68" />
         <source>Stop summarizing</source>
         <translation>停止总结</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="65" />
+        <location filename="../status_bar.py" line="69" />
         <source>Stop writing the summary: the earlier messages are then left out instead</source>
         <translation>停止写摘要：较早的消息将改为直接略去</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="67" />
+        <location filename="../status_bar.py" line="71" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="84" />
+        <location filename="../status_bar.py" line="88" />
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="88" />
+        <location filename="../status_bar.py" line="92" />
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="95" />
+        <location filename="../status_bar.py" line="99" />
         <source>on %1</source>
         <translation>运行于 %1</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="96" />
+        <location filename="../status_bar.py" line="100" />
         <source>the server answered in %1 ms</source>
         <translation>服务器在 %1 毫秒内回应</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="102" />
+        <location filename="../status_bar.py" line="106" />
         <source>%1/%2 layers on GPU</source>
         <translation>%1/%2 层在 GPU 上</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="106" />
+        <location filename="../status_bar.py" line="110" />
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="121" />
+        <location filename="../status_bar.py" line="122" />
+        <source>Local server on · %n answered</source>
+        <translation>
+            <numerusform>本地服务器已打开 · 已回应 %n 次</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="123" />
+        <source>Other apps can use the model at http://127.0.0.1:%1/v1</source>
+        <translation>其他应用可以在 http://127.0.0.1:%1/v1 使用此模型</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../status_bar.py" line="133" />
         <source>Summarizing %n earlier message(s)…</source>
         <translation>
             <numerusform>正在总结 %n 条较早的消息…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="139" />
+        <location filename="../status_bar.py" line="151" />
         <source>%n earlier message(s) left out</source>
         <translation>
             <numerusform>%n 条较早的消息已被略去</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="142" />
+        <location filename="../status_bar.py" line="154" />
         <source>The model no longer sees these messages, and no summary stands for them. Summarize them from their marker in the chat, or raise the context length in Settings &gt; Models.</source>
         <translation>模型已看不到这些消息，也没有摘要代替它们。可以在对话中它们的标记处进行总结，或在“设置 &gt; 模型”中增大上下文长度。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="148" />
+        <location filename="../status_bar.py" line="160" />
         <source>%n earlier message(s) summarized</source>
         <translation>
             <numerusform>%n 条较早的消息已总结为摘要</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="150" />
+        <location filename="../status_bar.py" line="162" />
         <source>The model reads a summary of these messages instead; open it from its marker in the chat.</source>
         <translation>模型改为读取这些消息的摘要；可在对话中它们的标记处打开查看。</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="104" />
+        <location filename="../status_bar.py" line="108" />
         <source>no layers on GPU</source>
         <translation>无层在 GPU 上</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="93" />
+        <location filename="../status_bar.py" line="97" />
         <source>(base model)</source>
         <translation>（基础模型）</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="107" />
+        <location filename="../status_bar.py" line="111" />
         <source>%1 context</source>
         <translation>%1 上下文</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="111" />
+        <location filename="../status_bar.py" line="115" />
         <source>Template: %1 (%2)</source>
         <translation>模板：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="115" />
+        <location filename="../status_bar.py" line="127" />
         <source>%1 tokens/s</source>
         <translation>%1 词元/秒</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="135" />
+        <location filename="../status_bar.py" line="147" />
         <source>Context %1%</source>
         <translation>上下文 %1%</translation>
     </message>

@@ -29,6 +29,7 @@ class SettingsContext(QObject):
         models: ModelsController,
         conversations: ConversationActions,
         actions: SettingsActions,
+        api=None,
         parent: QObject | None = None,
     ):
         super().__init__(parent)
@@ -36,6 +37,7 @@ class SettingsContext(QObject):
         self.store = store
         self.models = models
         self.conversations = conversations
+        self.api = api  # ui.api_controller.ApiController (Settings > Local server), when there is one
         self._actions = actions
 
     @classmethod
@@ -45,6 +47,7 @@ class SettingsContext(QObject):
             store=window.store,
             models=window.models,
             conversations=window.conversations,
+            api=window.api,
             actions=SettingsActions(
                 save=window.save_settings,
                 load_model=window.load_model,

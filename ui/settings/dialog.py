@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout, QWidget
 
+from ui.settings.api_tab import ApiTab
 from ui.settings.appearance_tab import AppearanceTab
 from ui.settings.context import SettingsContext
 from ui.settings.data_tab import DataTab
@@ -27,6 +28,7 @@ class SettingsDialog(QDialog):
         self.appearance_tab = AppearanceTab(context, self)
         self.data_tab = DataTab(context, self)
         self.servers_tab = ServersTab(context, self)
+        self.api_tab = ApiTab(context, context.api, self) if context.api is not None else None
         self.tabs.addTab(self.models_tab, self.tr("Models"))
         self.discover_holder = QWidget(self)  # the Discover page is built when first opened
         QVBoxLayout(self.discover_holder).setContentsMargins(0, 0, 0, 0)
@@ -34,6 +36,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.discover_holder, self.tr("Discover"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self.tabs.addTab(self.servers_tab, self.tr("Servers"))
+        if self.api_tab is not None:
+            self.tabs.addTab(self.api_tab, self.tr("Local server"))
         self.tabs.addTab(self.generation_tab, self.tr("Generation"))
         self.tabs.addTab(self.appearance_tab, self.tr("Appearance"))
         self.tabs.addTab(self.data_tab, self.tr("Data"))
