@@ -42,3 +42,32 @@ def server_shots(window, shot, wait, wait_for) -> None:
         proc.terminate()
         proc.wait(timeout=10)
     window.set_language("en")
+    api_shots(window, shot, wait, wait_for)
+
+
+def api_shots(window, shot, wait, wait_for) -> None:
+    """Settings > Local server switched on, after another app (here the openai client) used it."""
+    import openai
+
+    from tests.servers import free_port
+
+    window.load_model(window.models.default_model())
+    wait_for(window.model_loaded, 30_000)
+    window.settings.api_port = free_port()
+    for language, suffix in (("en", ""), ("zh", "-zh")):
+        window.set_language("zh_CN" if language == "zh" else "en")
+        wait(100)
+        dialog = window.open_settings()
+        tab = dialog.api_tab
+        dialog.tabs.setCurrentWidget(tab)
+        tab.enabled.setChecked(True)
+        tab.apply()
+        with openai.OpenAI(base_url=tab.address.text(), api_key=tab.key.text(), max_retries=0) as client:
+            client.chat.completions.create(model="", messages=[{"role": "user", "content": "Hi"}], max_tokens=8)
+        wait(1200)  # the status bar's count updates every second
+        shot(dialog, f"25-settings-local-server{suffix}.png")
+        dialog.close()
+        shot(window, f"26-local-server-status{suffix}.png")
+        tab.enabled.setChecked(False)
+        tab.apply()
+    window.set_language("en")

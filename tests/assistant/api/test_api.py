@@ -129,3 +129,29 @@ def test_fifty_clients_at_once_are_all_answered_or_told_to_retry(api):
     for t in threads:
         t.join(timeout=120)
     assert len(results) == 50 and set(results) <= {200, 429} and results.count(200) >= 8
+
+
+def test_bothy_serve_prints_the_address_and_key_and_serves(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    port = free_port()
+    env = dict(os.environ, BOTHY_HOME=str(tmp_path / "home"))
+    command = [sys.executable, "-m", "assistant", "serve", "--port", str(port), "--context", "1024"]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first, second = proc.stdout.readline(), proc.stdout.readline()
+        assert first.startswith("Bothy serves ") and f"http://127.0.0.1:{port}/v1" in first, proc.stderr.read()
+        key = second.removeprefix("API key: ").strip()
+        assert key.startswith("bothy-")
+        with openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key=key, max_retries=0) as c:
+            reply = c.chat.completions.create(model="", messages=[{"role": "user", "content": "Hi"}], max_tokens=8)
+            assert reply.choices[0].message.content
+        # The key was saved: the next start uses it again.
+        assert key in (tmp_path / "home" / "config" / "settings.json").read_text(encoding="utf-8")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=20)  # also closes its pipes
+    assert proc.returncode == 0
