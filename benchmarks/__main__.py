@@ -13,7 +13,7 @@ import time
 import traceback
 from pathlib import Path
 
-from benchmarks import branches, gui, llama_bench, long_chat, memory, remote, startup, store_scale
+from benchmarks import api, branches, gui, llama_bench, long_chat, memory, remote, startup, store_scale
 from benchmarks import engine as engine_items
 from benchmarks.report import Figure, machine, not_measured, table, write_json
 
@@ -108,6 +108,7 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Figure], dict]:
     r.item("9 trees", branches.switching, model, load, quick=args.quick)
     r.item("9 trees", branches.importing, workdir, quick=args.quick)
     r.item("10 servers", remote.run, model, quick=args.quick)
+    r.item("11 local API", api.run, model, load, quick=args.quick)
     db = r.item("5 store", store_scale.prepare, quick=args.quick, cache_dir=args.cache, workdir=workdir)
     if db is not None:
         r.item("5 store", store_scale.run, db, quick=args.quick)
