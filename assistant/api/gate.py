@@ -38,6 +38,9 @@ class EngineGate:
         self._count_lock = threading.Lock()
         self.waiting = 0
         self.answered = 0
+        self._next_ticket = 0  # the next request's place in line
+        self._serving = 0  # whose turn it is
+        self._done_tickets: set[int] = set()
 
     def _enter_queue(self) -> None:
         with self._count_lock:
@@ -57,14 +60,26 @@ class EngineGate:
 
     def acquire(self, cancelled: threading.Event) -> bool:
         """Wait (on a worker thread) until the engine is free for an API request: after the window's
-        turn, and after the API requests ahead. False when the client went away meanwhile."""
-        while not cancelled.is_set():
-            if not self.window_busy() and self._engine_lock.acquire(timeout=POLL_SECONDS):
-                if not self.window_busy() and not self.engine.busy:
-                    return True
-                self._engine_lock.release()
-            time.sleep(POLL_SECONDS)
-        return False
+        turn, and after the API requests that came before (first come, first served: a ticket each).
+        False when the client went away meanwhile."""
+        with self._count_lock:
+            ticket = self._next_ticket
+            self._next_ticket += 1
+        try:
+            while not cancelled.is_set():
+                my_turn = self._serving == ticket and not self.window_busy()
+                if my_turn and self._engine_lock.acquire(timeout=POLL_SECONDS):
+                    if not self.window_busy() and not self.engine.busy:
+                        return True
+                    self._engine_lock.release()
+                time.sleep(POLL_SECONDS)
+            return False
+        finally:
+            with self._count_lock:
+                self._done_tickets.add(ticket)
+                while self._serving in self._done_tickets:  # the next in line (a leaver gives its turn on)
+                    self._done_tickets.discard(self._serving)
+                    self._serving += 1
 
     def release(self) -> None:
         self._engine_lock.release()

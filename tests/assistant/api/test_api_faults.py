@@ -155,3 +155,29 @@ def test_any_json_body_gets_an_answer_or_a_clear_error(api, body):
     assert response.status_code in (200, 400, 404), response.text
     if response.status_code != 200:
         error_of(response)
+
+
+def test_waiting_requests_are_served_first_come_first_served(fake_engine, tmp_path):
+    import threading
+
+    server = ApiServer(fake_engine, port=free_port(), api_key=KEY, max_waiting=10)
+    server.start()
+    try:
+        fake_engine.script.append(Scripted("first", hold=True))
+        holder = threading.Thread(target=post, args=(server, HI))
+        holder.start()
+        assert fake_engine.holding.wait(5)
+        order, threads = [], []
+        for i in range(5):
+            body = {"messages": [{"role": "user", "content": f"request {i}"}]}
+            t = threading.Thread(target=lambda b=body, i=i: (post(server, b), order.append(i)))
+            t.start()
+            threads.append(t)
+            time.sleep(0.15)  # each one arrives clearly after the one before
+        fake_engine.release()
+        for t in [holder, *threads]:
+            t.join(10)
+        served = [r.history[-1].content for r in fake_engine.requests[1:]]
+        assert served == [f"request {i}" for i in range(5)]
+    finally:
+        server.stop()
