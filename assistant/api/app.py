@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -83,9 +85,18 @@ def create_app(gate: EngineGate, config: ApiConfig) -> Starlette:
     async def api_error(request: Request, exc: ApiError) -> Response:
         return _error(exc)
 
+    # Browser-based clients: only the origins the person listed get CORS headers (and preflights);
+    # never "*". Other origins are refused in _check as well.
+    cors = Middleware(
+        CORSMiddleware,
+        allow_origins=sorted(config.origins),
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type"],
+    )
     return Starlette(
         routes=[Route("/v1/models", models), Route("/v1/chat/completions", chat, methods=["POST"])],
         exception_handlers={404: not_found, ApiError: api_error},
+        middleware=[cors],
     )
 
 

@@ -60,7 +60,15 @@ def test_host_and_origin_are_checked(api):
     assert rebinding.status_code == 400 and error_of(rebinding)["code"] == "bad_host"
     page = post(api, HI, headers={**AUTH, "Origin": "https://evil.example"})
     assert page.status_code == 403 and "access-control-allow-origin" not in page.headers
-    assert post(api, HI, headers={**AUTH, "Origin": "http://localhost:5173"}).status_code == 200
+    allowed = post(api, HI, headers={**AUTH, "Origin": "http://localhost:5173"})
+    assert allowed.status_code == 200 and allowed.headers["access-control-allow-origin"] == "http://localhost:5173"
+    # A browser's preflight: answered for the listed origin only.
+    ask = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type"}
+    url = f"{api.url}/chat/completions"
+    ok = httpx.options(url, headers={**ask, "Origin": "http://localhost:5173"})
+    assert ok.status_code == 200 and ok.headers["access-control-allow-origin"] == "http://localhost:5173"
+    refused = httpx.options(url, headers={**ask, "Origin": "https://evil.example"})
+    assert refused.status_code == 400 and "access-control-allow-origin" not in refused.headers
 
 
 @pytest.mark.parametrize(
