@@ -18,7 +18,7 @@ from pathlib import Path
 
 from benchmarks.report import Figure, median
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # the rows carry their parents and active leaf (conversations as trees)
 BIG_CONVERSATION = 5_000  # messages in the one long conversation
 ENGLISH_WORD = "database"
 CHINESE_WORD = "模型"
@@ -149,7 +149,8 @@ def generate(path: Path, conversations: int, messages: int, *, seed: int = 1) ->
             role = "user" if seq % 2 else "assistant"
             text, indexed, en, zh = rng.choice(pool[chinese, role])
             message_id += 1
-            rows.append((message_id, cid, seq, role, text, f"{second}{seq:06d}Z", 12 if seq % 2 == 0 else None))
+            parent = message_id - 1 if seq > 1 else None  # one path, as a conversation without versions is
+            rows.append((message_id, cid, seq, parent, role, text, f"{second}{seq:06d}Z", 12 if seq % 2 == 0 else None))
             fts.append((message_id, indexed))
             facts["english_hits"] += en
             facts["chinese_hits"] += zh
@@ -157,12 +158,14 @@ def generate(path: Path, conversations: int, messages: int, *, seed: int = 1) ->
             facts["big_conversation_id"], facts["big_conversation_messages"] = cid, size
         title = rows[0][4].split("\n")[0][:60] if rows else None
         conn.execute(
-            "INSERT INTO conversations (id, title, created, updated, pinned, model) VALUES (?, ?, ?, ?, ?, ?)",
-            (cid, title, f"{second}000000Z", f"{second}{size:06d}Z", int(cid % 500 == 0), "SmolLM2-135M.gguf"),
-        )
+            "INSERT INTO conversations (id, title, created, updated, pinned, model, active_leaf) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (cid, title, f"{second}000000Z", f"{second}{size:06d}Z", int(cid % 500 == 0), "SmolLM2-135M.gguf",
+             message_id if rows else None),
+        )  # fmt: skip
         conn.executemany(
-            "INSERT INTO messages (id, conversation_id, seq, role, content, status, created, reply_tokens) "
-            "VALUES (?, ?, ?, ?, ?, 'complete', ?, ?)",
+            "INSERT INTO messages (id, conversation_id, seq, parent_id, role, content, status, created, reply_tokens) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'complete', ?, ?)",
             rows,
         )
         conn.executemany(f"INSERT INTO {search.FTS_TABLE} (rowid, body) VALUES (?, ?)", fts)

@@ -35,7 +35,7 @@ NOTE_SELECT = f"SELECT {', '.join(NOTE_COLUMNS)} FROM memory_notes"
 # UNION ALL) ends the walk even on a damaged database whose parents loop.
 PATH_SQL = f"""
 WITH RECURSIVE path(id) AS (
-    SELECT active_leaf FROM conversations WHERE id = :conversation_id
+    SELECT :leaf
     UNION
     SELECT messages.parent_id FROM messages JOIN path ON messages.id = path.id
     WHERE messages.parent_id IS NOT NULL
@@ -126,7 +126,8 @@ class StoreBase(Connection):
             messages = self._tree_messages(conversation_id)
             if not messages or messages[-1]["id"] == self._leaf(conversation_id):
                 return messages
-        rows = self.db.query(PATH_SQL, {"conversation_id": conversation_id})
+        leaf = self._leaf(conversation_id)
+        rows = self.db.query(PATH_SQL, {"conversation_id": conversation_id, "leaf": leaf})
         return [message_from_row(row) for row in rows]
 
     def _tree_messages(self, conversation_id: int) -> list[dict[str, Any]]:
@@ -136,8 +137,14 @@ class StoreBase(Connection):
         return [message_from_row(row) for row in rows]
 
     def _leaf(self, conversation_id: int) -> int | None:
+        """The active leaf; for rows written without one (by another tool), the newest message."""
         row = self.db.execute("SELECT active_leaf FROM conversations WHERE id = ?", [conversation_id]).fetchone()
-        return None if row is None else row[0]
+        if row is None or row[0] is not None:
+            return None if row is None else row[0]
+        newest = self.db.execute(
+            "SELECT id FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1", [conversation_id]
+        ).fetchone()
+        return None if newest is None else newest[0]
 
     def _set_leaf(self, conversation_id: int, message_id: int | None) -> None:
         self.db.execute("UPDATE conversations SET active_leaf = ? WHERE id = ?", [message_id, conversation_id])
