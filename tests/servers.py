@@ -32,19 +32,7 @@ def start_llama_cpp_server(model: Path, *, alias: str = "smollm2", n_ctx: int = 
     port = free_port()
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", alias]
     command += ["--port", str(port), "--n_ctx", str(n_ctx), "--n_threads", "1", "--verbose", "False"]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"llama_cpp.server exited with {proc.returncode}")
-        try:
-            if httpx.get(f"{url}/models", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("llama_cpp.server did not start within 60 s")
+    return _started(command, port, "llama_cpp.server")
 
 
 def llama_server_binary() -> Path | None:
@@ -65,19 +53,24 @@ def start_llama_server(binary: Path, model: Path, *, n_ctx: int = 2048) -> tuple
     """Start llama.cpp's llama-server and wait until it lists its model: (process, URL with /v1)."""
     port = free_port()
     command = [str(binary), "-m", str(model), "-c", str(n_ctx), "--host", "127.0.0.1", "-t", "1", "--port", str(port)]
+    return _started(command, port, "llama-server")
+
+
+def _started(command: list[str], port: int, name: str) -> tuple[subprocess.Popen, str]:
+    """Start a server and wait until it lists its models: (process, URL with /v1)."""
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/v1"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"llama-server exited with {proc.returncode}")
+            raise RuntimeError(f"{name} exited with {proc.returncode}")
         try:
             if httpx.get(f"{url}/models", timeout=1).status_code == 200:
                 return proc, url
         except httpx.HTTPError:
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("llama-server did not start within 60 s")
+    raise RuntimeError(f"{name} did not start within 60 s")
 
 
 WORDS = ["Hello", " there", ",", " walker", ".", " The", " glen", " is", " quiet", " today", "."]

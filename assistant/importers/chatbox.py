@@ -37,9 +37,8 @@ from assistant.importers.types import (
     ImportedMessage,
     SkipConversation,
     Skipped,
+    arranged,
     iso_time,
-    ordered,
-    tree_problem,
 )
 
 SOURCE = "chatbox"
@@ -204,12 +203,7 @@ def _conversation(
                     raise SkipConversation("a branch is damaged")
                 if branch_messages:
                     branches.append((branch_messages, parent, False))
-    if not messages:
-        raise SkipConversation(_EMPTY)
-    tree = ordered(messages)
-    problem = tree_problem(tree) if len(tree) == len(messages) else tree_problem(messages)
-    if problem or len(tree) != len(messages):
-        raise SkipConversation(problem or "its messages do not form a chat")
+    tree = arranged(messages)
     times = [message.created for message in messages if message.created]
     return ImportedConversation(
         source=SOURCE,

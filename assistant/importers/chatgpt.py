@@ -39,9 +39,9 @@ from assistant.importers.types import (
     ImportedMessage,
     SkipConversation,
     Skipped,
+    arranged,
     iso_time,
     ordered,
-    tree_problem,
 )
 
 SOURCE = "chatgpt"
@@ -144,12 +144,7 @@ def _conversation(conv: dict) -> ImportedConversation:
             groups[node_id] = [node_id]
     messages = [_message(head, members, parts, up, group_of) for head, members in groups.items()]
 
-    placed = ordered(messages)
-    problem = tree_problem(placed) if len(placed) == len(messages) else "its message tree is broken"
-    if problem:
-        raise SkipConversation(problem)
-    if not placed:
-        raise SkipConversation("it has no messages")
+    placed = arranged(messages)
     current = conv.get("current_node")
     leaf = anchor.get(current) if isinstance(current, str) else None
     model = conv.get("default_model_slug")

@@ -35,9 +35,8 @@ from assistant.importers.types import (
     ImportedMessage,
     SkipConversation,
     Skipped,
+    arranged,
     iso_time,
-    ordered,
-    tree_problem,
 )
 
 SOURCE = "jan"
@@ -203,12 +202,7 @@ def _conversation(thread: object, raw_messages: object, fallback_key: str | None
         if message is not None:
             messages.append(message)
             parent = message.key
-    if not messages:
-        raise SkipConversation("it has no messages")
-    tree = ordered(messages)
-    problem = tree_problem(tree) if len(tree) == len(messages) else tree_problem(messages)
-    if problem or len(tree) != len(messages):
-        raise SkipConversation(problem or "its messages do not form a chat")
+    tree = arranged(messages)
     title = thread.get("title")
     return ImportedConversation(
         source=SOURCE,

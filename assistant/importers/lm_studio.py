@@ -36,9 +36,8 @@ from assistant.importers.types import (
     ImportedMessage,
     SkipConversation,
     Skipped,
+    arranged,
     iso_time,
-    ordered,
-    tree_problem,
 )
 
 SOURCE = "lm-studio"
@@ -121,12 +120,7 @@ def _conversation(item: object) -> ImportedConversation:
             continue
         messages.extend(kept)
         parent = (chosen or kept[0]).key
-    if not messages:
-        raise SkipConversation("it has no messages")
-    tree = ordered(messages)
-    problem = tree_problem(tree) if len(tree) == len(messages) else tree_problem(messages)
-    if problem or len(tree) != len(messages):
-        raise SkipConversation(problem or "its messages do not form a chat")
+    tree = arranged(messages)
     name = item.get("name")
     last = [iso_time(item.get(k)) for k in ("userLastMessagedAt", "assistantLastMessagedAt")]
     return ImportedConversation(

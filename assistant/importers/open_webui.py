@@ -40,9 +40,8 @@ from assistant.importers.types import (
     ImportedMessage,
     SkipConversation,
     Skipped,
+    arranged,
     iso_time,
-    ordered,
-    tree_problem,
 )
 
 SOURCE = "open-webui"
@@ -98,17 +97,7 @@ def _conversation(record: dict) -> ImportedConversation:
         messages, leaf = _from_history(history, record, chat)
     else:
         messages, leaf = _from_list(chat.get("messages"))
-    placed = ordered(messages)
-    if len(placed) != len(messages):
-        keys = {message.key for message in messages}
-        if any(message.parent is not None and message.parent not in keys for message in messages):
-            raise SkipConversation("a message answers a message that is missing")
-        raise SkipConversation("its messages form a cycle")
-    problem = tree_problem(placed)
-    if problem:
-        raise SkipConversation(problem)
-    if not placed:
-        raise SkipConversation("it has no messages")
+    placed = arranged(messages)
     return ImportedConversation(
         source=SOURCE,
         key=_first_text(record.get("id"), chat.get("id")) or _hash(record),

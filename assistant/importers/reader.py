@@ -24,9 +24,9 @@ from assistant.importers.types import (
     ImportedConversation,
     ImportFormatError,
     ImportResult,
+    SkipConversation,
     Skipped,
-    ordered,
-    tree_problem,
+    arranged,
 )
 from assistant.store import export
 
@@ -132,18 +132,11 @@ def _collect(name: str, source: str, read) -> ImportResult:
 
 
 def _checked(conversation: ImportedConversation) -> ImportedConversation | Skipped:
-    title = conversation.title or conversation.key
-    arranged = ordered(conversation.messages)
-    if len(arranged) != len(conversation.messages):
-        keys = [m.key for m in conversation.messages]
-        reason = "a message id appears twice" if len(set(keys)) != len(keys) else "its messages loop or lack a parent"
-        return Skipped(title, reason)
-    problem = tree_problem(arranged)
-    if problem is not None:
-        return Skipped(title, problem)
-    if not arranged:
-        return Skipped(title, "it has no messages")
-    conversation.messages = arranged
+    """The conversation with its messages as a tree, whatever the importer did; or why not."""
+    try:
+        conversation.messages = arranged(conversation.messages)
+    except SkipConversation as problem:
+        return Skipped(conversation.title or conversation.key, str(problem))
     return conversation
 
 

@@ -133,8 +133,7 @@ def tree_problem(messages: Iterable[ImportedMessage]) -> str | None:
 
 def ordered(messages: Iterable[ImportedMessage]) -> list[ImportedMessage]:
     """The messages reordered so that each parent comes before its children (siblings keep their
-    order). Messages in a cycle, or below a missing parent, are left out: call tree_problem() on the
-    result against the input's length to tell."""
+    order). Messages in a cycle, or below a missing parent, are left out: arranged() says which."""
     items = list(messages)
     children: dict[str | None, list[ImportedMessage]] = {}
     keys = {message.key for message in items}
@@ -152,3 +151,25 @@ def ordered(messages: Iterable[ImportedMessage]) -> list[ImportedMessage]:
         result.append(message)
         stack.extend(reversed(children.get(message.key, [])))
     return result
+
+
+def arranged(messages: Iterable[ImportedMessage]) -> list[ImportedMessage]:
+    """The messages as a tree, each parent before its children (ordered()). Raises SkipConversation
+    saying why they are not one: no messages, a repeated id, a message whose parent is missing, a
+    cycle, or a role Bothy does not know. Every importer and the reader check with this one."""
+    items = list(messages)
+    if not items:
+        raise SkipConversation("it has no messages")
+    placed = ordered(items)
+    keys = {message.key for message in items}
+    if len(placed) == len(items):
+        problem = tree_problem(placed)  # only an unknown role is left to find
+    elif len(keys) != len(items):
+        problem = tree_problem(items)  # names the repeated id (or a problem before it)
+    elif any(message.parent is not None and message.parent not in keys for message in items):
+        problem = "a message answers a message that is missing"
+    else:
+        problem = "its messages form a cycle"
+    if problem is not None:
+        raise SkipConversation(problem)
+    return placed
