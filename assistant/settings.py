@@ -83,6 +83,8 @@ class Settings:
     api_enabled: bool = False  # serve the loaded model to other apps (off until the person switches it on)
     api_lan: bool = False  # listen on the local network too (the key is still needed)
     api_origins: list[str] = field(default_factory=list)  # browser origins allowed to call it
+    api_allow_loading: bool = False  # a request naming another local model may load it
+    api_keep_conversations: bool = False  # keep API conversations (the sidebar's "API" group)
     problem: str | None = field(default=None, compare=False)  # set when the file could not be used
 
     def load_settings_for(self, model_path: str | os.PathLike) -> LoadSettings:

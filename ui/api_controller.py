@@ -2,26 +2,34 @@
 the window uses, sharing it fairly (the window's turns come first; the engine thread and the API take
 turns on one lock). Off by default: nothing listens until the person switches it on.
 
+A request naming another local model loads it through the engine worker (so the window shows the
+new model) when the person allowed that; answered requests are kept as conversations (the
+sidebar's API group) when the person chose that.
+
 Signals (ApiController):
     state_changed(): started, stopped, or failed (`error` says why, e.g. the port is taken).
+    kept(int conversation id): an API conversation was written (from the server's thread).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from assistant.api.local_models import ConversationKeeper, LocalModels
 from assistant.api.server import DEFAULT_PORT, ApiServer, new_key
 from assistant.errors import UserFacingError
 
 
 class ApiController(QObject):
     state_changed = Signal()
+    kept = Signal(int)
 
-    def __init__(self, *, settings, bridge, busy, parent=None):
+    def __init__(self, *, settings, bridge, busy, db_path=None, parent=None):
         super().__init__(parent)
         self.settings = settings
         self.bridge = bridge
         self.busy = busy  # the window is answering: its turn first
+        self.db_path = db_path  # where kept API conversations go (the window's database)
         self.server: ApiServer | None = None
         self.error: str | None = None
 
@@ -48,6 +56,10 @@ class ApiController(QObject):
         self.stop(quiet=True)
         self.error = None
         if self.settings.api_enabled:
+            worker = self.bridge.worker
+            keeper = None
+            if self.settings.api_keep_conversations:
+                keeper = ConversationKeeper(self.db_path, on_kept=self.kept.emit)
             server = ApiServer(
                 self.bridge.engine,
                 port=self.port,
@@ -56,7 +68,11 @@ class ApiController(QObject):
                 origins=set(self.settings.api_origins),
                 defaults=self.settings.generation,
                 window_busy=self.busy,
-                engine_lock=self.bridge.worker.engine_lock,
+                engine_lock=worker.engine_lock,
+                local_models=LocalModels(),
+                allow_loading=self.settings.api_allow_loading,
+                loader=lambda ref: worker.load_held(ref, self.settings.load_settings_for(ref.path or ref.key)),
+                keeper=keeper,
             )
             try:
                 server.start()

@@ -1,7 +1,8 @@
 """The sidebar's list: conversations grouped by when they were last active, pinned ones on top.
 
 A flat list model in which group headers ("Pinned", "Today", "Yesterday", "Previous 7 days",
-"Older") are rows of their own that cannot be selected. Renaming a conversation in place goes
+"Older", and "API" last: conversations kept from the local API) are rows of their own that cannot
+be selected. Renaming a conversation in place goes
 through setData(), which writes the store.
 """
 
@@ -35,6 +36,8 @@ def parse_time(stamp: str) -> datetime:
 def group_of(conversation: dict, now: datetime) -> str:
     if conversation["pinned"]:
         return "pinned"
+    if conversation.get("import_source") == "api":
+        return "api"
     when = parse_time(conversation["updated"])
     today = now.date()
     day = when.date()
@@ -56,6 +59,8 @@ def group_title(group: str) -> str:
         return QCoreApplication.translate("ConversationModel", "Yesterday")
     if group == "week":
         return QCoreApplication.translate("ConversationModel", "Previous 7 days")
+    if group == "api":
+        return QCoreApplication.translate("ConversationModel", "API")
     return QCoreApplication.translate("ConversationModel", "Older")
 
 
@@ -83,8 +88,9 @@ class ConversationModel(QAbstractListModel):
         now = datetime.now().astimezone()
         rows: list[tuple[str, object]] = []
         last = None
-        for c in conversations:
-            g = group_of(c, now)
+        grouped = [(group_of(c, now), c) for c in conversations]
+        grouped.sort(key=lambda item: item[0] == "api")  # stable: the API group last, newest first
+        for g, c in grouped:
             if g != last:
                 rows.append(("header", g))
                 last = g

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from assistant.conversation_memory import ContextFullError
-from assistant.engine import Engine, GenerationSettings, LoadSettings, LocalEngine, ModelRef
+from assistant.engine import Engine, GenerationSettings, LoadedModel, LoadSettings, LocalEngine, ModelRef
 from assistant.engine.router import EngineRouter
 from assistant.errors import UserFacingError
 from assistant.session import APOLOGY, ChatSession
@@ -134,18 +134,28 @@ class EngineWorker(QObject):
         with self.engine_lock:
             self._load(model, settings)
 
-    def _load(self, model: ModelRef, settings: LoadSettings) -> None:
+    def load_held(self, model: ModelRef, settings: LoadSettings) -> LoadedModel:
+        """Load for the local API, which already holds `engine_lock`; the window hears of it as of
+        its own loads. Raises UserFacingError when the model cannot be loaded."""
+        problem = self._load(model, settings)
+        if problem is not None:
+            raise UserFacingError(problem)
+        return self.engine.loaded
+
+    def _load(self, model: ModelRef, settings: LoadSettings) -> str | None:
+        """Load, telling the window by signals; returns why it failed, or None."""
         self.load_started.emit(model)
         if self.current == (model, settings) and self.engine.loaded is not None:
             self.loaded.emit(self.engine.loaded)  # already loaded just so: nothing to do
-            return
+            return None
         try:
             loaded = self.engine.load(model, settings)
         except BaseException as exc:
             self.load_failed.emit(model, _message(exc))
-            return
+            return _message(exc)
         self.current = (model, settings)
         self.loaded.emit(loaded)
+        return None
 
     @Slot(object)
     def run_turn(self, req: TurnRequest) -> None:

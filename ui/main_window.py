@@ -68,7 +68,9 @@ class MainWindow(ImportHandling, BranchHandling, MemoryHandling, TurnHandling, Q
 
         self.turns = TurnController(store=store, settings=settings, bridge=self.bridge, parent=self)
         self.models = ModelsController(settings=settings, bridge=self.bridge, busy=lambda: self.turns.busy, parent=self)
-        self.api = ApiController(settings=settings, bridge=self.bridge, busy=lambda: self.turns.busy, parent=self)
+        self.api = ApiController(
+            settings=settings, bridge=self.bridge, busy=lambda: self.turns.busy, db_path=store.path, parent=self
+        )
         self.turns.can_start = lambda: self.models.ready
         self.conversations = ConversationActions(
             store=store,

@@ -68,7 +68,13 @@ class ImportHandling:
         self._api_timer.setInterval(1000)
         self._api_timer.timeout.connect(self._show_api)
         self.api.state_changed.connect(self._show_api)
+        self.api.kept.connect(self._api_conversation_kept)
         self.api.apply()
+
+    @Slot(int)
+    def _api_conversation_kept(self, conversation_id: int) -> None:
+        if not self.sidebar.searching():
+            self.sidebar.reload(self.conversation_id)
 
     @Slot()
     def _show_api(self) -> None:

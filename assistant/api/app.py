@@ -6,15 +6,20 @@
 - A browser request from another origin (an `Origin` header) is refused unless that origin is
   listed in the settings; there is never a permissive `*`.
 - A body over MAX_BODY bytes is refused as it arrives (413), without reading the rest.
-Nothing in a request is written anywhere (the API stores no conversation).
+Nothing in a request is written anywhere, unless the person chose to keep API conversations
+(`keeper`: local_models.ConversationKeeper).
+
+A request's `model` may name the loaded model or another local one (local_models.py); that one is
+loaded first when the person allowed it (`allow_loading`), else the client is told how to allow it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hmac
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
@@ -26,9 +31,10 @@ from starlette.routing import Route
 
 from assistant.api import schema
 from assistant.api.gate import EngineGate
+from assistant.api.local_models import ConversationKeeper, LocalModels, names_of
 from assistant.api.schema import ApiError
 from assistant.api.stops import StopFilter
-from assistant.engine.types import GenerationSettings
+from assistant.engine.types import GenerationSettings, ModelRef
 from assistant.errors import ContextOverflowError, UserFacingError
 
 MAX_BODY = 4 * 1024 * 1024  # bytes: far more than any chat's text, far less than a memory problem
@@ -40,7 +46,9 @@ class ApiConfig:
     hosts: set[str]  # "127.0.0.1:8765", "localhost:8765", …
     origins: set[str] = field(default_factory=set)  # browser origins allowed, e.g. "http://localhost:5173"
     defaults: GenerationSettings = field(default_factory=GenerationSettings)
-    model_names: Callable[[], list[dict]] = list  # extra local models for /v1/models
+    local_models: LocalModels | None = None  # the other local models, for /v1/models and `model`
+    allow_loading: bool = False  # a request may load another local model (Settings > Local server)
+    keeper: ConversationKeeper | None = None  # keeps answered requests as conversations, when chosen
 
 
 def create_app(gate: EngineGate, config: ApiConfig) -> Starlette:
@@ -50,34 +58,32 @@ def create_app(gate: EngineGate, config: ApiConfig) -> Starlette:
         data = []
         if loaded is not None:
             data.append(_model_entry(loaded.model.label, loaded.n_ctx))
-        for extra in config.model_names():
-            if loaded is None or extra["id"] != loaded.model.label:
-                data.append(_model_entry(extra["id"], extra.get("context_length")))
+        others = await asyncio.to_thread(config.local_models.all) if config.local_models else []
+        for model in others:
+            if loaded is None or model.ref.key != loaded.model.key:
+                data.append(_model_entry(model.name, model.context_length))
         return JSONResponse({"object": "list", "data": data})
 
     async def chat(request: Request) -> Response:
         _check(request, config)
         body = await _read_json(request)
         parsed = schema.parse_chat(body, config.defaults)
-        loaded = gate.engine.loaded
-        if loaded is None:
-            raise ApiError(503, "No model is loaded in Bothy.", kind="server_error", code="model_not_loaded")
-        if parsed.model and parsed.model not in (loaded.model.label, loaded.model.key, loaded.model.file_name):
-            names = ", ".join(sorted({loaded.model.label}))
-            raise ApiError(404, f"The model “{parsed.model}” is not loaded (loaded: {names}).", code="model_not_found")
-        generation = await gate.run(parsed.request)
+        switch_to = await _model_to_load(parsed.model, gate.engine.loaded, config)
+        generation = await gate.run(parsed.request, switch_to=switch_to)
         kind, value = await generation.events.get()  # counted first, with the engine held
         if kind == "error":
             raise _engine_error(value)
-        prompt = value
-        model = loaded.model.label
+        prompt, model = value
+        keep = None
+        if config.keeper is not None:
+            keep = functools.partial(config.keeper.keep, parsed.request, model=model)
         if parsed.stream:
             return StreamingResponse(
-                _stream(generation, parsed, model, prompt),
+                _stream(generation, parsed, model.label, prompt, keep),
                 media_type="text/event-stream",
                 headers={"Cache-Control": "no-cache"},
             )
-        return JSONResponse(await _whole(generation, parsed, model, prompt))
+        return JSONResponse(await _whole(generation, parsed, model.label, prompt, keep))
 
     async def not_found(request: Request, exc: Exception) -> Response:
         return _error(ApiError(404, f"There is no {request.url.path} here.", code="not_found"))
@@ -98,6 +104,32 @@ def create_app(gate: EngineGate, config: ApiConfig) -> Starlette:
         exception_handlers={404: not_found, ApiError: api_error},
         middleware=[cors],
     )
+
+
+async def _model_to_load(name: str | None, loaded, config: ApiConfig) -> ModelRef | None:
+    """The local model a request names when it is not the loaded one (None: answer with the loaded
+    one). ApiError when there is no such model or loading one is not allowed."""
+    if not name or (loaded is not None and name in names_of(loaded.model)):
+        if loaded is None:
+            raise ApiError(503, "No model is loaded in Bothy.", kind="server_error", code="model_not_loaded")
+        return None
+    models = await asyncio.to_thread(config.local_models.all) if config.local_models else []
+    found = next((model for model in models if name in names_of(model.ref)), None)
+    if found is None:
+        names = sorted({model.name for model in models} | ({loaded.model.label} if loaded else set()))
+        listed = f" (Bothy has: {', '.join(names)})" if names else ""
+        raise ApiError(404, f"There is no model “{name}” in Bothy{listed}.", code="model_not_found")
+    if not config.allow_loading:
+        now = f"; {loaded.model.label} is loaded" if loaded is not None else ""
+        raise ApiError(
+            403,
+            f"Bothy may not load “{name}” for other apps{now}. To allow it, switch on "
+            "“Let apps load other models” in Bothy's Settings > Local server (or start `bothy serve` with "
+            "--allow-loading).",
+            kind="permission_error",
+            code="model_loading_not_allowed",
+        )
+    return found.ref
 
 
 def _model_entry(name: str, n_ctx: int | None) -> dict:
@@ -173,7 +205,7 @@ async def _events(generation, stops: StopFilter):
             raise _engine_error(value)
 
 
-async def _whole(generation, parsed, model: str, prompt: int) -> dict:
+async def _whole(generation, parsed, model: str, prompt: int, keep) -> dict:
     stops = StopFilter(parsed.stop)
     text, thinking, reply = [], [], None
     try:
@@ -190,6 +222,8 @@ async def _whole(generation, parsed, model: str, prompt: int) -> dict:
     stats = reply.stats
     finish = "stop" if stops.hit else schema.finish_reason(stats.finish_reason if stats else "stop")
     tokens = stats.reply_tokens if stats else 0
+    if keep is not None:
+        await asyncio.to_thread(keep, "".join(text), reply)
     return schema.completion(
         schema.completion_id(),
         model,
@@ -201,15 +235,17 @@ async def _whole(generation, parsed, model: str, prompt: int) -> dict:
     )
 
 
-async def _stream(generation, parsed, model: str, prompt: int):
+async def _stream(generation, parsed, model: str, prompt: int, keep):
     cid, created = schema.completion_id(), int(time.time())
     stops = StopFilter(parsed.stop)
     finished = False
+    sent = []
     try:
         yield _sse(schema.chunk(cid, model, created, {"role": "assistant", "content": ""}))
         try:
             async for kind, value in _events(generation, stops):
                 if kind == "text":
+                    sent.append(value)
                     yield _sse(schema.chunk(cid, model, created, {"content": value}))
                 elif kind == "thinking":
                     yield _sse(schema.chunk(cid, model, created, {"reasoning_content": value}))
@@ -222,6 +258,8 @@ async def _stream(generation, parsed, model: str, prompt: int):
                         last["choices"] = []
                         last["usage"] = schema.usage(stats.prompt_tokens, stats.reply_tokens)
                         yield _sse(last)
+                    if keep is not None:
+                        await asyncio.to_thread(keep, "".join(sent), value)
         except ApiError as exc:  # the reply failed after the stream began: say so in the stream
             yield _sse(exc.body())
         yield "data: [DONE]\n\n"

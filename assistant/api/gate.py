@@ -16,8 +16,8 @@ import time
 from collections.abc import Callable
 
 from assistant.api.schema import ApiError
-from assistant.engine.types import ChatRequest
-from assistant.errors import ContextOverflowError
+from assistant.engine.types import ChatRequest, ModelRef
+from assistant.errors import ContextOverflowError, UserFacingError
 
 POLL_SECONDS = 0.02
 
@@ -30,8 +30,12 @@ class EngineGate:
         max_waiting: int = 8,
         window_busy: Callable[[], bool] | None = None,
         lock: threading.Lock | None = None,
+        loader: Callable | None = None,
     ):
         self.engine = engine
+        # (ModelRef) -> LoadedModel, called with the engine held when a request names another local
+        # model; the window's loads through its engine worker, so the window knows.
+        self.loader = loader or engine.load
         self.max_waiting = max_waiting
         self.window_busy = window_busy or (lambda: False)
         self._engine_lock = lock or threading.Lock()  # the window's engine thread holds it for its turns
@@ -84,10 +88,11 @@ class EngineGate:
     def release(self) -> None:
         self._engine_lock.release()
 
-    async def run(self, request: ChatRequest) -> Generation:
-        """Queue for the engine and start the reply. Raises ApiError 429 when the queue is full."""
+    async def run(self, request: ChatRequest, *, switch_to: ModelRef | None = None) -> Generation:
+        """Queue for the engine and start the reply (after loading `switch_to`, when that is not the
+        loaded model). Raises ApiError 429 when the queue is full."""
         self._enter_queue()
-        generation = Generation(self, request, asyncio.get_running_loop())
+        generation = Generation(self, request, asyncio.get_running_loop(), switch_to)
         try:
             started = await asyncio.to_thread(self.acquire, generation.cancelled)
         except BaseException:
@@ -102,12 +107,15 @@ class EngineGate:
 
 
 class Generation:
-    """One reply on its own thread. `events`: ("started", prompt tokens), ("text", TextEvent)…, then
-    ("done", Reply); or ("error", exc) at any point."""
+    """One reply on its own thread. `events`: ("started", (prompt tokens, the model's ModelRef)),
+    ("text", TextEvent)…, then ("done", Reply); or ("error", exc) at any point."""
 
-    def __init__(self, gate: EngineGate, request: ChatRequest, loop: asyncio.AbstractEventLoop):
+    def __init__(
+        self, gate: EngineGate, request: ChatRequest, loop: asyncio.AbstractEventLoop, switch_to: ModelRef | None
+    ):
         self.gate = gate
         self.request = request
+        self.switch_to = switch_to
         self.loop = loop
         self.events: asyncio.Queue = asyncio.Queue()
         self.cancelled = threading.Event()
@@ -131,13 +139,18 @@ class Generation:
     def _run(self) -> None:
         try:
             engine = self.gate.engine
+            loaded = engine.loaded
+            if self.switch_to is not None and (loaded is None or loaded.model.key != self.switch_to.key):
+                self.gate.loader(self.switch_to)
+            if engine.loaded is None:
+                raise UserFacingError("No model is loaded in Bothy.")
             prompt = engine.count_tokens(self.request)  # with the engine held: nothing else runs on it
             n_ctx = engine.loaded.n_ctx
             if prompt >= n_ctx:
                 raise ContextOverflowError(
                     f"This conversation's prompt is {prompt:,} tokens, and the model's context holds {n_ctx:,}."
                 )
-            self._put(("started", prompt))
+            self._put(("started", (prompt, engine.loaded.model)))
             reply = engine.chat(self.request)
             with self._lock:
                 self.reply = reply

@@ -43,17 +43,30 @@ class ApiServer:
         origins: set[str] | None = None,
         defaults: GenerationSettings | None = None,
         window_busy=None,
-        model_names=list,
+        local_models=None,
+        allow_loading: bool = False,
+        loader=None,
+        keeper=None,
         max_waiting: int = 8,
         engine_lock=None,
     ):
         self.port = port
         self.host = "0.0.0.0" if lan else "127.0.0.1"
-        self.gate = EngineGate(engine, max_waiting=max_waiting, window_busy=window_busy, lock=engine_lock)
+        self.gate = EngineGate(
+            engine, max_waiting=max_waiting, window_busy=window_busy, lock=engine_lock, loader=loader
+        )
         hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
         if lan:
             hosts |= {f"{address}:{port}" for address in _addresses()}
-        self.config = ApiConfig(api_key, hosts, origins or set(), defaults or GenerationSettings(), model_names)
+        self.config = ApiConfig(
+            api_key,
+            hosts,
+            origins or set(),
+            defaults or GenerationSettings(),
+            local_models=local_models,
+            allow_loading=allow_loading,
+            keeper=keeper,
+        )
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -104,6 +117,8 @@ class ApiServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server = self._thread = None
+        if self.config.keeper is not None:
+            self.config.keeper.close()
 
 
 def _addresses() -> set[str]:

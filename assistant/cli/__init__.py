@@ -90,6 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--api-key", metavar="KEY", help="the key clients must send (default: the saved one, else a new one)"
     )
     serve.add_argument("--lan", action="store_true", help="listen on the local network too (the key is still needed)")
+    serve.add_argument(
+        "--allow-loading",
+        action="store_true",
+        help="let a request that names another local model load it (default: the saved choice)",
+    )
+    serve.add_argument(
+        "--keep-conversations",
+        action="store_true",
+        help="keep what clients ask and get as conversations in Bothy's history (default: the saved choice)",
+    )
     serve.add_argument("--context", type=int, metavar="N", help="the context length (tokens)")
     serve.set_defaults(func=cmd_serve, server=None)
 

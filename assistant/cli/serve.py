@@ -10,6 +10,7 @@ from assistant.errors import UserFacingError
 
 
 def cmd_serve(args) -> int:
+    from assistant.api.local_models import ConversationKeeper, LocalModels
     from assistant.api.server import DEFAULT_PORT, ApiServer, new_key
     from assistant.cli.chat import _open_model
     from assistant.settings import Settings
@@ -26,6 +27,10 @@ def cmd_serve(args) -> int:
         api_key=key,
         lan=args.lan,
         defaults=settings.generation,
+        local_models=LocalModels(),
+        allow_loading=args.allow_loading or settings.api_allow_loading,
+        loader=lambda ref: engine.load(ref, settings.load_settings_for(ref.path or ref.key)),
+        keeper=ConversationKeeper() if args.keep_conversations or settings.api_keep_conversations else None,
     )
     try:
         server.start()
@@ -33,6 +38,10 @@ def cmd_serve(args) -> int:
         print(f"API key: {key}", flush=True)
         if args.lan:
             print("Listening on the local network too: every request still needs the key.", file=sys.stderr)
+        if server.config.keeper is not None:
+            print("Conversations through the API are kept in Bothy's history (the API group).", file=sys.stderr)
+        if server.config.allow_loading:
+            print("A request that names another local model loads it.", file=sys.stderr)
         done = threading.Event()
         signal.signal(signal.SIGINT, lambda *_: done.set())
         signal.signal(signal.SIGTERM, lambda *_: done.set())

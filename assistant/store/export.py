@@ -217,6 +217,7 @@ def _conversation(record: Any) -> dict[str, Any]:
         "model": text(record, "model"),
         "system_prompt": text(record, "system_prompt"),
         "settings": json_object(record, "settings"),
+        "import_source": text(record, "import_source"),
     }
 
 

@@ -23,7 +23,19 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-CONVERSATION_COLUMNS = ("id", "title", "created", "updated", "pinned", "model", "system_prompt", "settings")
+# import_source: where a conversation came from: an app it was imported from ("chatgpt", "bothy"…),
+# "api" (kept from the local API: store/api_records.py), or None (written here).
+CONVERSATION_COLUMNS = (
+    "id",
+    "title",
+    "created",
+    "updated",
+    "pinned",
+    "model",
+    "system_prompt",
+    "settings",
+    "import_source",
+)
 
 MESSAGE_COLUMNS = (
     "id",

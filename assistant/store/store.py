@@ -33,6 +33,7 @@ from typing import Any
 from assistant import paths
 from assistant.errors import StoreError
 from assistant.store import export, search
+from assistant.store.api_records import ApiRecords
 from assistant.store.base import CONVERSATION_SELECT, chunks
 from assistant.store.db import DEFAULT_TIMEOUT
 from assistant.store.imports import Imports
@@ -52,7 +53,7 @@ from assistant.store.turns import Turns
 _UPDATABLE = ("title", "model", "system_prompt", "settings", "pinned")
 
 
-class Store(Turns, Tree, Imports, Transfer, Memory):
+class Store(Turns, Tree, Imports, Transfer, Memory, ApiRecords):
     """Bothy's conversations and messages. `Store()` opens (creating and migrating) paths.db_path().
 
     `timeout` is how long a write waits for another program holding the database (seconds).

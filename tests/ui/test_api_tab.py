@@ -61,3 +61,37 @@ def test_a_port_that_is_taken_says_so(qtbot, windows):
         assert not window.api.running and f"Port {settings.api_port} is taken" in tab.state.text()
     finally:
         taken.close()
+
+
+def test_apps_may_load_another_model_and_their_conversations_are_kept(qtbot, windows):
+    from PySide6.QtCore import Qt
+
+    from assistant import paths
+    from ui.conversation_model import IsHeaderRole
+
+    other = paths.models_dir() / "other-model.gguf"
+    other.parent.mkdir(parents=True, exist_ok=True)
+    other.write_bytes(b"GGUF" + bytes(60))  # the scripted engine loads anything
+    settings = test_settings(api_port=free_port(), api_enabled=True)
+    window = windows.open(settings=settings)
+    tab = api_tab(window)
+    assert not tab.allow_loading.isChecked() and not tab.keep.isChecked()  # both off by default
+    tab.allow_loading.setChecked(True)
+    tab.keep.setChecked(True)
+    tab.apply()
+    window._settings_dialog.close()
+    assert window.settings.api_allow_loading and window.settings.api_keep_conversations
+    with openai.OpenAI(base_url=tab.address.text(), api_key=tab.key.text(), max_retries=0) as client:
+        ids = [m.id for m in client.models.list().data]
+        assert ids[0] == window.models.current.model.label and "other-model" in ids
+        reply = client.chat.completions.create(model="other-model", messages=[{"role": "user", "content": "Hi app"}])
+    assert reply.model == "other-model"
+    qtbot.waitUntil(lambda: window.models.current.model.label == "other-model", timeout=3000)
+    model = window.sidebar.model
+
+    def rows():
+        return [(model.index(r, 0).data(IsHeaderRole), model.index(r, 0).data(Qt.ItemDataRole.DisplayRole))
+                for r in range(model.rowCount())]  # fmt: skip
+
+    qtbot.waitUntil(lambda: (True, "API") in rows(), timeout=3000)
+    assert rows()[-2:] == [(True, "API"), (False, "Hi app")]

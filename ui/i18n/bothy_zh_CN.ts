@@ -3,68 +3,88 @@
 <context>
     <name>ApiTab</name>
     <message>
-        <location filename="../settings/api_tab.py" line="37" />
+        <location filename="../settings/api_tab.py" line="39" />
         <source>Other apps on this computer (Cherry Studio, Chatbox, LobeHub, Open WebUI, editors, scripts) can use the model Bothy has loaded, through the OpenAI-compatible API. Off until you switch it on.</source>
         <translation>这台电脑上的其他应用（Cherry Studio、Chatbox、LobeHub、Open WebUI、编辑器、脚本）可以通过 OpenAI 兼容的 API 使用 Bothy 已加载的模型。打开之前一直关闭。</translation>
     </message>
     <message>
-        <location filename="../settings/api_tab.py" line="46" />
+        <location filename="../settings/api_tab.py" line="48" />
         <source>Serve the loaded model to other apps</source>
         <translation>把已加载的模型提供给其他应用</translation>
     </message>
     <message>
-        <location filename="../settings/api_tab.py" line="53" />
-        <location filename="../settings/api_tab.py" line="54" />
+        <location filename="../settings/api_tab.py" line="55" />
+        <location filename="../settings/api_tab.py" line="56" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../settings/api_tab.py" line="55" />
+        <location filename="../settings/api_tab.py" line="57" />
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../settings/api_tab.py" line="65" />
+        <location filename="../settings/api_tab.py" line="67" />
         <source>Also listen on the local network</source>
         <translation>也在局域网上监听</translation>
     </message>
     <message>
-        <location filename="../settings/api_tab.py" line="69" />
+        <location filename="../settings/api_tab.py" line="70" />
+        <source>Let apps load other models</source>
+        <translation>允许应用加载其他模型</translation>
+    </message>
+    <message>
+        <location filename="../settings/api_tab.py" line="72" />
+        <source>A request that names another of your models loads it in place of the one loaded now.</source>
+        <translation>请求中指定你的另一个模型时，Bothy 会加载它来替换当前已加载的模型。</translation>
+    </message>
+    <message>
+        <location filename="../settings/api_tab.py" line="74" />
+        <source>Keep API conversations in the history (the API group)</source>
+        <translation>在历史记录中保留 API 对话（“API”分组）</translation>
+    </message>
+    <message>
+        <location filename="../settings/api_tab.py" line="75" />
+        <source>Off: like any server, Bothy keeps nothing that apps send.</source>
+        <translation>关闭时：与其他服务器一样，Bothy 不保留应用发送的任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../settings/api_tab.py" line="77" />
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../settings/api_tab.py" line="70" />
+        <location filename="../settings/api_tab.py" line="78" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../settings/api_tab.py" line="71" />
+        <location filename="../settings/api_tab.py" line="79" />
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../settings/api_tab.py" line="73" />
+        <location filename="../settings/api_tab.py" line="81" />
         <source>Allowed web pages</source>
         <translation>允许的网页</translation>
     </message>
     <message>
-        <location filename="../settings/api_tab.py" line="76" />
+        <location filename="../settings/api_tab.py" line="86" />
         <source>Others on your network can reach it (with the key), and requests travel unencrypted.</source>
         <translation>你网络上的其他人（有密钥时）可以访问它，请求以未加密方式传输。</translation>
     </message>
     <message>
-        <location filename="../settings/api_tab.py" line="84" />
+        <location filename="../settings/api_tab.py" line="94" />
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location filename="../settings/api_tab.py" line="129" />
+        <location filename="../settings/api_tab.py" line="143" />
         <source>On: other apps can use %1 at %2 with the key above.</source>
         <translation>已打开：其他应用可以用上面的密钥在 %2 使用 %1。</translation>
     </message>
     <message>
-        <location filename="../settings/api_tab.py" line="134" />
+        <location filename="../settings/api_tab.py" line="148" />
         <source>Off: nothing listens.</source>
         <translation>已关闭：没有任何监听。</translation>
     </message>
@@ -422,32 +442,37 @@
 <context>
     <name>ConversationModel</name>
     <message>
-        <location filename="../conversation_model.py" line="27" />
+        <location filename="../conversation_model.py" line="28" />
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../conversation_model.py" line="52" />
+        <location filename="../conversation_model.py" line="55" />
         <source>Pinned</source>
         <translation>已置顶</translation>
     </message>
     <message>
-        <location filename="../conversation_model.py" line="54" />
+        <location filename="../conversation_model.py" line="57" />
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../conversation_model.py" line="56" />
+        <location filename="../conversation_model.py" line="59" />
         <source>Yesterday</source>
         <translation>昨天</translation>
     </message>
     <message>
-        <location filename="../conversation_model.py" line="58" />
+        <location filename="../conversation_model.py" line="61" />
         <source>Previous 7 days</source>
         <translation>过去 7 天</translation>
     </message>
     <message>
-        <location filename="../conversation_model.py" line="59" />
+        <location filename="../conversation_model.py" line="63" />
+        <source>API</source>
+        <translation>API</translation>
+    </message>
+    <message>
+        <location filename="../conversation_model.py" line="64" />
         <source>Older</source>
         <translation>更早</translation>
     </message>
@@ -1013,57 +1038,57 @@
         <translation>Bothy 内部出错了（详情见日志）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="157" />
+        <location filename="../main_window.py" line="159" />
         <source>Bothy</source>
         <translation>Bothy</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="212" />
+        <location filename="../main_window.py" line="214" />
         <source>%1 could not be loaded: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="215" />
+        <location filename="../main_window.py" line="217" />
         <source>Still using %1.</source>
         <translation>仍在使用 %1。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="229" />
+        <location filename="../main_window.py" line="231" />
         <source>Loading %1… you can write your message meanwhile.</source>
         <translation>正在加载 %1…你可以先写消息。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="234" />
+        <location filename="../main_window.py" line="236" />
         <source>No model is loaded, so Bothy cannot answer yet. Add a GGUF model file in Settings &gt; Models (or drop a .gguf file on this window), then choose Use this model.</source>
         <translation>尚未加载模型，Bothy 暂时无法回答。请在“设置 &gt; 模型”中添加 GGUF 模型文件（或把 .gguf 文件拖到此窗口），然后选择“保存并使用此模型”。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="295" />
+        <location filename="../main_window.py" line="297" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="301" />
+        <location filename="../main_window.py" line="303" />
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="301" />
+        <location filename="../main_window.py" line="303" />
         <source>How Bothy should behave in this chat:</source>
         <translation>Bothy 在此对话中应如何表现：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="312" />
+        <location filename="../main_window.py" line="314" />
         <source>Export this chat</source>
         <translation>导出此对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="312" />
+        <location filename="../main_window.py" line="314" />
         <source>Markdown (*.md)</source>
         <translation>Markdown（*.md）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="367" />
+        <location filename="../main_window.py" line="369" />
         <source>Your settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>

@@ -3,7 +3,9 @@ Open WebUI, editors, scripts) through the OpenAI-compatible API, on this compute
 
 Off by default. Switched on, it listens on 127.0.0.1 at the port shown, and every request needs
 the API key Bothy generated (Copy, Regenerate). Listening on the local network is a separate choice,
-with a warning, and still needs the key. Browser-based clients must be listed by origin.
+with a warning, and still needs the key. Browser-based clients must be listed by origin. Two more
+choices, both off by default: a request may load another local model by naming it, and API
+conversations may be kept in the history (the sidebar's API group).
 """
 
 from __future__ import annotations
@@ -65,12 +67,20 @@ class ApiTab(QWidget):
         self.lan = QCheckBox(self.tr("Also listen on the local network"), self)
         self.origins = QLineEdit(self)
         self.origins.setPlaceholderText("http://localhost:5173")
+        self.allow_loading = QCheckBox(self.tr("Let apps load other models"), self)
+        self.allow_loading.setToolTip(
+            self.tr("A request that names another of your models loads it in place of the one loaded now.")
+        )
+        self.keep = QCheckBox(self.tr("Keep API conversations in the history (the API group)"), self)
+        self.keep.setToolTip(self.tr("Off: like any server, Bothy keeps nothing that apps send."))
         form.addRow("", self.enabled)
         form.addRow(self.tr("Port"), self.port)
         form.addRow(self.tr("Address"), address_row)
         form.addRow(self.tr("API key"), key_row)
         form.addRow("", self.lan)
         form.addRow(self.tr("Allowed web pages"), self.origins)
+        form.addRow("", self.allow_loading)
+        form.addRow("", self.keep)
         layout.addLayout(form)
         self.warning = QLabel(
             self.tr("Others on your network can reach it (with the key), and requests travel unencrypted."), self
@@ -101,6 +111,8 @@ class ApiTab(QWidget):
         self.lan.setChecked(s.api_lan)
         self.warning.setVisible(s.api_lan)
         self.origins.setText(" ".join(s.api_origins))
+        self.allow_loading.setChecked(s.api_allow_loading)
+        self.keep.setChecked(s.api_keep_conversations)
         self.show_state()
 
     @Slot()
@@ -116,6 +128,8 @@ class ApiTab(QWidget):
         s.api_port = self.port.value()
         s.api_lan = self.lan.isChecked()
         s.api_origins = [o.rstrip("/") for o in self.origins.text().split() if o.startswith(("http://", "https://"))]
+        s.api_allow_loading = self.allow_loading.isChecked()
+        s.api_keep_conversations = self.keep.isChecked()
         if self.context.save():
             self.api.apply()
 

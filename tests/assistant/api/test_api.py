@@ -4,6 +4,7 @@ that goes away."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -140,6 +141,7 @@ def test_bothy_serve_prints_the_address_and_key_and_serves(tmp_path):
     port = free_port()
     env = dict(os.environ, BOTHY_HOME=str(tmp_path / "home"))
     command = [sys.executable, "-m", "assistant", "serve", "--port", str(port), "--context", "1024"]
+    command.append("--keep-conversations")
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first, second = proc.stdout.readline(), proc.stdout.readline()
@@ -151,6 +153,12 @@ def test_bothy_serve_prints_the_address_and_key_and_serves(tmp_path):
             assert reply.choices[0].message.content
         # The key was saved: the next start uses it again.
         assert key in (tmp_path / "home" / "config" / "settings.json").read_text(encoding="utf-8")
+        # The conversation was kept, in the API group, with the reply the client got.
+        listed = subprocess.run(
+            [sys.executable, "-m", "assistant", "history", "list", "--json"], env=env, capture_output=True, text=True
+        )
+        [kept] = json.loads(listed.stdout)
+        assert kept["import_source"] == "api" and kept["title"] == "Hi"
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=20)  # also closes its pipes

@@ -21,6 +21,7 @@ def test_create_conversation_defaults(store):
         "model": None,
         "system_prompt": None,
         "settings": None,
+        "import_source": None,
     }
     assert ISO_UTC.match(conversation["created"])
     assert store.get_conversation(conversation["id"]) == conversation
