@@ -36,7 +36,47 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--threads", type=int, help="generation threads (default: what Bothy uses, llama.cpp's default)")
     p.add_argument("--no-llama-bench", action="store_true", help="do not build or run llama.cpp's llama-bench")
     p.add_argument("--cache", type=Path, default=default_cache(), help="for the generated database and llama-bench")
-    return p.parse_args(argv)
+    p.add_argument(
+        "--only",
+        metavar="ITEM[,ITEM]",
+        help="run only these items, by number or name: e.g. `--only engine`, `--only 4,5` (names: "
+        + ", ".join(ITEM_NAMES)
+        + ")",
+    )
+    args = p.parse_args(argv)
+    args.only = selected_items(p, args.only)
+    return args
+
+
+# Each item's number and the names --only knows it by.
+ITEM_NAMES = {
+    "engine": "1",
+    "reuse": "2",
+    "stop": "3",
+    "gui": "4",
+    "store": "5",
+    "startup": "6",
+    "memory": "7",
+    "long": "8",
+    "trees": "9",
+    "servers": "10",
+    "api": "11",
+}
+
+
+def selected_items(parser, only: str | None) -> set[str] | None:
+    """The item numbers --only names (None: every item)."""
+    if not only:
+        return None
+    chosen = set()
+    for word in only.replace(" ", ",").split(","):
+        if not word:
+            continue
+        number = ITEM_NAMES.get(word.lower(), word)
+        if number not in ITEM_NAMES.values():
+            parser.error(f"--only: no item {word!r} (numbers 1-11 or {', '.join(ITEM_NAMES)})")
+        chosen.add(number)
+    return chosen
 
 
 def log(message: str) -> None:
@@ -44,12 +84,20 @@ def log(message: str) -> None:
 
 
 class Run:
-    """Runs one item at a time; an item that raises becomes an ERROR figure, and the rest go on."""
+    """Runs one item at a time; an item that raises becomes an ERROR figure, and the rest go on.
+    `only`: the item numbers to run (None: all)."""
 
-    def __init__(self):
+    def __init__(self, only: set[str] | None = None):
         self.figures: list[Figure] = []
+        self.only = only
 
-    def item(self, label: str, fn, *args, what: str = "(the whole item)", **kwargs):
+    def wants(self, *labels: str) -> bool:
+        return self.only is None or any(label.split()[0] in self.only for label in labels)
+
+    def item(self, label: str, fn, *args, what: str = "(the whole item)", serves: tuple[str, ...] = (), **kwargs):
+        """Run `fn` when its item (or an item it `serves`, e.g. a shared setup) was asked for."""
+        if not self.wants(label, *serves):
+            return None
         log(f"{label}: {fn.__name__}...")
         started = time.perf_counter()
         try:
@@ -74,18 +122,18 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Figure], dict]:
         raise SystemExit("No model: install the starter model (./bothy.sh) or pass --model PATH.")
     model = Path(model).resolve()
     load = LoadSettings(n_threads=args.threads)  # what the app uses for a model with no saved settings
-    r = Run()
+    r = Run(args.only)
     info: dict = {}
 
     bench, binary = None, None
     reason = "skipped (--quick)" if args.quick else "skipped (--no-llama-bench)"
-    if not (args.quick or args.no_llama_bench):
+    if r.wants("1") and not (args.quick or args.no_llama_bench):
         log("llama-bench: building it if needed...")
         try:
             binary, reason = llama_bench.ensure_built(args.cache, log)
         except Exception as exc:  # a broken download or source tree: say so, measure the rest
             reason = f"build failed ({type(exc).__name__}: {exc})"
-    setup = r.item("1 engine", engine_items.open_setup, model, load, what="(engine load)")
+    setup = r.item("1 engine", engine_items.open_setup, model, load, what="(engine load)", serves=("2", "3"))
     if setup is not None:
         info["backend"] = setup.engine.loaded.backend
         if binary is not None:
@@ -95,7 +143,7 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Figure], dict]:
 
         try:
             r.item("1 engine", engine_items.overhead, setup, quick=args.quick, llama_bench=bench)
-            if bench is None:
+            if bench is None and r.wants("1"):
                 ceiling = "Bothy tg / llama-bench tg (the ceiling)"
                 r.figures.append(not_measured("1 engine", ceiling, "ratio", f"llama-bench {reason}"))
             r.item("2 memory reuse", engine_items.memory_reuse, setup, quick=args.quick)
@@ -109,7 +157,7 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Figure], dict]:
     r.item("9 trees", branches.importing, workdir, quick=args.quick)
     r.item("10 servers", remote.run, model, quick=args.quick)
     r.item("11 local API", api.run, model, load, quick=args.quick)
-    db = r.item("5 store", store_scale.prepare, quick=args.quick, cache_dir=args.cache, workdir=workdir)
+    db = r.item("5 store", store_scale.prepare, quick=args.quick, cache_dir=args.cache, workdir=workdir, serves=("4",))
     if db is not None:
         r.item("5 store", store_scale.run, db, quick=args.quick)
         why_not = startup.gui_available()
@@ -145,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
                 os.environ["BOTHY_HOME"] = previous
     print(table(figures))
     options = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    if args.only is not None:
+        options["only"] = sorted(args.only, key=int)
     write_json(
         args.json,
         figures,

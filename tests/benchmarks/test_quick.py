@@ -29,3 +29,18 @@ def test_quick_benchmark_measures_every_item(tmp_path, bothy_home, capsys):
     assert machine["cores"] and machine["llama_cpp_python"] and machine["backend"]
     # The table goes to stdout; the benchmark's files stay under the temporary folders.
     assert not (bothy_home / "data").exists()
+
+
+def test_only_runs_the_items_named(tmp_path, bothy_home, capsys):
+    import pytest
+
+    from benchmarks.__main__ import parse_args
+
+    assert parse_args(["--only", "engine,4"]).only == {"1", "4"} and parse_args([]).only is None
+    with pytest.raises(SystemExit):
+        parse_args(["--only", "warp-drive"])
+    assert "no item 'warp-drive'" in capsys.readouterr().err
+    out = tmp_path / "stop.json"
+    assert main(["--quick", "--only", "stop", "--json", str(out), "--cache", str(tmp_path / "cache")]) == 0
+    figures = json.loads(out.read_text(encoding="utf-8"))["figures"]
+    assert figures and {f["item"] for f in figures} == {"3 stop"}
