@@ -30,6 +30,29 @@ def binary_path(cache_dir: Path) -> Path:
     return cache_dir / f"llama.cpp-{version('llama_cpp_python')}" / "build" / "bin" / "llama-bench"
 
 
+def ensure_source(cache_dir: Path, log, out=None) -> tuple[Path | None, str]:
+    """The vendored llama.cpp source of the installed llama-cpp-python's sdist, downloaded and
+    unpacked into the cache when needed: (the folder, "") or (None, why not)."""
+    ver = version("llama_cpp_python")
+    root = cache_dir / f"llama.cpp-{ver}"
+    source = root / f"llama_cpp_python-{ver}" / "vendor" / "llama.cpp"
+    if source.is_dir():
+        return source, ""
+    sdist_dir = cache_dir / "sdist"
+    sdists = sorted(sdist_dir.glob(f"llama_cpp_python-{ver}.tar.gz"))
+    if not sdists:
+        log(f"downloading the llama-cpp-python {ver} source (sdist)...")
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:"]
+        cmd += [f"llama-cpp-python=={ver}", "-d", str(sdist_dir)]
+        if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT if out else None).returncode != 0:
+            return None, f"could not download the llama-cpp-python {ver} source"
+        sdists = sorted(sdist_dir.glob(f"llama_cpp_python-{ver}.tar.gz"))
+    root.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(sdists[0]) as tar:
+        tar.extractall(root, filter="data")
+    return source, ""
+
+
 def ensure_built(cache_dir: Path, log) -> tuple[Path | None, str]:
     """The llama-bench binary, built now if needed: (path, "") or (None, why not)."""
     binary = binary_path(cache_dir)
@@ -37,24 +60,13 @@ def ensure_built(cache_dir: Path, log) -> tuple[Path | None, str]:
         return binary, ""
     if not shutil.which("cmake") or not (shutil.which("c++") or shutil.which("g++") or shutil.which("clang++")):
         return None, "no C++ compiler or cmake to build llama-bench"
-    ver = version("llama_cpp_python")
     root = binary.parents[2]
-    sdist_dir = cache_dir / "sdist"
-    sdists = sorted(sdist_dir.glob(f"llama_cpp_python-{ver}.tar.gz"))
     build_log = root / "build.log"
     root.mkdir(parents=True, exist_ok=True)
     with open(build_log, "w") as out:
-        if not sdists:
-            log(f"downloading the llama-cpp-python {ver} source (sdist) for llama-bench...")
-            cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:"]
-            cmd += [f"llama-cpp-python=={ver}", "-d", str(sdist_dir)]
-            if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT).returncode != 0:
-                return None, f"could not download the llama-cpp-python {ver} source (see {build_log})"
-            sdists = sorted(sdist_dir.glob(f"llama_cpp_python-{ver}.tar.gz"))
-        source = root / f"llama_cpp_python-{ver}" / "vendor" / "llama.cpp"
-        if not source.is_dir():
-            with tarfile.open(sdists[0]) as tar:
-                tar.extractall(root, filter="data")
+        source, why = ensure_source(cache_dir, log, out)
+        if source is None:
+            return None, f"{why} (see {build_log})"
         log(f"building llama-bench (about 10 minutes on 2 cores; log: {build_log})...")
         build = root / "build"
         configure = ["cmake", "-S", str(source), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release", "-DLLAMA_CURL=OFF"]
@@ -88,11 +100,9 @@ def ensure_tools(cache_dir: Path, targets: list[str], *, flags: list[str], name:
     bin_dir = root / name / "bin"
     if all((bin_dir / target).is_file() for target in targets):
         return bin_dir, ""
-    source = root / f"llama_cpp_python-{ver}" / "vendor" / "llama.cpp"
-    if not source.is_dir():
-        _, why = ensure_built(cache_dir, log)  # downloads and unpacks the source on the way
-        if not source.is_dir():
-            return None, why or "no llama.cpp source"
+    source, why = ensure_source(cache_dir, log)
+    if source is None:
+        return None, why
     build_log = root / f"{name}.log"
     log(f"building {', '.join(targets)} (log: {build_log})...")
     configure = ["cmake", "-S", str(source), "-B", str(root / name), "-DCMAKE_BUILD_TYPE=Release", "-DLLAMA_CURL=OFF"]

@@ -1,0 +1,132 @@
+"""Bothy's engine against llama-bench on the libraries benchmarks/gpu/run.py built (started by it,
+with LLAMA_CPP_LIB_PATH pointing at them): the engine must report the GPU backend and every layer
+offloaded; then, side by side, generation speed and time to first token, and the GPU memory used.
+Prints one table and writes JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+N_GEN = 128
+PROMPT_WORDS = 380  # about 500 tokens with the Llama 3 vocabulary
+REPEATS = 3
+
+
+def vram_used_mib() -> int | None:
+    done = subprocess.run(
+        ["nvidia-smi", "--query-gpu=memory.used", "--format=csv,noheader,nounits"], capture_output=True, text=True
+    )
+    return int(float(done.stdout.splitlines()[0])) if done.returncode == 0 and done.stdout.strip() else None
+
+
+def llama_bench(bench: Path, model: Path, loaded, prompt_tokens: int, gpu: bool) -> dict:
+    command = [str(bench / "llama-bench"), "-m", str(model), "-p", str(prompt_tokens), "-n", str(N_GEN)]
+    command += ["-t", str(loaded.n_threads), "-r", str(REPEATS), "-o", "json", "-ngl", "99" if gpu else "0"]
+    command += ["-fa", "on" if loaded.flash_attn else "off", "-b", "512", "-ub", "512"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError(f"llama-bench failed: {done.stderr[-800:]}")
+    rows = json.loads(done.stdout)
+    pp = next(r["avg_ts"] for r in rows if r["n_prompt"] > 0)
+    tg = next(r["avg_ts"] for r in rows if r["n_gen"] > 0)
+    return {"pp_tok_s": pp, "tg_tok_s": tg, "backends": rows[0].get("backends"), "gpu_info": rows[0].get("gpu_info")}
+
+
+def bothy(model: Path, gpu: bool) -> dict:
+    from assistant.engine import LoadSettings, LocalEngine, ModelRef
+    from assistant.engine.types import ChatRequest, GenerationSettings
+
+    before = vram_used_mib() if gpu else None
+    engine = LocalEngine()
+    try:
+        loaded = engine.load(ModelRef.local(model), LoadSettings(n_ctx=4096, n_gpu_layers=-1 if gpu else 0))
+        after = vram_used_mib() if gpu else None
+        runs = []
+        for i in range(REPEATS + 1):  # the first warms up
+            text = f"Note {i}. " + " ".join(f"word{(i * 7 + k) % 97}" for k in range(PROMPT_WORDS))
+            settings = GenerationSettings(max_tokens=N_GEN, seed=1 + i, temperature=0.7)
+            reply = engine.chat(ChatRequest.of([{"role": "user", "content": text}], settings))
+            for _ in reply:
+                pass
+            if i:
+                runs.append(reply.stats)
+        return {
+            "loaded": loaded,
+            "tg_tok_s": statistics.median(s.tokens_per_s for s in runs),
+            "ttft_ms": statistics.median(s.ttft_ms for s in runs),
+            "prompt_tokens": runs[0].prompt_tokens,
+            "reply_tokens": [s.reply_tokens for s in runs],
+            "vram_mib": (after - before) if gpu and after is not None and before is not None else None,
+        }
+    finally:
+        engine.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--bench", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--gpu-name")
+    parser.add_argument("--started", type=float)
+    args = parser.parse_args(argv)
+    gpu = args.gpu_name is not None
+    import llama_cpp
+
+    from assistant.engine.llama_model import backend_info
+
+    backend = backend_info(llama_cpp)
+    ours = bothy(args.model, gpu)
+    loaded = ours.pop("loaded")
+    problems = []
+    if gpu and loaded.backend.backend != "CUDA":
+        problems.append(f"the engine reports the {loaded.backend.backend} backend, not CUDA")
+    if gpu and loaded.n_gpu_layers < loaded.n_layers:
+        problems.append(f"only {loaded.n_gpu_layers} of {loaded.n_layers} layers are on the GPU")
+    ref = llama_bench(args.bench, args.model, loaded, ours["prompt_tokens"], gpu)
+    ref_ttft = ours["prompt_tokens"] / ref["pp_tok_s"] * 1000
+    rows = [
+        ("generation (tok/s)", f"{ours['tg_tok_s']:.1f}", f"{ref['tg_tok_s']:.1f}", ours["tg_tok_s"] / ref["tg_tok_s"]),
+        (
+            f"time to first token, {ours['prompt_tokens']}-token prompt (ms)",
+            f"{ours['ttft_ms']:.1f}",
+            f"{ref_ttft:.1f} (pp)",
+            ref_ttft / ours["ttft_ms"],
+        ),
+    ]
+    where = f"{args.gpu_name}, all {loaded.n_gpu_layers} of {loaded.n_layers} layers" if gpu else "CPU only"
+    print(f"\nBothy's engine vs llama-bench: {args.model.name} on {where}; backend {loaded.backend.backend}")
+    print(f"llama-cpp-python {backend.llama_cpp_python}, {loaded.n_threads} threads, n_ctx {loaded.n_ctx}\n")
+    print("| | Bothy | llama-bench | ratio (≥ 1 is as fast) |\n|---|---|---|---|")
+    for name, a, b, ratio in rows:
+        print(f"| {name} | {a} | {b} | {ratio:.2f} |")
+    if ours["vram_mib"] is not None:
+        print(f"| GPU memory used by the engine (model + {loaded.n_ctx}-token KV cache) | {ours['vram_mib']} MiB | | |")
+    if args.started:
+        print(f"\ntotal time, build included: {time.monotonic() - args.started:.0f} s")
+    for problem in problems:
+        print(f"PROBLEM: {problem}")
+    result = {
+        "model": args.model.name,
+        "gpu": args.gpu_name,
+        "backend": loaded.backend.backend,
+        "layers_on_gpu": [loaded.n_gpu_layers, loaded.n_layers],
+        "bothy": ours,
+        "llama_bench": ref,
+        "ratios": {"tg": rows[0][3], "ttft": rows[1][3]},
+        "problems": problems,
+        "system_info": backend.system_info,
+    }
+    args.out.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+    print(f"written to {args.out}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
