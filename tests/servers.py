@@ -36,17 +36,11 @@ def start_llama_cpp_server(model: Path, *, alias: str = "smollm2", n_ctx: int = 
 
 
 def llama_server_binary() -> Path | None:
-    """llama.cpp's own llama-server, where it is built (benchmarks/rpc_split.py builds it into the
-    benchmark cache) or named by BOTHY_LLAMA_SERVER; None otherwise."""
-    import os
-    from importlib.metadata import version
+    """llama.cpp's own llama-server, where it is built (benchmarks/llama_server.py; `./bothy.sh test`
+    builds it once) or named by BOTHY_LLAMA_SERVER; None otherwise."""
+    from benchmarks.llama_server import find
 
-    from benchmarks.__main__ import default_cache
-
-    if os.environ.get("BOTHY_LLAMA_SERVER"):
-        return Path(os.environ["BOTHY_LLAMA_SERVER"])
-    built = default_cache() / f"llama.cpp-{version('llama_cpp_python')}" / "rpc-build" / "bin" / "llama-server"
-    return built if built.is_file() else None
+    return find()
 
 
 def start_llama_server(binary: Path, model: Path, *, n_ctx: int = 2048) -> tuple[subprocess.Popen, str]:

@@ -1,7 +1,6 @@
 """RemoteEngine against llama.cpp's own `llama-server`, built from the same vendored llama.cpp source
-as the benchmarks' llama-bench (benchmarks/llama_bench.py `ensure_tools`, e.g. by
-`python -m benchmarks.rpc_split`). Building it takes many minutes on 2 cores, so the suite uses a
-build that is already there (or BOTHY_LLAMA_SERVER=/path/to/llama-server) and otherwise says why not."""
+as the benchmarks' llama-bench (benchmarks/llama_server.py). `./bothy.sh test` builds it once
+before the tests (CI too); where it could not be built, these tests skip and say so."""
 
 from __future__ import annotations
 
@@ -17,8 +16,8 @@ from tests.starter import starter_path
 BINARY = llama_server_binary()
 pytestmark = pytest.mark.skipif(
     BINARY is None,
-    reason="llama.cpp's llama-server is not built here (minutes on 2 cores): run `python -m benchmarks.rpc_split` "
-    "once, or set BOTHY_LLAMA_SERVER",
+    reason="llama.cpp's llama-server is not built here: `python -m benchmarks.llama_server` builds it and says why "
+    "not when it cannot (or set BOTHY_LLAMA_SERVER)",
 )
 
 
