@@ -85,7 +85,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self) -> None:
-        if self.path.endswith("/models"):
+        if self.path in self.server.routes:
+            self._json(200, self.server.routes[self.path])
+        elif self.path.endswith("/models"):
             self._json(200, {"object": "list", "data": [{"id": "fake-model", "object": "model"}]})
         else:
             self._json(404, {"error": {"message": "not here"}})
@@ -95,7 +97,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(length) or b"{}")
         self.server.requests.append(body)
         mode = self.server.mode
-        if not self.path.endswith("/chat/completions"):
+        if self.path in self.server.routes:
+            self._json(200, self.server.routes[self.path])
+        elif not self.path.endswith("/chat/completions"):
             self._json(404, {"error": {"message": "not here"}})
         elif mode == "unauthorized":
             self._json(401, {"error": {"message": "Invalid API key provided", "type": "invalid_request_error"}})
@@ -144,7 +148,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class FaultServer(ThreadingHTTPServer):
     """`mode`: "ok", "slow", "unauthorized", "unknown-model", "rate-limited", "server-error",
-    "silent" (accepts, never answers), "html", "cut" (the stream ends mid-reply), "malformed"."""
+    "silent" (accepts, never answers), "html", "cut" (the stream ends mid-reply), "malformed".
+    `routes`: more paths (GET or POST) and the JSON they answer, e.g. a serving engine's own
+    endpoints in its documented shape ("/api/version" for Ollama), or another "/v1/models"."""
 
     daemon_threads = True
 
@@ -152,6 +158,7 @@ class FaultServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.mode = "ok"
         self.silence = 5.0
+        self.routes: dict[str, object] = {}
         self.requests: list[dict] = []
         self.thread = threading.Thread(target=self.serve_forever, name="fault-server", daemon=True)
         self.thread.start()

@@ -16,7 +16,7 @@ from assistant.engine.server_probe import ServerError
 from assistant.engine.types import GenerationSettings
 from assistant.servers import Server
 from assistant.session import ChatSession
-from tests.servers import FaultServer, free_port
+from tests.servers import WORDS, FaultServer, free_port
 
 GEN = GenerationSettings(max_tokens=64, seed=1)
 
@@ -139,3 +139,43 @@ def test_a_runaway_reply_is_cut_and_kept(store, faults, monkeypatch):
     turn = ChatSession(store, engine).send(store.create_conversation()["id"], "Hi", GEN).consume()
     assert turn.status == "complete" and turn.stats.finish_reason == "length"
     assert 100 < len(turn.text) < 120 and store.message(turn.reply_message_id)["finish_reason"] == "length"
+
+
+# Each serving engine's own endpoints, in the shapes their documentation gives: what the probe
+# reads to tell them apart and to learn each model's context length.
+ENGINES = {
+    "vLLM": {
+        "/v1/models": {"object": "list", "data": [
+            {"id": "meta-llama/Llama-3.1-70B-Instruct", "object": "model", "owned_by": "vllm", "max_model_len": 32768}
+        ]},
+    },
+    "Ollama": {
+        "/v1/models": {"object": "list", "data": [{"id": "qwen2.5:7b", "object": "model", "owned_by": "library"}]},
+        "/api/version": {"version": "0.12.3"},
+        "/api/show": {"details": {"family": "qwen2"}, "model_info": {
+            "general.architecture": "qwen2", "qwen2.context_length": 32768, "qwen2.embedding_length": 3584,
+        }},
+    },
+    "LM Studio": {
+        "/v1/models": {"object": "list", "data": [{"id": "qwen2.5-7b-instruct", "object": "model"}]},
+        "/api/v0/models": {"object": "list", "data": [
+            {"id": "qwen2.5-7b-instruct", "type": "llm", "state": "loaded", "max_context_length": 32768,
+             "loaded_context_length": 8192},
+        ]},
+    },
+}  # fmt: skip
+CONTEXTS = {"vLLM": 32768, "Ollama": 32768, "LM Studio": 8192}
+
+
+@pytest.mark.parametrize("kind", list(ENGINES))
+def test_each_serving_engine_is_told_apart_with_its_context_length(store, faults, kind):
+    faults.routes = ENGINES[kind]
+    engine = engine_for(faults.url)
+    info = engine.probe()
+    [model] = info.models
+    assert info.kind == kind and model.n_ctx == CONTEXTS[kind]
+    loaded = engine.load(remote_ref("lab", model.id))
+    assert loaded.n_ctx == CONTEXTS[kind]
+    turn = ChatSession(store, engine).send(store.create_conversation()["id"], "Hi").consume()
+    assert turn.status == "complete" and turn.text == "".join(WORDS)
+    engine.close()
