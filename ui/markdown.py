@@ -71,7 +71,7 @@ def _fence(tokens, idx, options, env):
     c = _colors(env)
     lang = (token.info or "").strip().split(" ")[0][:30] if token.type == "fence" else ""
     code = token.content[:-1] if token.content.endswith("\n") else token.content
-    n = len(env["code_blocks"])
+    n = env["code_offset"] + len(env["code_blocks"])
     env["code_blocks"].append(code)
     body = _highlight(code, lang.lower(), c.pygments_style)
     label = html.escape(lang) if lang else "&nbsp;"
@@ -122,12 +122,16 @@ def _link_open(tokens, idx, options, env):
     return env["renderer"].renderToken(tokens, idx, options, env)
 
 
-def render(text: str, colors: Colors, *, copy_label: str = "Copy", image_label: str = "image") -> Rendered:
-    """Render Markdown `text` (possibly unfinished, while it streams) to Qt rich-text HTML."""
+def render(
+    text: str, colors: Colors, *, copy_label: str = "Copy", image_label: str = "image", code_offset: int = 0
+) -> Rendered:
+    """Render Markdown `text` (possibly unfinished, while it streams) to Qt rich-text HTML.
+    `code_offset`: the number of code blocks before this text (its "Copy" links count on from there)."""
     md = _parser()
     env = {
         "colors": colors,
         "code_blocks": [],
+        "code_offset": code_offset,
         "copy_label": html.escape(copy_label),
         "image_label": html.escape(image_label),
         "renderer": md.renderer,

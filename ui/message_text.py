@@ -42,7 +42,9 @@ class MessageText(QTextBrowser):
 
     def fit(self) -> None:
         doc = self.document()
-        doc.setTextWidth(self.viewport().width())
+        width = self.viewport().width()
+        if doc.textWidth() != width:  # setting it, even unchanged, lays the whole document out again
+            doc.setTextWidth(width)
         height = math.ceil(doc.size().height()) + 2
         if height != self.height():
             self.setFixedHeight(height)

@@ -32,6 +32,7 @@ from ui import markdown
 from ui.branch_switcher import BranchSwitcher
 from ui.message_memory import MessageMemoryButtons
 from ui.message_text import MessageText, mono_family
+from ui.streaming_text import StreamingRenderer, render_function
 from ui.theme import Colors
 from ui.thinking_block import ThinkingBlock
 
@@ -69,6 +70,7 @@ class MessageWidget(QWidget):
         self.code_blocks: list[str] = []
         self._editor: QFrame | None = None
         self._rendered_text: str | None = None
+        self._streamer: StreamingRenderer | None = None  # while the reply streams
         self._expanded = False  # a very long message is shown shortened until asked for in full
         self._thinking_block: ThinkingBlock | None = None
         self._branch_switcher: BranchSwitcher | None = None  # made when the message first has alternatives
@@ -210,7 +212,16 @@ class MessageWidget(QWidget):
             else:
                 self.text_view.set_html(markdown.plain_html(text))
             self._fit_bubble()
+        elif self.streaming:
+            # Only the unfinished tail is rendered again on each flush (ui/streaming_text.py).
+            if self._streamer is None:
+                render = render_function(self.colors, self.tr("Copy"), self.tr("image"))
+                self._streamer = StreamingRenderer(doc, render)
+            self._streamer.update(text)
+            self.code_blocks = self._streamer.all_code_blocks()
+            self.text_view.fit()
         else:
+            self._streamer = None
             rendered = markdown.render(text, self.colors, copy_label=self.tr("Copy"), image_label=self.tr("image"))
             self.code_blocks = rendered.code_blocks
             self.text_view.set_html(rendered.html)

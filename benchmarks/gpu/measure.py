@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 N_GEN = 128
-PROMPT_WORDS = 380  # about 500 tokens with the Llama 3 vocabulary
+PROMPT_WORDS = 250  # about 510 tokens with the Llama 3 vocabulary
 REPEATS = 3
 
 
