@@ -7,6 +7,9 @@ when there is no display, using ui's real main window, EngineBridge and engine p
 - smoothness: a 1 ms heartbeat QTimer records every turn of the event loop while a reply streams at
   full speed into a conversation of 200 messages with code blocks; a stall is the gap between two
   beats. Figures: the longest gap and the 99th percentile, from the first text to the end of the turn.
+- long replies: the same heartbeat while a 4,000-token and a 20,000-token Markdown reply (paragraphs,
+  code blocks, tables) stream at 500 tokens a second from a scripted engine (tests/fakes.py): the
+  GUI's cost per flush must not grow with the reply's length.
 - opening: MainWindow.open_conversation() of the long conversation in the generated scale database
   (a second window on that database, sharing the engine), until the events it posted are handled.
 - memory: this process's resident memory (the engine is a separate process: measured too).
@@ -26,6 +29,23 @@ from pathlib import Path
 from benchmarks.report import Figure, median, not_measured
 
 CHAT_MESSAGES = 200
+LONG_REPLIES = (4000, 20000)  # tokens
+TOKEN_SECONDS = 0.002  # the scripted engine's pace: 500 tokens a second, a fast GPU's
+
+
+def long_markdown(tokens: int) -> list[str]:
+    """A reply of about `tokens` pieces of about 4 characters: paragraphs, code blocks and tables."""
+    section = (
+        "The keeper climbed the **ninety-nine** steps again and trimmed the wick, as `lamp.trim()` says.\n\n"
+        "```python\ndef trim(lamp, amount=0.9):\n    return lamp.wick * amount\n```\n\n"
+        "| night | oil (l) | ships |\n|---|---|---|\n| Monday | 3.5 | 4 |\n| Tuesday | 4.0 | 7 |\n\n"
+        "- a list item with *emphasis*\n- another, longer list item that wraps on narrow windows\n\n"
+    )
+    text = ""
+    while len(text) < tokens * 4:
+        text += section
+    text = text[: tokens * 4]
+    return [text[i : i + 4] for i in range(0, len(text), 4)]
 
 
 def emit_refcount_leak() -> float:
@@ -197,6 +217,12 @@ def measure(model: str, load, scale_db: str, big_id: int, *, quick: bool, max_to
         window.close()
         store.close()
 
+        out["long"] = {}
+        for tokens in LONG_REPLIES:
+            n = tokens // 10 if quick else tokens
+            _log(f"a {n}-token reply")
+            out["long"][str(tokens)] = _long_reply(app, settings, model, load, n)
+
         _log("opening the long conversation")
         big_store = Store(scale_db)
         big_window = _open_window(app, big_store, settings, engine, model, load)
@@ -218,6 +244,41 @@ def measure(model: str, load, scale_db: str, big_id: int, *, quick: bool, max_to
     finally:
         engine.close()
     return out
+
+
+def _long_reply(app, settings, model: str, load, tokens: int) -> dict:
+    """The event loop's gaps while a long Markdown reply streams into a new chat (scripted engine)."""
+    from assistant.store import Store
+    from tests.fakes import FakeEngine, Scripted
+
+    engine = FakeEngine(n_ctx=65536, script=[Scripted(chunks=long_markdown(tokens), delay=TOKEN_SECONDS)])
+    store = Store()
+    window = _open_window(app, store, settings, engine, model, load)
+    try:
+        window.new_chat()
+        _settle(app, 300)
+        first_text: list[float] = []
+        window.bridge.worker.text.connect(lambda *_: first_text or first_text.append(time.perf_counter()))
+        beat = Heartbeat()
+        beat.timer.start()
+        sent = time.perf_counter()
+        window.send("Write a very long manual.")
+        (result,) = _wait(window.turn_done, 600)
+        beat.timer.stop()
+        if result.error:
+            raise RuntimeError(f"the long reply failed: {result.error}")
+        gaps = beat.gaps_ms(first_text[0] if first_text else sent)
+        return {
+            "max_ms": max(gaps),
+            "p99_ms": _percentile(gaps, 0.99),
+            "seconds": time.perf_counter() - sent,
+            "tokens": tokens,
+            "largest": _largest_gaps(beat.beats, first_text[0] if first_text else sent),
+        }
+    finally:
+        window.close()
+        store.close()
+        engine.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -248,6 +309,11 @@ def run(model: Path, load, scale_db: Path, big_id: int, workdir: Path, *, quick:
         ("4 GUI", "longest event-loop stall while streaming", "ms", 50),
         ("4 GUI", "99th percentile event-loop gap while streaming", "ms", 16),
         ("4 GUI", "references to True lost per Signal.emit()", "refs", 0),
+        *[
+            ("4 GUI", f"{label} while a {tokens:,}-token Markdown reply streams", "ms", goal)
+            for tokens in LONG_REPLIES
+            for label, goal in (("longest stall", 50), ("99th percentile gap", 16))
+        ],
         ("5 store", "open the long conversation in the chat view", "ms", 300),
         ("7 memory", "GUI process RSS (200-message chat, after a reply)", "MB", 250),
         ("7 memory", "GUI process RSS (scale database, long conversation open)", "MB", 250),
@@ -272,11 +338,19 @@ def run(model: Path, load, scale_db: Path, big_id: int, workdir: Path, *, quick:
     note = f"{s['tokens']} tokens at {s['tokens_per_s'] or 0:.1f} tok/s, n_ctx {load.n_ctx}, {s['beats']} beats"
     leak = data["emit_leak"]
     opened = f"MainWindow.open_conversation, {data['widgets']} widgets made; max {max(data['open_ms']):.0f} ms"
-    values = [s["max_ms"], s["p99_ms"], leak, median(data["open_ms"]), data["gui_rss_mb"], data["gui_rss_big_mb"]]
+    values = [s["max_ms"], s["p99_ms"], leak]
     notes = [
         f"{note}; at {', '.join(f'{t:.1f} s' for t, _ in s['largest'][:3])}; whole turn: {s['turn_max_ms']:.1f} ms",
         note,
         "PySide6 refcount bug: the app crashes after a few thousand signals" if leak else "no leak",
+    ]
+    for tokens in LONG_REPLIES:
+        long = data["long"][str(tokens)]
+        how = f"{long['tokens']} tokens from a scripted engine at {1 / TOKEN_SECONDS:.0f}/s, {long['seconds']:.1f} s"
+        values += [long["max_ms"], long["p99_ms"]]
+        notes += [f"{how}; at {', '.join(f'{t:.1f} s' for t, _ in long['largest'][:3])}", how]
+    values += [median(data["open_ms"]), data["gui_rss_mb"], data["gui_rss_big_mb"]]
+    notes += [
         opened,
         f"engine process: {data['engine_rss_mb']:.0f} MB",
         "",

@@ -14,6 +14,7 @@ racing a real model.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -44,6 +45,7 @@ class Scripted:
     hold: bool = False  # wait after the first chunk until release() (or stop())
     chunks: list[str] | None = None  # exact chunks; default: the text split after each space
     thinking: list[str] = field(default_factory=list)  # a reasoning model's thinking, streamed before the text
+    delay: float = 0.0  # seconds between pieces (a paced stream, as from a model)
 
     def pieces(self) -> list[str]:
         if self.chunks is not None:
@@ -171,6 +173,8 @@ class FakeEngine:
                 finish = "cancelled"
                 break
             yield piece
+            if scripted.delay:
+                time.sleep(scripted.delay)
             if i == 0 and scripted.hold:
                 self.holding.set()
                 self._gate.wait(30)

@@ -212,14 +212,17 @@ class MessageWidget(QWidget):
             else:
                 self.text_view.set_html(markdown.plain_html(text))
             self._fit_bubble()
-        elif self.streaming:
-            # Only the unfinished tail is rendered again on each flush (ui/streaming_text.py).
+        elif self.streaming or (self._streamer is not None and self._streamer.continues(text)):
+            # Only the unfinished tail is rendered again on each flush (ui/streaming_text.py); when
+            # the reply ends, its last flush stays (rendering a long reply whole would stall).
             if self._streamer is None:
                 render = render_function(self.colors, self.tr("Copy"), self.tr("image"))
                 self._streamer = StreamingRenderer(doc, render)
             self._streamer.update(text)
             self.code_blocks = self._streamer.all_code_blocks()
             self.text_view.fit()
+            if not self.streaming:
+                self._streamer = None
         else:
             self._streamer = None
             rendered = markdown.render(text, self.colors, copy_label=self.tr("Copy"), image_label=self.tr("image"))

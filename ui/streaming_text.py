@@ -4,9 +4,10 @@ Rendering the whole reply and setting it as the document's HTML on every flush c
 proportion to the reply (262 ms for an 80,000-character reply, most of it Qt laying the document out
 again). Instead the text is split at its last finished block, a blank line outside a code fence:
 the blocks before it are rendered once and stay in the document; only the unfinished tail after it
-is rendered and replaced on each flush. When the reply ends, the caller renders it whole once, so
-what stays on screen is exactly the normal rendering (while streaming, a list that a blank line
-splits may show as two lists for a moment).
+is rendered and replaced on each flush. When the reply ends its last update stays (rendering a
+20,000-token reply whole would stall the window for a third of a second); the next time the
+conversation is opened the reply is rendered whole. The two differ only where a blank line splits
+one Markdown construct, e.g. a loose list shown as two lists.
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ class StreamingRenderer:
         self._done = 0  # characters of the text whose blocks are in the document for good
         self._tail_start = 0  # where the tail begins in the document
         self._text = ""
+
+    def continues(self, text: str) -> bool:
+        """Whether `text` extends what is shown (the reply went on, or ended, with this text)."""
+        return text.startswith(self._text)
 
     def update(self, text: str) -> None:
         """Show `text`, which extends what was shown before (else everything is rendered again)."""

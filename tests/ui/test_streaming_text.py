@@ -52,3 +52,24 @@ def test_a_text_that_does_not_extend_the_last_one_is_rendered_afresh(qapp):
     renderer.update("First answer.\n\nIt goes on")
     renderer.update("Another answer")
     assert document.toPlainText().strip() == "Another answer"
+
+
+def test_a_finished_reply_keeps_its_streamed_document_with_all_its_text(qapp):
+    from ui.message_widget import MessageWidget
+
+    colors = theme.resolve("light")
+    message = {"id": 1, "role": "assistant", "content": "", "status": "streaming"}
+    widget = MessageWidget(message, colors)
+    for end in range(1, len(REPLY), 11):
+        message["content"] = REPLY[:end]
+        widget.show_streamed_text()
+    streamed_document = widget.text_view.document()
+    message.update(content=REPLY, status="complete")
+    widget.refresh()
+    whole = QTextDocument()
+    whole.setHtml(markdown.render(REPLY, colors).html)
+    assert widget.text_view.document() is streamed_document
+    assert streamed_document.toPlainText().split() == whole.toPlainText().split()
+    assert widget.code_blocks == markdown.render(REPLY, colors).code_blocks
+    widget.set_colors(theme.resolve("dark"))  # anything else renders the whole reply again
+    assert widget.text_view.document().toPlainText().split() == whole.toPlainText().split()
