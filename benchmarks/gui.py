@@ -217,12 +217,6 @@ def measure(model: str, load, scale_db: str, big_id: int, *, quick: bool, max_to
         window.close()
         store.close()
 
-        out["long"] = {}
-        for tokens in LONG_REPLIES:
-            n = tokens // 10 if quick else tokens
-            _log(f"a {n}-token reply")
-            out["long"][str(tokens)] = _long_reply(app, settings, model, load, n)
-
         _log("opening the long conversation")
         big_store = Store(scale_db)
         big_window = _open_window(app, big_store, settings, engine, model, load)
@@ -241,6 +235,13 @@ def measure(model: str, load, scale_db: str, big_id: int, *, quick: bool, max_to
         out["gui_rss_big_mb"] = rss_mb()
         big_window.close()
         big_store.close()
+
+        # Last, so that the memory figures above are not measured after these long documents.
+        out["long"] = {}
+        for tokens in LONG_REPLIES:
+            n = tokens // 10 if quick else tokens
+            _log(f"a {n}-token reply")
+            out["long"][str(tokens)] = _long_reply(app, settings, model, load, n)
     finally:
         engine.close()
     return out

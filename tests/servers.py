@@ -43,10 +43,13 @@ def llama_server_binary() -> Path | None:
     return find()
 
 
-def start_llama_server(binary: Path, model: Path, *, n_ctx: int = 2048) -> tuple[subprocess.Popen, str]:
+def start_llama_server(
+    binary: Path, model: Path, *, n_ctx: int = 2048, threads: int = 1, batch: int = 512
+) -> tuple[subprocess.Popen, str]:
     """Start llama.cpp's llama-server and wait until it lists its model: (process, URL with /v1)."""
     port = free_port()
-    command = [str(binary), "-m", str(model), "-c", str(n_ctx), "--host", "127.0.0.1", "-t", "1", "--port", str(port)]
+    command = [str(binary), "-m", str(model), "-c", str(n_ctx), "--host", "127.0.0.1", "--port", str(port)]
+    command += ["-t", str(threads), "-tb", str(threads), "-b", str(batch), "-ub", str(batch), "--alias", "bench"]
     return _started(command, port, "llama-server")
 
 

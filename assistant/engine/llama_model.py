@@ -40,6 +40,9 @@ class LlamaModel:
         self.llm = llama_cpp.Llama(**kwargs)
         self._no_abort = llama_cpp.ggml_abort_callback()
         self._abort = None  # the installed ctypes callback, kept alive while llama.cpp may call it
+        # Per-token questions answered once per token id (each is a ctypes call otherwise).
+        self._eog: dict[int, bool] = {}
+        self._bytes: dict[int, bytes] = {}
 
     # -- facts -----------------------------------------------------------------------------------
     def n_ctx(self) -> int:
@@ -59,7 +62,10 @@ class LlamaModel:
         return self.llm.token_bos()
 
     def is_end_of_generation(self, token: int) -> bool:
-        return bool(self._llama_cpp.llama_vocab_is_eog(self.llm._model.vocab, token))
+        eog = self._eog.get(token)
+        if eog is None:
+            eog = self._eog[token] = bool(self._llama_cpp.llama_vocab_is_eog(self.llm._model.vocab, token))
+        return eog
 
     # -- text ------------------------------------------------------------------------------------
     def tokenize(self, text: str) -> list[int]:
@@ -67,7 +73,10 @@ class LlamaModel:
         return self.llm.tokenize(text.encode("utf-8", errors="replace"), add_bos=False, special=True)
 
     def token_bytes(self, token: int) -> bytes:
-        return self.llm.detokenize([token], special=False)
+        piece = self._bytes.get(token)
+        if piece is None:
+            piece = self._bytes[token] = self.llm.detokenize([token], special=False)
+        return piece
 
     def special_bytes(self, tokens: list[int]) -> bytes:
         """The text of `tokens` with special (control) tokens written out, as a chat template writes them."""

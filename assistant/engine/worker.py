@@ -19,6 +19,7 @@ from assistant.engine import kv_reuse, pipe, thinking_markers
 from assistant.engine.kv_snapshots import KVSnapshots
 from assistant.engine.llama_log import LlamaLog, explain
 from assistant.engine.llama_model import GGML_TYPES, LlamaModel, backend_info
+from assistant.engine.text_sender import TextSender
 from assistant.engine.text_stream import TextStream
 from assistant.engine.types import (
     DEFAULT_MAX_CONTEXT,
@@ -182,6 +183,7 @@ class Worker:
         reasoning = thinking_markers.for_prompt(model, self.template.template, tokens)
         stream = TextStream(self.template.stop, thinking=reasoning.markers, opened=reasoning.opened)
         stopping = self.stop_flag
+        sender = TextSender(self.conn)
         first_at = None
         n = 0
         finish = "length"
@@ -213,7 +215,7 @@ class Worker:
                 if pieces and first_at is None:
                     first_at = time.perf_counter()
                 for piece in pieces:
-                    self.conn.send(pipe.TextEvent(piece.text, thinking=piece.thinking))
+                    sender.add(piece.text, piece.thinking)
                 if stream.stopped:
                     finish = "stop"
                     break
@@ -232,7 +234,8 @@ class Worker:
         if rest and first_at is None:
             first_at = time.perf_counter()
         for piece in rest:
-            self.conn.send(pipe.TextEvent(piece.text, thinking=piece.thinking))
+            sender.add(piece.text, piece.thinking)
+        sender.flush()
         end = time.perf_counter()
         stats.reply_tokens = n
         stats.finish_reason = finish
