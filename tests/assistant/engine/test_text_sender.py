@@ -34,4 +34,5 @@ def test_thinking_and_answer_are_sent_apart():
     sender.add(" more", thinking=True)
     sender.add("The answer")
     sender.flush()
-    assert conn.sent == [TextEvent("Let me think", thinking=True), TextEvent(" more", thinking=True), TextEvent("The answer")]
+    thinking = [TextEvent("Let me think", thinking=True), TextEvent(" more", thinking=True)]
+    assert conn.sent == [*thinking, TextEvent("The answer")]
