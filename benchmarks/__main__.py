@@ -13,7 +13,19 @@ import time
 import traceback
 from pathlib import Path
 
-from benchmarks import api, branches, gui, llama_bench, long_chat, memory, remote, startup, store_scale, versus_server
+from benchmarks import (
+    api,
+    branches,
+    gui,
+    llama_bench,
+    long_chat,
+    memory,
+    realistic,
+    remote,
+    startup,
+    store_scale,
+    versus_server,
+)
 from benchmarks import engine as engine_items
 from benchmarks.report import Figure, machine, not_measured, table, write_json
 
@@ -153,6 +165,7 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Figure], dict]:
             engine_items.close_setup(setup)
     if r.wants("1") and not args.model and not args.quick:
         r.item("1 engine", second_model, load, args.cache, binary, what="(Gemma 3 270M)")
+        r.item("1 engine", realistic.engine, load, args.cache, binary, log, what="(synthetic 1B)")
     r.item("6 start-up", startup.model_load, model, load, quick=args.quick)
     r.item("7 memory", memory.switches, model, load, quick=args.quick)
     r.item("8 long conversation", long_chat.run, model, load, quick=args.quick, log=log)
@@ -161,6 +174,8 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Figure], dict]:
     r.item("10 servers", remote.run, model, quick=args.quick)
     r.item("11 local API", api.run, model, load, quick=args.quick)
     r.item("12 llama-server", versus_server.run, model, load, quick=args.quick)
+    if not args.model and not args.quick:
+        r.item("12 llama-server", realistic.versus, load, args.cache, log, what="(synthetic 1B)")
     db = r.item("5 store", store_scale.prepare, quick=args.quick, cache_dir=args.cache, workdir=workdir, serves=("4",))
     if db is not None:
         r.item("5 store", store_scale.run, db, quick=args.quick)

@@ -158,21 +158,30 @@ def bothy_turn(setup: Setup, text: str, *, seed: int, max_tokens: int, conversat
 
 
 # -- item 1 --------------------------------------------------------------------------------------
-def overhead(setup: Setup, *, quick: bool, llama_bench=None, model_label: str = "") -> list[Figure]:
+def overhead(
+    setup: Setup,
+    *,
+    quick: bool,
+    llama_bench=None,
+    model_label: str = "",
+    rounds: int | None = None,
+    max_tokens: int | None = None,
+) -> list[Figure]:
     """Bothy's generation speed over raw llama-cpp-python's, runs interleaved to cancel drift.
 
     `llama_bench(n_gen, depth)`, when given, runs llama.cpp's llama-bench once (tok/s); it joins
     the rounds, and Bothy over it is "the ceiling". `model_label` names a second model's figures.
     """
-    figures = _overhead(setup, quick=quick, llama_bench=llama_bench)
+    figures = _overhead(setup, quick=quick, llama_bench=llama_bench, rounds=rounds, max_tokens=max_tokens)
     if model_label:
         for figure in figures:
             figure.name = f"{model_label}: {figure.name}"
     return figures
 
 
-def _overhead(setup: Setup, *, quick: bool, llama_bench=None) -> list[Figure]:
-    rounds, max_tokens = (1, 48) if quick else (5, 256)
+def _overhead(setup: Setup, *, quick: bool, llama_bench=None, rounds=None, max_tokens=None) -> list[Figure]:
+    default_rounds, default_tokens = (1, 48) if quick else (5, 256)
+    rounds, max_tokens = rounds or default_rounds, max_tokens or default_tokens
     item = "1 engine"
     raw = Raw(setup.model, setup.engine.loaded, setup.load)
     try:
@@ -276,6 +285,8 @@ def memory_reuse(setup: Setup, *, quick: bool) -> list[Figure]:
         Figure(item, f"TTFT turn {turns} / turn 2", median(late), "ratio", 1.3, note=note, samples=late),
         Figure(item, "TTFT back after 3 others / turn 2", median(back), "ratio", 1.5, samples=back),
         Figure(item, f"llama.cpp alone, same decode: turn {turns} / turn 2", floor, "ratio", note=floor_note),
+        Figure(item, f"TTFT turn {turns} / turn 2, over llama.cpp's floor", median(late) / floor, "ratio", 1.05),
+        Figure(item, "TTFT back after 3 others / turn 2, over llama.cpp's floor", median(back) / floor, "ratio", 1.05),
     ]
 
 

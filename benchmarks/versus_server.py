@@ -62,7 +62,9 @@ def _bothy_turn(session, cid: int, text: str, settings) -> tuple[float, float]:
     return ((first or time.monotonic()) - started) * 1000, turn.stats.tokens_per_s if turn.stats else 0.0
 
 
-def run(model: Path, load, *, quick: bool) -> list[Figure]:
+def run(
+    model: Path, load, *, quick: bool, turns: int | None = None, max_tokens: int | None = None, model_label: str = ""
+) -> list[Figure]:
     import httpx
 
     from assistant.engine import LocalEngine, ModelRef
@@ -73,14 +75,16 @@ def run(model: Path, load, *, quick: bool) -> list[Figure]:
     from tests.servers import start_llama_server
 
     binary = find()
+    prefix = f"{model_label}: " if model_label else ""
     names = [
-        ("Bothy's time to first token / llama-server's", 1.0, "<="),
-        ("Bothy's generation speed / llama-server's", 1.0, ">="),
+        (f"{prefix}Bothy's time to first token / llama-server's", 1.0, "<="),
+        (f"{prefix}Bothy's generation speed / llama-server's", 1.0, ">="),
     ]
     if binary is None:
         why = "llama-server is not built (python -m benchmarks.llama_server)"
         return [not_measured(ITEM, name, "ratio", why, goal, better) for name, goal, better in names]
-    turns, max_tokens = (4, 8) if quick else (30, 48)
+    default_turns, default_tokens = (4, 8) if quick else (30, 48)
+    turns, max_tokens = turns or default_turns, max_tokens or default_tokens
     engine = LocalEngine()
     loaded = engine.load(ModelRef.local(model), _with_context(load))
     proc, url = start_llama_server(binary, model, n_ctx=N_CTX, threads=loaded.n_threads, batch=load.n_batch)
