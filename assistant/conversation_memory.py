@@ -107,11 +107,13 @@ class ConversationMemory:
             after_id=marks[-1]["last_message_id"] if marks else None,
         )
 
-    def _plan(self, conversation: dict, turns: list[memory.Turn], settings: GenerationSettings) -> Planned:
+    def _plan(
+        self, conversation: dict, turns: list[memory.Turn], settings: GenerationSettings, extra: int = 0
+    ) -> Planned:
         policy = self.policy(conversation)
         mem = self._memory(conversation, turns, policy)
         n_ctx = self.engine.loaded.n_ctx
-        reserve = memory.reply_reserve(n_ctx, settings.max_tokens)
+        reserve = memory.reply_reserve(n_ctx, settings.max_tokens) + extra
         if policy == "summarize":  # room to write the summary right after a reply, continuing it
             reserve = max(reserve, min(summaries.ROOM, n_ctx // 2))
         keep = 1.0 if policy == "legacy" else memory.KEEP_FRACTION
@@ -162,12 +164,13 @@ class ConversationMemory:
                 n_ctx=n_ctx,
             )
 
-    def plan_turn(self, conversation_id: int, settings: GenerationSettings) -> Planned:
+    def plan_turn(self, conversation_id: int, settings: GenerationSettings, *, extra: int = 0) -> Planned:
         """The plan for the turn whose user message is stored last. When the window moves, the
-        policy's mark is recorded first (a summary is written now if none was ready)."""
+        policy's mark is recorded first (a summary is written now if none was ready). `extra`:
+        tokens to keep free besides the reply's (for passages of the person's documents)."""
         conversation = self.store.get_conversation(conversation_id)
         turns = turns_of(self.store.messages(conversation_id))
-        planned = self._plan(conversation, turns, settings)
+        planned = self._plan(conversation, turns, settings, extra)
         policy = self.policy(conversation)
         for _ in range(2):  # a summary that does not make room is followed by leaving messages out
             moved = planned.plan.moved
@@ -177,7 +180,7 @@ class ConversationMemory:
                 self._summarize(conversation, turns[:-1], moved, settings)
             else:
                 self._leave_out(conversation_id, moved, None)
-            planned = self._plan(conversation, turns, settings)
+            planned = self._plan(conversation, turns, settings, extra)
             planned.context.moved = True
         return planned  # it fits: moving the window always makes room; the marks are what changed
 

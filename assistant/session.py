@@ -11,11 +11,12 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from assistant.conversation_memory import ConversationMemory, turns_of
+from assistant.docs.retrieval import Source, documents_budget, gather, with_passages
 from assistant.engine import ChatMessage, ChatRequest, ContextInfo, Engine, GenerationSettings, Reply, ReplyStats
 from assistant.engine.pipe import TextEvent
 from assistant.errors import UserFacingError
@@ -78,8 +79,10 @@ class Turn:
         reply_message_id: int,
         context: ContextInfo | None = None,
         memory_tokens: int = 0,
+        sources: list | None = None,
         clock: Callable[[], float] = time.monotonic,
     ):
+        self.sources = sources or []  # the passages of the person's documents the model was given
         self._store = store
         self._reply = reply
         self._clock = clock
@@ -201,6 +204,8 @@ class ChatSession:
     def __init__(self, store: Store, engine: Engine, *, memory_policy: str = "summarize"):
         self.store = store
         self.engine = engine
+        self.documents: tuple[str, ...] = ()  # libraries every send() uses unless told otherwise
+        self.documents_to_servers = False  # passages may go to a model on a server (the person said so)
         self.memory = ConversationMemory(store, engine, default_policy=memory_policy)
 
     def _reply_fields(self) -> dict:
@@ -228,9 +233,19 @@ class ChatSession:
             fields.update(model_size=size, model_sha256=sha)
         return fields
 
-    def send(self, conversation_id: int, text: str, settings: GenerationSettings | None = None) -> Turn:
-        """Store the user's message, then start the reply."""
-        return self._begin(conversation_id, text, settings, replace_from=None)
+    def send(
+        self,
+        conversation_id: int,
+        text: str,
+        settings: GenerationSettings | None = None,
+        *,
+        documents: Sequence[str] | None = None,
+    ) -> Turn:
+        """Store the user's message, then start the reply. `documents`: libraries whose passages
+        for this message go to the model with it (assistant/docs/retrieval.py); by default the
+        session's `documents`."""
+        documents = self.documents if documents is None else documents
+        return self._begin(conversation_id, text, settings, replace_from=None, documents=documents)
 
     def edit_and_resend(
         self, conversation_id: int, message_id: int, text: str, settings: GenerationSettings | None = None
@@ -257,14 +272,28 @@ class ChatSession:
         what will not fit any more, written now while the person reads). Returns a new mark or None."""
         return self.memory.after_reply(conversation_id, settings or GenerationSettings())
 
-    def _begin(self, conversation_id: int, text: str, settings, *, replace_from: int | None) -> Turn:
+    def _begin(
+        self, conversation_id: int, text: str, settings, *, replace_from: int | None, documents: Sequence[str] = ()
+    ) -> Turn:
         settings = _with_seed(settings)
         fields = self._reply_fields()
+        self._check_documents(documents)
         self.memory.check_fits(conversation_id, text, settings, replace_from)
         user, reply = self.store.begin_turn(
             conversation_id, text, replace_from=replace_from, sampling=settings.to_dict(), **fields
         )
-        return self._start(conversation_id, user["id"], reply["id"], settings)
+        return self._start(conversation_id, user["id"], reply["id"], settings, documents)
+
+    def _check_documents(self, documents: Sequence[str]) -> None:
+        """Passages never leave the computer unless the person said they may go to a server."""
+        loaded = self.engine.loaded
+        if documents and loaded is not None and loaded.model.engine != "local" and not self.documents_to_servers:
+            raise UserFacingError(
+                f"Passages of your documents would be sent to the server that runs {loaded.model.label}.",
+                hint="Choose a model on this computer, or allow sending documents to servers.",
+            )
+        for name in documents:
+            self.store.library(name)  # NotFoundError (a StoreError people read) for an unknown library
 
     def _conversation_key(self, conversation_id: int) -> str:
         """What the engine keeps the KV cache under: the conversation, and on a conversation with
@@ -273,11 +302,26 @@ class ChatSession:
         branches = self.store.branches(conversation_id)
         return f"{conversation_id}/{max(branches)}" if branches else str(conversation_id)
 
-    def _start(self, conversation_id: int, user_id: int, reply_id: int, settings: GenerationSettings) -> Turn:
+    def _start(
+        self,
+        conversation_id: int,
+        user_id: int,
+        reply_id: int,
+        settings: GenerationSettings,
+        documents: Sequence[str] = (),
+    ) -> Turn:
+        sources: list[Source] = []
         try:
-            planned = self.memory.plan_turn(conversation_id, settings)
+            extra = documents_budget(self.engine.loaded.n_ctx) if documents else 0
+            planned = self.memory.plan_turn(conversation_id, settings, extra=extra)
+            history = planned.plan.history
+            if documents:
+                question = history[-1].content
+                sources = gather(self.store, documents, question, budget=extra, count=self.engine.count_text)
+                history = [*history[:-1], ChatMessage("user", with_passages(question, sources))]
+                self.store.set_sources(reply_id, [source.to_dict() for source in sources])
             request = ChatRequest(
-                planned.plan.history,
+                history,
                 system_prompt=planned.plan.system,
                 settings=settings,
                 conversation_key=self._conversation_key(conversation_id),
@@ -293,4 +337,5 @@ class ChatSession:
             reply_message_id=reply_id,
             context=planned.context if planned else None,
             memory_tokens=self.memory.take_overhead(conversation_id),
+            sources=sources,
         )

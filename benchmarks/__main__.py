@@ -16,6 +16,7 @@ from pathlib import Path
 from benchmarks import (
     api,
     branches,
+    documents,
     gui,
     llama_bench,
     long_chat,
@@ -74,6 +75,7 @@ ITEM_NAMES = {
     "servers": "10",
     "api": "11",
     "llama-server": "12",
+    "documents": "13",
 }
 
 
@@ -87,7 +89,7 @@ def selected_items(parser, only: str | None) -> set[str] | None:
             continue
         number = ITEM_NAMES.get(word.lower(), word)
         if number not in ITEM_NAMES.values():
-            parser.error(f"--only: no item {word!r} (numbers 1-12 or {', '.join(ITEM_NAMES)})")
+            parser.error(f"--only: no item {word!r} (numbers 1-13 or {', '.join(ITEM_NAMES)})")
         chosen.add(number)
     return chosen
 
@@ -176,6 +178,7 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Figure], dict]:
     r.item("12 llama-server", versus_server.run, model, load, quick=args.quick)
     if not args.model and not args.quick:
         r.item("12 llama-server", realistic.versus, load, args.cache, log, what="(synthetic 1B)")
+    r.item("13 documents", documents.run, quick=args.quick)
     db = r.item("5 store", store_scale.prepare, quick=args.quick, cache_dir=args.cache, workdir=workdir, serves=("4",))
     if db is not None:
         r.item("5 store", store_scale.run, db, quick=args.quick)

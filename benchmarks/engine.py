@@ -194,16 +194,22 @@ def _overhead(setup: Setup, *, quick: bool, llama_bench=None, rounds=None, max_t
         bothy_turn(setup, STORY, seed=1, max_tokens=8)
         for r in range(rounds):
             seed = 100 + r
-            order = paths[r % len(paths) :] + paths[: r % len(paths)]  # no path always runs first
+            # Bothy first, then the others in turn (none of them always right after it). A reply
+            # that ends early (at the template's turn marker, which raw generation does not watch
+            # for) is compared with raw runs of the same length.
+            others = [p for p in paths if p != "bothy"]
+            order = ["bothy", *others[r % len(others) :], *others[: r % len(others)]]
+            length = max_tokens
             for path in order:
                 if path == "llama-bench":
-                    rate, n = llama_bench(max_tokens, len(tokens)), max_tokens
+                    rate, n = llama_bench(length, len(tokens)), length
                 elif path == "bothy":
                     rate, _, turn = bothy_turn(setup, STORY, seed=seed, max_tokens=max_tokens)
                     n = turn.stats.reply_tokens
+                    length = max(2, min(max_tokens, n))
                     prompt_tokens = turn.context.prompt_tokens
                 else:
-                    rate, n = getattr(raw, path)(tokens, seed, max_tokens)
+                    rate, n = getattr(raw, path)(tokens, seed, length)
                 samples[path].append(rate)
                 counts[path].append(n)
     finally:

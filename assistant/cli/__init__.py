@@ -8,14 +8,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from assistant import __version__
 from assistant.cli.chat import cmd_chat
+from assistant.cli.docs import cmd_docs
 from assistant.cli.history import cmd_history
 from assistant.cli.models import cmd_models
 from assistant.cli.output import fail
 from assistant.cli.serve import cmd_serve
 from assistant.cli.servers import cmd_servers
+from assistant.docs import DEFAULT_LIBRARY
 from assistant.errors import UserFacingError
 
 
@@ -51,7 +54,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="when the conversation outgrows the context: summarize the oldest messages (the default), "
         "leave them out (window), or stop (ask)",
     )
+    chat.add_argument(
+        "--docs",
+        action="append",
+        metavar="LIBRARY",
+        help="answer from this document library (bothy docs add); may be given more than once",
+    )
+    chat.add_argument(
+        "--send-docs-to-server",
+        action="store_true",
+        help="allow passages of your documents to go to a model on a server (they stay here otherwise)",
+    )
     chat.set_defaults(func=cmd_chat)
+
+    docs = sub.add_parser("docs", help="your documents, for answers from them: add, list, search, remove")
+    ds = docs.add_subparsers(dest="docs_command", required=True)
+    d = ds.add_parser("add", help="index files and folders (text, Markdown, PDF, Word .docx, HTML, code, CSV)")
+    d.add_argument("paths", nargs="+", type=Path)
+    d.add_argument("--library", default=DEFAULT_LIBRARY, help=f"the library (default: {DEFAULT_LIBRARY})")
+    d.add_argument("--json", action="store_true")
+    d = ds.add_parser("list", help="the libraries, or one library's documents with their state")
+    d.add_argument("--library")
+    d.add_argument("--json", action="store_true")
+    d = ds.add_parser("search", help="the passages that best match a question")
+    d.add_argument("query")
+    d.add_argument("--library", action="append", help="search this library (default: all)")
+    d.add_argument("--limit", type=int, default=8)
+    d.add_argument("--json", action="store_true")
+    d = ds.add_parser("refresh", help="index changed files again and forget deleted ones")
+    d.add_argument("--library", default=DEFAULT_LIBRARY)
+    d.add_argument("--json", action="store_true")
+    d = ds.add_parser("remove", help="forget documents (the files stay), or a whole library")
+    d.add_argument("paths", nargs="*", type=Path)
+    d.add_argument("--library", default=DEFAULT_LIBRARY)
+    docs.set_defaults(func=cmd_docs)
 
     history = sub.add_parser("history", help="list, show, search, export, import and delete conversations")
     hs = history.add_subparsers(dest="history_command", required=True)

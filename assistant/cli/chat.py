@@ -98,6 +98,8 @@ def cmd_chat(args) -> int:
     engine = _open_model(args, settings)
     try:
         session = ChatSession(store, engine, memory_policy=args.memory or settings.memory_policy)
+        session.documents = tuple(args.docs or ())
+        session.documents_to_servers = args.send_docs_to_server
         system = args.system if args.system is not None else settings.system_prompt
 
         def new_conversation() -> int:
@@ -132,6 +134,8 @@ def _turn_json(turn, conversation_id: int, engine, error: str | None = None) -> 
         "stats": turn.stats.to_dict() if turn and turn.stats else None,
         "context": turn.context.to_dict() if turn and turn.context else None,
     }
+    if turn is not None and turn.sources:
+        data["passages"] = [source.to_dict() for source in turn.sources]
     if error or (turn and turn.error):
         data["error"] = error or turn.error
     return data

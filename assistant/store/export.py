@@ -248,7 +248,18 @@ def _message(record: Any, default_created: str) -> dict[str, Any]:
         "pinned": int(boolean(record, "pinned")),
         "thinking": text(record, "thinking") or None,
         "thinking_ms": _duration(record, "thinking_ms"),
+        "sources": _sources(record),
     }
+
+
+def _sources(record: Mapping[str, Any]) -> str | None:
+    """A reply's recorded passages (a list of objects), stored as JSON again."""
+    value = record.get("sources")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        raise Invalid("'sources' must be a list of objects")
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _duration(record: Mapping[str, Any], key: str) -> float | None:

@@ -269,3 +269,47 @@ def m006_message_tree(db: Database) -> None:
         "CREATE UNIQUE INDEX conversations_import ON conversations (import_source, import_key) "
         "WHERE import_key IS NOT NULL"
     )
+
+
+@migration
+def m007_documents(db: Database) -> None:
+    # The person's own documents (assistant/docs): named libraries of files, each file's state
+    # (indexed, failed and why) and its passages, searched with FTS5 like messages (the same CJK
+    # handling: the index holds search.index_text of each passage). A reply records the passages the
+    # model was given (`sources`, JSON), so a person can always see what it saw.
+    db.execute("CREATE TABLE doc_libraries (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created TEXT NOT NULL)")
+    db.execute(
+        """
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            library_id INTEGER NOT NULL REFERENCES doc_libraries (id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            size INTEGER,
+            mtime REAL,
+            state TEXT NOT NULL CHECK (state IN ('indexed', 'failed')),
+            reason TEXT,
+            passages INTEGER NOT NULL DEFAULT 0,
+            indexed TEXT NOT NULL,
+            UNIQUE (library_id, path)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE passages (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            page INTEGER,
+            line INTEGER
+        )
+        """
+    )
+    db.execute("CREATE INDEX passages_document ON passages (document_id, seq)")
+    db.execute("CREATE VIRTUAL TABLE passages_fts USING fts5 (body, tokenize = 'unicode61 remove_diacritics 2')")
+    db.execute(
+        "CREATE TRIGGER passages_fts_delete AFTER DELETE ON passages "
+        "BEGIN DELETE FROM passages_fts WHERE rowid = old.id; END"
+    )
+    db.execute("ALTER TABLE messages ADD COLUMN sources TEXT")

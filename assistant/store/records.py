@@ -61,6 +61,7 @@ MESSAGE_COLUMNS = (
     "thinking",
     "thinking_ms",
     "parent_id",
+    "sources",  # the passages of the person's documents the model was given (JSON list), or None
 )
 MARK_COLUMNS = (
     "id",
@@ -176,7 +177,19 @@ def message_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
     record = {name: row[name] for name in MESSAGE_COLUMNS}
     record["sampling"] = decode_json(record["sampling"])
     record["pinned"] = bool(record["pinned"])
+    record["sources"] = decode_sources(record["sources"])
     return record
+
+
+def decode_sources(text: str | None) -> list[dict[str, Any]] | None:
+    """A reply's recorded passages; None when there are none (or the cell is not a list of objects)."""
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, list) and all(isinstance(v, dict) for v in value) else None
 
 
 def mark_from_row(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from assistant.store import export, search
 from assistant.store.api_records import ApiRecords
 from assistant.store.base import CONVERSATION_SELECT, chunks
 from assistant.store.db import DEFAULT_TIMEOUT
+from assistant.store.documents import Documents
 from assistant.store.imports import Imports
 from assistant.store.memory import Memory
 from assistant.store.records import (
@@ -53,7 +54,7 @@ from assistant.store.turns import Turns
 _UPDATABLE = ("title", "model", "system_prompt", "settings", "pinned")
 
 
-class Store(Turns, Tree, Imports, Transfer, Memory, ApiRecords):
+class Store(Turns, Tree, Imports, Transfer, Memory, ApiRecords, Documents):
     """Bothy's conversations and messages. `Store()` opens (creating and migrating) paths.db_path().
 
     `timeout` is how long a write waits for another program holding the database (seconds).

@@ -8,7 +8,7 @@ import json
 from benchmarks.__main__ import main
 
 ITEMS = ("1 engine", "2 memory reuse", "3 stop", "4 GUI", "5 store", "6 start-up", "7 memory", "8 long conversation")
-ITEMS += ("9 trees", "10 servers", "11 local API", "12 llama-server")
+ITEMS += ("9 trees", "10 servers", "11 local API", "12 llama-server", "13 documents")
 
 
 def test_quick_benchmark_measures_every_item(tmp_path, bothy_home, capsys):

@@ -1,0 +1,117 @@
+"""Indexing files and folders into a document library, one file per transaction: a crash or a kill
+loses nothing already indexed, and running again goes on where it stopped (unchanged files, by size
+and modification time, are skipped). Every file ends with a state: indexed (N passages), unchanged,
+failed (and why), or removed (it is gone from disk)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.docs import DEFAULT_LIBRARY
+from assistant.docs.chunks import passages
+from assistant.docs.readers import SUFFIXES, Unreadable, read_document
+
+
+@dataclass
+class FileResult:
+    path: str
+    state: str  # "indexed", "unchanged", "failed", "removed"
+    passages: int = 0
+    reason: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "state": self.state, "passages": self.passages, "reason": self.reason}
+
+
+def files_under(paths: Iterable[Path]) -> Iterator[Path]:
+    """The files named, and the documents inside the folders named (hidden ones skipped), each once;
+    a symbolic-link loop is followed once, not forever."""
+    seen_dirs: set[tuple[int, int]] = set()
+    seen_files: set[str] = set()
+    for given in paths:
+        given = Path(given).expanduser()
+        if not given.is_dir():
+            key = os.path.abspath(given)
+            if key not in seen_files:
+                seen_files.add(key)
+                yield given
+            continue
+        for root, dirs, names in os.walk(given, followlinks=True):
+            try:
+                info = os.stat(root)
+            except OSError:
+                dirs[:] = []
+                continue
+            if (info.st_dev, info.st_ino) in seen_dirs:
+                dirs[:] = []
+                continue
+            seen_dirs.add((info.st_dev, info.st_ino))
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(names):
+                path = Path(root) / name
+                if not name.startswith(".") and path.suffix.lower() in SUFFIXES:
+                    key = os.path.abspath(path)
+                    if key not in seen_files:
+                        seen_files.add(key)
+                        yield path
+
+
+def index_file(store, library_id: int, path: Path) -> FileResult:
+    key = str(Path(os.path.abspath(path)))
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return FileResult(key, "failed", reason=f"could not be read ({exc.strerror or exc})")
+    version = (info.st_size, info.st_mtime)
+    if store.document_version(library_id, key) == version:
+        return FileResult(key, "unchanged")
+    try:
+        pieces = passages(read_document(path))
+        if not pieces:
+            raise Unreadable("empty")
+    except Unreadable as exc:
+        store.put_document(library_id, key, size=info.st_size, mtime=info.st_mtime, reason=str(exc))
+        return FileResult(key, "failed", reason=str(exc))
+    store.put_document(library_id, key, size=info.st_size, mtime=info.st_mtime, passages=pieces)
+    return FileResult(key, "indexed", passages=len(pieces))
+
+
+def add(
+    store,
+    paths: Iterable[Path],
+    library: str = DEFAULT_LIBRARY,
+    *,
+    progress: Callable[[FileResult], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[FileResult]:
+    """Index `paths` (files and folders) into `library` (made when new)."""
+    library_id = store.library(library, create=True)["id"]
+    results = []
+    for path in files_under(paths):
+        if cancelled is not None and cancelled():
+            break
+        result = index_file(store, library_id, path)
+        results.append(result)
+        if progress is not None:
+            progress(result)
+    return results
+
+
+def refresh(store, library: str = DEFAULT_LIBRARY, *, progress=None) -> list[FileResult]:
+    """Bring a library up to date: changed files indexed again, deleted ones removed."""
+    library_id = store.library(library)["id"]
+    results = []
+    for document in store.documents(library_id):
+        path = Path(document["path"])
+        if not path.exists():
+            store.remove_document(library_id, document["path"])
+            result = FileResult(document["path"], "removed")
+        else:
+            result = index_file(store, library_id, path)
+        results.append(result)
+        if progress is not None:
+            progress(result)
+    return results

@@ -1,0 +1,85 @@
+"""The passages of the person's documents that go to the model with a question.
+
+When the libraries are small enough for the budget they are given whole (every passage, in order);
+otherwise the passages that best match the question (BM25, assistant/store/documents.py), best first,
+as many as fit. The model gets them numbered before the question and is asked to cite them as [n];
+the reply records exactly these (Source.to_dict), so a person can see what the model was given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_PASSAGES = 12
+BUDGET_FRACTION = 0.25  # of the context, for passages
+WHOLE_PASSAGES = 24  # libraries of at most this many passages are given whole, when they fit
+
+
+@dataclass
+class Source:
+    number: int
+    path: str
+    page: int | None
+    line: int | None
+    text: str
+    passage_id: int
+    score: float | None = None
+
+    @property
+    def where(self) -> str:
+        name = Path(self.path).name
+        return f"{name}, page {self.page}" if self.page else f"{name}, line {self.line}"
+
+    def to_dict(self) -> dict:
+        return {
+            "number": self.number,
+            "path": self.path,
+            "page": self.page,
+            "line": self.line,
+            "text": self.text,
+            "passage_id": self.passage_id,
+            "score": self.score,
+        }
+
+
+def documents_budget(n_ctx: int) -> int:
+    """Tokens of the context the passages may take (the conversation's window gives way)."""
+    return int(n_ctx * BUDGET_FRACTION)
+
+
+def gather(store, libraries: Sequence[str], question: str, *, budget: int, count: Callable[[str], int]) -> list[Source]:
+    """The passages for `question` from these libraries, within `budget` tokens."""
+    ids = [store.library(name)["id"] for name in libraries]
+    every = [p for library_id in ids for d in store.documents(library_id) if d["state"] == "indexed"
+             for p in store.document_passages(d["id"])]  # fmt: skip
+    chosen: list[dict] = []
+    if len(every) <= WHOLE_PASSAGES and sum(count(p["text"]) for p in every) <= budget:
+        chosen = every
+    else:
+        used = 0
+        for hit in store.search_passages(question, ids, limit=MAX_PASSAGES * 2):
+            cost = count(hit["text"]) + 12
+            if used + cost > budget:
+                continue
+            chosen.append(hit)
+            used += cost
+            if len(chosen) >= MAX_PASSAGES:
+                break
+    return [
+        Source(i + 1, p["path"], p["page"], p["line"], p["text"], p["id"], p.get("score")) for i, p in enumerate(chosen)
+    ]
+
+
+def with_passages(question: str, sources: Sequence[Source]) -> str:
+    """The user's message as the model gets it: the numbered passages, then the question."""
+    if not sources:
+        return question
+    blocks = "\n\n".join(f"[{s.number}] ({s.where})\n{s.text}" for s in sources)
+    return (
+        "Passages from my documents:\n\n"
+        f"{blocks}\n\n"
+        "Answer from these passages where they help, and cite each one you use as [1], [2], …\n\n"
+        f"{question}"
+    )

@@ -1,0 +1,242 @@
+"""The person's documents in the database (assistant/docs reads and indexes them): named libraries,
+each file's state, its passages, and full-text retrieval over them.
+
+Retrieval ranks passages by BM25 (FTS5's bm25()) over the terms of a question, any of which may
+match: a Latin word as itself (or as a prefix from four letters), a run of CJK characters as its
+overlapping two-character pairs, each a phrase of single-character tokens as in conversation
+search (search.py), so 违约金 finds passages with 违约 and 约金.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from assistant.store import search
+from assistant.store.base import StoreBase
+from assistant.store.errors import NotFoundError
+from assistant.store.records import now
+
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "there",
+        "these",
+        "this",
+        "to",
+        "was",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+    ]
+)
+MAX_QUERY_TERMS = 24
+
+
+def retrieval_expression(question: str) -> str | None:
+    """An FTS5 expression matching passages with any of the question's terms (None: nothing to find)."""
+    parts = []
+    for term in search.query_terms(question):
+        if term.cjk:
+            text = term.text
+            pairs = [text] if len(text) == 1 else [text[i : i + 2] for i in range(len(text) - 1)]
+            parts += ['"' + " ".join(pair) + '"' for pair in pairs]
+        else:
+            for word in search._TOKEN.findall(term.text):
+                lowered = word.lower()
+                if lowered not in _STOPWORDS and (len(word) > 1 or word.isdigit()):
+                    parts.append('"' + word.replace('"', '""') + '"' + ("*" if len(word) >= 4 else ""))
+    unique = list(dict.fromkeys(parts))[:MAX_QUERY_TERMS]
+    return " OR ".join(unique) or None
+
+
+class Documents(StoreBase):
+    # -- libraries --------------------------------------------------------------------------------
+    def library(self, name: str, *, create: bool = False) -> dict[str, Any]:
+        """The library called `name`; made when `create`, else NotFoundError when there is none."""
+        name = " ".join(name.split())
+        if not name:
+            raise ValueError("A library needs a name.")
+        with self._write("open the library"):
+            row = self.db.execute("SELECT id, name, created FROM doc_libraries WHERE name = ?", [name]).fetchone()
+            if row is None:
+                if not create:
+                    raise NotFoundError(f"There is no document library called “{name}”.")
+                cursor = self.db.execute("INSERT INTO doc_libraries (name, created) VALUES (?, ?)", [name, now()])
+                row = (cursor.lastrowid, name, now())
+            return {"id": row[0], "name": row[1], "created": row[2]}
+
+    def libraries(self) -> list[dict[str, Any]]:
+        """Every library with its numbers of documents, failed documents and passages."""
+        with self._guard("list the document libraries"):
+            rows = self.db.execute(
+                """
+                SELECT l.id, l.name, l.created, count(d.id), sum(d.state = 'failed'), coalesce(sum(d.passages), 0)
+                FROM doc_libraries l LEFT JOIN documents d ON d.library_id = l.id
+                GROUP BY l.id ORDER BY l.name
+                """
+            ).fetchall()
+        return [
+            {"id": r[0], "name": r[1], "created": r[2], "documents": r[3], "failed": r[4] or 0, "passages": r[5]}
+            for r in rows
+        ]
+
+    def delete_library(self, name: str) -> int:
+        """Forget a library and everything indexed in it (the files stay). Returns its documents."""
+        library = self.library(name)
+        with self._write("remove the library"):
+            count = self.db.execute("SELECT count(*) FROM documents WHERE library_id = ?", [library["id"]]).fetchone()[
+                0
+            ]
+            self.db.execute(
+                "DELETE FROM passages WHERE document_id IN (SELECT id FROM documents WHERE library_id = ?)",
+                [library["id"]],
+            )
+            self.db.execute("DELETE FROM documents WHERE library_id = ?", [library["id"]])
+            self.db.execute("DELETE FROM doc_libraries WHERE id = ?", [library["id"]])
+        return count
+
+    # -- documents --------------------------------------------------------------------------------
+    def documents(self, library_id: int) -> list[dict[str, Any]]:
+        with self._guard("list the documents"):
+            rows = self.db.execute(
+                "SELECT id, path, size, mtime, state, reason, passages, indexed FROM documents "
+                "WHERE library_id = ? ORDER BY path",
+                [library_id],
+            ).fetchall()
+        keys = ("id", "path", "size", "mtime", "state", "reason", "passages", "indexed")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def document_version(self, library_id: int, path: str) -> tuple[int, float] | None:
+        """(size, mtime) the document had when it was indexed, or None when it is not in the library."""
+        with self._guard("look up the document"):
+            row = self.db.execute(
+                "SELECT size, mtime FROM documents WHERE library_id = ? AND path = ?", [library_id, path]
+            ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def put_document(
+        self,
+        library_id: int,
+        path: str,
+        *,
+        size: int | None,
+        mtime: float | None,
+        passages: Sequence[tuple[str, int | None, int | None]] = (),
+        reason: str | None = None,
+    ) -> int:
+        """Write a document's passages ((text, page, line) each), replacing what it had, in one
+        transaction; with a `reason` it is recorded as failed (and keeps no passages)."""
+        with self._write("index the document"):
+            self._drop_document(library_id, path)
+            state = "failed" if reason else "indexed"
+            document_id = self.db.execute(
+                "INSERT INTO documents (library_id, path, size, mtime, state, reason, passages, indexed) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [library_id, path, size, mtime, state, reason, 0 if reason else len(passages), now()],
+            ).lastrowid
+            if not reason:
+                next_id = (self.db.execute("SELECT max(id) FROM passages").fetchone()[0] or 0) + 1
+                rows = [
+                    (next_id + i, document_id, i, text, page, line) for i, (text, page, line) in enumerate(passages)
+                ]
+                self.db.conn.executemany(
+                    "INSERT INTO passages (id, document_id, seq, text, page, line) VALUES (?, ?, ?, ?, ?, ?)", rows
+                )
+                self.db.conn.executemany(
+                    "INSERT INTO passages_fts (rowid, body) VALUES (?, ?)",
+                    [(row[0], search.index_text(row[3])) for row in rows],
+                )
+            return document_id
+
+    def remove_document(self, library_id: int, path: str) -> bool:
+        with self._write("remove the document"):
+            return self._drop_document(library_id, path)
+
+    def _drop_document(self, library_id: int, path: str) -> bool:
+        row = self.db.execute(
+            "SELECT id FROM documents WHERE library_id = ? AND path = ?", [library_id, path]
+        ).fetchone()
+        if row is None:
+            return False
+        self.db.execute("DELETE FROM passages WHERE document_id = ?", [row[0]])
+        self.db.execute("DELETE FROM documents WHERE id = ?", [row[0]])
+        return True
+
+    def set_sources(self, message_id: int, sources: list[dict[str, Any]]) -> None:
+        """Record the passages a reply's model was given (JSON on the message)."""
+        with self._write("save the reply's sources"):
+            self.db.execute(
+                "UPDATE messages SET sources = ? WHERE id = ?", [json.dumps(sources, ensure_ascii=False), message_id]
+            )
+
+    # -- retrieval --------------------------------------------------------------------------------
+    def search_passages(self, question: str, library_ids: Sequence[int], *, limit: int = 8) -> list[dict[str, Any]]:
+        """The passages of these libraries that best match `question`, best first: id, text, page,
+        line, path, document_id and score (BM25, higher is better)."""
+        expression = retrieval_expression(question)
+        if expression is None or not library_ids:
+            return []
+        marks = ", ".join("?" for _ in library_ids)
+        with self._guard("search your documents"):
+            rows = self.db.execute(
+                f"""
+                SELECT p.id, p.text, p.page, p.line, d.path, d.id, -bm25(passages_fts) AS score
+                FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid JOIN documents d ON d.id = p.document_id
+                WHERE passages_fts MATCH ? AND d.library_id IN ({marks})
+                ORDER BY bm25(passages_fts) LIMIT ?
+                """,
+                [expression, *library_ids, int(limit)],
+            ).fetchall()
+        keys = ("id", "text", "page", "line", "path", "document_id", "score")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def document_passages(self, document_id: int) -> list[dict[str, Any]]:
+        """Every passage of a document, in order (to give a small document whole)."""
+        with self._guard("read the document"):
+            rows = self.db.execute(
+                "SELECT p.id, p.text, p.page, p.line, d.path, d.id FROM passages p "
+                "JOIN documents d ON d.id = p.document_id WHERE p.document_id = ? ORDER BY p.seq",
+                [document_id],
+            ).fetchall()
+        keys = ("id", "text", "page", "line", "path", "document_id")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
