@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from assistant.conversation_memory import ConversationMemory, turns_of
-from assistant.docs.retrieval import Source, documents_budget, gather, with_passages
+from assistant.docs.retrieval import Source, conversation_libraries, documents_budget, gather, with_passages
 from assistant.engine import ChatMessage, ChatRequest, ContextInfo, Engine, GenerationSettings, Reply, ReplyStats
 from assistant.engine.pipe import TextEvent
 from assistant.errors import UserFacingError
@@ -243,8 +243,9 @@ class ChatSession:
     ) -> Turn:
         """Store the user's message, then start the reply. `documents`: libraries whose passages
         for this message go to the model with it (assistant/docs/retrieval.py); by default the
-        session's `documents`."""
-        documents = self.documents if documents is None else documents
+        session's `documents`, else those switched on for the conversation."""
+        if documents is None:
+            documents = self.documents or conversation_libraries(self.store, conversation_id)
         return self._begin(conversation_id, text, settings, replace_from=None, documents=documents)
 
     def edit_and_resend(

@@ -13,6 +13,8 @@ from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from ui.i18n import plural
+
 MAX_LINES = 10
 
 
@@ -37,6 +39,8 @@ class Composer(QWidget):
     submitted = Signal(str)
     stop_requested = Signal()
     settings_requested = Signal()
+    attach_requested = Signal()
+    documents_cleared = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -60,6 +64,10 @@ class Composer(QWidget):
         fl = QHBoxLayout(self.frame)
         fl.setContentsMargins(12, 6, 6, 6)
         fl.setSpacing(6)
+        self.attach_button = QPushButton(self.frame)
+        self.attach_button.setObjectName("AttachButton")
+        self.attach_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.attach_button.clicked.connect(self.attach_requested)
         self.edit = ComposerEdit(self.frame)
         self.edit.setObjectName("ComposerEdit")
         self.edit.setTabChangesFocus(True)
@@ -76,6 +84,7 @@ class Composer(QWidget):
         self.stop_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.stop_button.clicked.connect(self.stop_requested)
         self.stop_button.hide()
+        fl.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         fl.addWidget(self.edit, 1)
         fl.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         fl.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -87,13 +96,43 @@ class Composer(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 8)
         layout.setSpacing(6)
+        self.documents = QFrame(self)  # the libraries this chat answers from, with a way to stop that
+        dl = QHBoxLayout(self.documents)
+        dl.setContentsMargins(4, 0, 4, 0)
+        self.documents_label = QLabel(self.documents)
+        self.documents_label.setObjectName("Muted")
+        self.documents_clear = QPushButton(self.documents)
+        self.documents_clear.setObjectName("LinkButton")
+        self.documents_clear.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.documents_clear.clicked.connect(self.documents_cleared)
+        dl.addWidget(self.documents_label, 1)
+        dl.addWidget(self.documents_clear)
+        self.documents.hide()
+        self._libraries: list[str] = []
+        self._document_count = 0
         layout.addWidget(self.notice)
+        layout.addWidget(self.documents)
         layout.addWidget(self.frame)
         layout.addWidget(self.hint)
         self.retranslate()
         self._text_changed()
 
+    def set_documents(self, libraries: list[str], documents: int = 0) -> None:
+        """Show which document libraries the chat answers from (none: hidden)."""
+        self._libraries, self._document_count = list(libraries), documents
+        self.documents.setVisible(bool(libraries))
+        if libraries:
+            count = plural(self.tr("%n document(s)", "", documents), documents)
+            self.documents_label.setText(
+                self.tr("Answers from your documents: %1 (%2)").replace("%1", ", ".join(libraries)).replace("%2", count)
+            )
+
     def retranslate(self) -> None:
+        self.attach_button.setText(self.tr("Attach"))
+        self.attach_button.setToolTip(self.tr("Attach documents to this chat: its answers draw on them"))
+        self.documents_clear.setText(self.tr("Stop using them"))
+        if self._libraries:
+            self.set_documents(self._libraries, self._document_count)
         self.edit.setPlaceholderText(self.tr("Message Bothy…"))
         self.edit.setAccessibleName(self.tr("Message"))
         self.send_button.setText(self.tr("Send"))

@@ -211,6 +211,24 @@ class ConversationActions(QObject):
 
         return self._attempt(change) is not None
 
+    def documents(self, conversation_id: int) -> list[str]:
+        """The document libraries switched on for the conversation."""
+        conversation = self._attempt(self.store.get_conversation, conversation_id) or {}
+        return list((conversation.get("settings") or {}).get("documents") or [])
+
+    def set_documents(self, conversation_id: int, libraries: list[str]) -> bool:
+        """Switch document libraries on for the conversation (an empty list: none)."""
+
+        def change():
+            settings = dict(self.store.get_conversation(conversation_id).get("settings") or {})
+            if libraries:
+                settings["documents"] = list(dict.fromkeys(libraries))
+            else:
+                settings.pop("documents", None)
+            return self.store.update_conversation(conversation_id, settings=settings)
+
+        return self._attempt(change) is not None
+
     # -- all conversations (in the background) --------------------------------------------------
     def export_all(self, path: str, *, owner: QObject) -> Task:
         """Write every conversation to `path` as one bundle that import reads back."""

@@ -18,3 +18,12 @@ def dropped_imports(event) -> list[str]:
 
     paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
     return [p for p in paths if p.lower().endswith(IMPORTABLE) or Path(p).is_dir()]
+
+
+def dropped_documents(event) -> list[str]:
+    """The local files in a drag-enter or drop event that are documents to attach to the chat
+    (conversation exports and models go elsewhere)."""
+    from assistant.docs.readers import SUFFIXES
+
+    paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+    return [p for p in paths if p.lower().endswith(tuple(SUFFIXES)) and not p.lower().endswith(IMPORTABLE)]

@@ -42,6 +42,7 @@ from ui.sidebar import Sidebar
 from ui.status_bar import StatusBar
 from ui.turn_controller import TurnController
 from ui.window_branches import BranchHandling
+from ui.window_documents import DocumentHandling
 from ui.window_imports import ImportHandling
 from ui.window_memory import MemoryHandling
 from ui.window_turns import TurnHandling
@@ -49,7 +50,7 @@ from ui.window_turns import TurnHandling
 log = logging.getLogger("bothy.ui")
 
 
-class MainWindow(ImportHandling, BranchHandling, MemoryHandling, TurnHandling, QMainWindow):
+class MainWindow(ImportHandling, DocumentHandling, BranchHandling, MemoryHandling, TurnHandling, QMainWindow):
     model_loaded = Signal(object)
     model_failed = Signal(str)
     turn_done = Signal(object)
@@ -154,6 +155,7 @@ class MainWindow(ImportHandling, BranchHandling, MemoryHandling, TurnHandling, Q
         self._connect_memory()
         self._connect_branches()
         self._connect_imports()
+        self._connect_documents()
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Bothy"))
@@ -248,6 +250,7 @@ class MainWindow(ImportHandling, BranchHandling, MemoryHandling, TurnHandling, Q
         self.status.set_context(None)
         if not self.turns.busy:
             self.status.set_speed(None)
+        self._show_documents()
         self.composer.focus()
 
     @Slot(int, object)
@@ -266,6 +269,7 @@ class MainWindow(ImportHandling, BranchHandling, MemoryHandling, TurnHandling, Q
         if not self.turns.busy:
             self.status.set_speed(None)
         self.sidebar.select_conversation(conversation_id)
+        self._show_documents()
         if message_id is None:
             self.composer.focus()
 
@@ -384,7 +388,6 @@ class MainWindow(ImportHandling, BranchHandling, MemoryHandling, TurnHandling, Q
         self._settings_dialog.activateWindow()
         return self._settings_dialog
 
-    # -- drag and drop a model -------------------------------------------------------------------
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:
         if not self._closing:
@@ -394,5 +397,6 @@ class MainWindow(ImportHandling, BranchHandling, MemoryHandling, TurnHandling, Q
                 self._settings_dialog.close()
             self.models.close()
             self.api.stop(quiet=True)
+            self.documents_indexer.close()  # what was indexed stays; the rest is indexed next time
             self.bridge.shutdown()
         super().closeEvent(event)

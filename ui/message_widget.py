@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ui import markdown
 from ui.branch_switcher import BranchSwitcher
 from ui.message_memory import MessageMemoryButtons
+from ui.message_sources import PassageDialog, SourceChips
 from ui.message_text import MessageText, mono_family
 from ui.streaming_text import StreamingRenderer, render_function
 from ui.theme import Colors
@@ -71,6 +72,7 @@ class MessageWidget(QWidget):
         self._editor: QFrame | None = None
         self._rendered_text: str | None = None
         self._streamer: StreamingRenderer | None = None  # while the reply streams
+        self._sources: SourceChips | None = None  # made when a reply first has sources
         self._expanded = False  # a very long message is shown shortened until asked for in full
         self._thinking_block: ThinkingBlock | None = None
         self._branch_switcher: BranchSwitcher | None = None  # made when the message first has alternatives
@@ -167,8 +169,25 @@ class MessageWidget(QWidget):
     def refresh(self) -> None:
         self._update_thinking()
         self._render()
+        self._update_sources()
         self._update_note()
         self._update_footer()
+
+    def _update_sources(self) -> None:
+        """The passages of the person's documents this reply's model was given, as [n] chips."""
+        sources = self.message.get("sources")
+        if not sources and self._sources is None:
+            return  # most replies: no row at all
+        if self._sources is None:
+            self._sources = SourceChips(self)
+            self._sources.opened.connect(self.show_source)
+            self._outer.insertWidget(self._outer.indexOf(self.text_view) + 1, self._sources)
+        self._sources.set_sources(sources)
+
+    def show_source(self, source: dict) -> PassageDialog:
+        dialog = PassageDialog(source, self)
+        dialog.open()
+        return dialog
 
     def _update_thinking(self) -> None:
         """A reasoning model's thinking, collapsed above the answer (hidden for replies without)."""

@@ -37,6 +37,9 @@ class StatusBar(QStatusBar):
         self.memory_stop.clicked.connect(self.stop_memory_requested)
         self.memory_label.hide()
         self.memory_stop.hide()
+        self.documents_label = QLabel(self)  # "Indexing 3 of 10: thesis.pdf" (ui/window_documents.py)
+        self.documents_label.setObjectName("Muted")
+        self.documents_label.hide()
         self.speed_label = QLabel(self)
         self.api_label = QLabel(self)  # "Local server on · 3 answered" (ui/api_controller.py)
         self.api_label.setObjectName("Muted")
@@ -51,6 +54,7 @@ class StatusBar(QStatusBar):
         self.addWidget(self.busy_bar)
         self.addPermanentWidget(self.memory_label)
         self.addPermanentWidget(self.memory_stop)
+        self.addPermanentWidget(self.documents_label)
         self.addPermanentWidget(self.api_label)
         self.addPermanentWidget(self.speed_label)
         self.addPermanentWidget(self.dropped_label)
@@ -122,6 +126,11 @@ class StatusBar(QStatusBar):
             self.api_label.setText(self.tr("Local server on · %n answered", "", answered))
             tip = self.tr("Other apps can use the model at http://127.0.0.1:%1/v1").replace("%1", str(port))
             self.api_label.setToolTip(tip)
+
+    def set_documents(self, text: str) -> None:
+        """What indexing documents is doing ("" when nothing)."""
+        self.documents_label.setText(text)
+        self.documents_label.setVisible(bool(text))
 
     def set_speed(self, tokens_per_s: float | None) -> None:
         self.speed_label.setText(self.tr("%1 tokens/s").replace("%1", f"{tokens_per_s:.1f}") if tokens_per_s else "")

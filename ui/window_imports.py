@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Slot
 from PySide6.QtWidgets import QFileDialog
 
-from ui.dropped import dropped_ggufs, dropped_imports
+from ui.dropped import dropped_documents, dropped_ggufs, dropped_imports
 from ui.import_dialog import ImportDialog
 
 
@@ -51,7 +51,7 @@ class ImportHandling:
         return dialog
 
     def dragEnterEvent(self, event) -> None:
-        if dropped_ggufs(event) or dropped_imports(event):
+        if dropped_ggufs(event) or dropped_imports(event) or dropped_documents(event):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
@@ -59,6 +59,8 @@ class ImportHandling:
             self.open_settings().models_tab.add_files(files)
         elif files := dropped_imports(event):
             self.import_conversations(files)
+        elif files := dropped_documents(event):
+            self.attach_documents(files)
 
     # -- the local API's state in the status bar (ui/api_controller.py) ----------------------------
     def _start_api(self) -> None:

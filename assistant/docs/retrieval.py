@@ -44,6 +44,14 @@ class Source:
         }
 
 
+def conversation_libraries(store, conversation_id: int) -> tuple[str, ...]:
+    """The libraries switched on for a conversation (its settings' "documents") that still exist."""
+    settings = store.get_conversation(conversation_id).get("settings") or {}
+    chosen = settings.get("documents") or []
+    existing = {library["name"] for library in store.libraries()} if chosen else set()
+    return tuple(name for name in chosen if isinstance(name, str) and name in existing)
+
+
 def documents_budget(n_ctx: int) -> int:
     """Tokens of the context the passages may take (the conversation's window gives way)."""
     return int(n_ctx * BUDGET_FRACTION)

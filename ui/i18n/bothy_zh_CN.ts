@@ -204,53 +204,80 @@
 </context>
 <context>
     <name>Composer</name>
+    <message numerus="yes">
+        <location filename="../composer.py" line="125" />
+        <source>%n document(s)</source>
+        <translation>
+            <numerusform>%n 个文档</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../composer.py" line="97" />
+        <location filename="../composer.py" line="127" />
+        <source>Answers from your documents: %1 (%2)</source>
+        <translation>根据你的文档回答：%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../composer.py" line="131" />
+        <source>Attach</source>
+        <translation>附加</translation>
+    </message>
+    <message>
+        <location filename="../composer.py" line="132" />
+        <source>Attach documents to this chat: its answers draw on them</source>
+        <translation>为这个对话附加文档：它的回答会参考这些文档</translation>
+    </message>
+    <message>
+        <location filename="../composer.py" line="133" />
+        <source>Stop using them</source>
+        <translation>不再使用</translation>
+    </message>
+    <message>
+        <location filename="../composer.py" line="136" />
         <source>Message Bothy…</source>
         <translation>给 Bothy 发消息…</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="98" />
+        <location filename="../composer.py" line="137" />
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="99" />
+        <location filename="../composer.py" line="138" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="100" />
+        <location filename="../composer.py" line="139" />
         <source>Send message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="101" />
+        <location filename="../composer.py" line="140" />
         <source>Send (Enter)</source>
         <translation>发送（Enter）</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="102" />
+        <location filename="../composer.py" line="141" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="103" />
+        <location filename="../composer.py" line="142" />
         <source>Stop the reply</source>
         <translation>停止回复</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="104" />
+        <location filename="../composer.py" line="143" />
         <source>Stop the reply (Esc)</source>
         <translation>停止回复（Esc）</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="105" />
+        <location filename="../composer.py" line="144" />
         <source>Open Settings</source>
         <translation>打开设置</translation>
     </message>
     <message>
-        <location filename="../composer.py" line="106" />
+        <location filename="../composer.py" line="145" />
         <source>Enter to send · Shift+Enter for a new line · Esc to stop</source>
         <translation>Enter 发送 · Shift+Enter 换行 · Esc 停止</translation>
     </message>
@@ -807,6 +834,44 @@
     </message>
 </context>
 <context>
+    <name>DocumentHandling</name>
+    <message>
+        <location filename="../window_documents.py" line="32" />
+        <source>Documents (%1);;All files (*)</source>
+        <translation>文档 (%1);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../window_documents.py" line="33" />
+        <source>Attach documents</source>
+        <translation>附加文档</translation>
+    </message>
+    <message>
+        <location filename="../window_documents.py" line="42" />
+        <source>Documents are still being indexed; try again when that is done.</source>
+        <translation>文档仍在建立索引，完成后再试。</translation>
+    </message>
+    <message>
+        <location filename="../window_documents.py" line="60" />
+        <source>Indexing documents…</source>
+        <translation>正在为文档建立索引…</translation>
+    </message>
+    <message>
+        <location filename="../window_documents.py" line="66" />
+        <source>Indexing %1 of %2: %3</source>
+        <translation>正在建立索引（%1/%2）：%3</translation>
+    </message>
+    <message>
+        <location filename="../window_documents.py" line="77" />
+        <source>Documents attached: %1 · passages: %2</source>
+        <translation>已附加文档：%1 · 段落：%2</translation>
+    </message>
+    <message>
+        <location filename="../window_documents.py" line="81" />
+        <source>could not be used: %1 (%2)</source>
+        <translation>无法使用：%1（%2）</translation>
+    </message>
+</context>
+<context>
     <name>GenerationTab</name>
     <message>
         <location filename="../settings/generation_tab.py" line="65" />
@@ -1038,57 +1103,57 @@
         <translation>Bothy 内部出错了（详情见日志）。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="159" />
+        <location filename="../main_window.py" line="161" />
         <source>Bothy</source>
         <translation>Bothy</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="214" />
+        <location filename="../main_window.py" line="216" />
         <source>%1 could not be loaded: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="217" />
+        <location filename="../main_window.py" line="219" />
         <source>Still using %1.</source>
         <translation>仍在使用 %1。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="231" />
+        <location filename="../main_window.py" line="233" />
         <source>Loading %1… you can write your message meanwhile.</source>
         <translation>正在加载 %1…你可以先写消息。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="236" />
+        <location filename="../main_window.py" line="238" />
         <source>No model is loaded, so Bothy cannot answer yet. Add a GGUF model file in Settings &gt; Models (or drop a .gguf file on this window), then choose Use this model.</source>
         <translation>尚未加载模型，Bothy 暂时无法回答。请在“设置 &gt; 模型”中添加 GGUF 模型文件（或把 .gguf 文件拖到此窗口），然后选择“保存并使用此模型”。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="297" />
+        <location filename="../main_window.py" line="301" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="303" />
+        <location filename="../main_window.py" line="307" />
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="303" />
+        <location filename="../main_window.py" line="307" />
         <source>How Bothy should behave in this chat:</source>
         <translation>Bothy 在此对话中应如何表现：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314" />
+        <location filename="../main_window.py" line="318" />
         <source>Export this chat</source>
         <translation>导出此对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314" />
+        <location filename="../main_window.py" line="318" />
         <source>Markdown (*.md)</source>
         <translation>Markdown（*.md）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="369" />
+        <location filename="../main_window.py" line="373" />
         <source>Your settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
@@ -1379,118 +1444,120 @@
 <context>
     <name>MessageWidget</name>
     <message>
-        <location filename="../message_widget.py" line="81" />
+        <location filename="../message_widget.py" line="85" />
         <source>Your message</source>
         <translation>你的消息</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="81" />
+        <location filename="../message_widget.py" line="85" />
         <source>Reply</source>
         <translation>回复</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="96" />
+        <location filename="../message_widget.py" line="100" />
         <source>Bothy</source>
         <translation>Bothy</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="112" />
-        <location filename="../message_widget.py" line="214" />
+        <location filename="../message_widget.py" line="116" />
+        <location filename="../message_widget.py" line="238" />
+        <location filename="../message_widget.py" line="247" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="113" />
+        <location filename="../message_widget.py" line="117" />
         <source>Copy the whole message</source>
         <translation>复制整条消息</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="121" />
+        <location filename="../message_widget.py" line="125" />
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="122" />
+        <location filename="../message_widget.py" line="126" />
         <source>Edit this message and send it again</source>
         <translation>编辑此消息并重新发送</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="130" />
+        <location filename="../message_widget.py" line="134" />
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="131" />
+        <location filename="../message_widget.py" line="135" />
         <source>Write this reply again</source>
         <translation>重新写这条回复</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="206" />
+        <location filename="../message_widget.py" line="227" />
         <source>Show all %1 characters</source>
         <translation>显示全部 %1 个字符</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="214" />
+        <location filename="../message_widget.py" line="238" />
+        <location filename="../message_widget.py" line="247" />
         <source>image</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="223" />
+        <location filename="../message_widget.py" line="256" />
         <source>Thinking…</source>
         <translation>思考中…</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="225" />
+        <location filename="../message_widget.py" line="258" />
         <source>Stopped before the end.</source>
         <translation>已在结束前停止。</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="227" />
+        <location filename="../message_widget.py" line="260" />
         <source>Interrupted: Bothy closed before this reply was finished.</source>
         <translation>已中断：这条回复完成前 Bothy 被关闭了。</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="229" />
+        <location filename="../message_widget.py" line="262" />
         <source>This reply failed.</source>
         <translation>这条回复失败了。</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="231" />
+        <location filename="../message_widget.py" line="264" />
         <source>Reached the maximum reply length (see Settings &gt; Generation).</source>
         <translation>已达到最长回复长度（见“设置 &gt; 生成”）。</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="274" />
+        <location filename="../message_widget.py" line="307" />
         <source>%1 tokens/s</source>
         <translation>%1 词元/秒</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="276" />
+        <location filename="../message_widget.py" line="309" />
         <source>%1 s to first token</source>
         <translation>首个词元 %1 秒</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="277" />
+        <location filename="../message_widget.py" line="310" />
         <source>%1 tokens</source>
         <translation>%1 个词元</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="286" />
+        <location filename="../message_widget.py" line="319" />
         <source>Prompt: %1 tokens</source>
         <translation>提示：%1 个词元</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="337" />
+        <location filename="../message_widget.py" line="370" />
         <source>Edit your message</source>
         <translation>编辑你的消息</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="343" />
+        <location filename="../message_widget.py" line="376" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../message_widget.py" line="344" />
+        <location filename="../message_widget.py" line="377" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
@@ -1826,6 +1893,29 @@
     </message>
 </context>
 <context>
+    <name>PassageDialog</name>
+    <message>
+        <location filename="../message_sources.py" line="67" />
+        <source>Source [%1]: %2</source>
+        <translation>来源 [%1]：%2</translation>
+    </message>
+    <message>
+        <location filename="../message_sources.py" line="70" />
+        <source>%1, page %2</source>
+        <translation>%1，第 %2 页</translation>
+    </message>
+    <message>
+        <location filename="../message_sources.py" line="70" />
+        <source>%1, line %2</source>
+        <translation>%1，第 %2 行</translation>
+    </message>
+    <message>
+        <location filename="../message_sources.py" line="80" />
+        <source>Open the file</source>
+        <translation>打开文件</translation>
+    </message>
+</context>
+<context>
     <name>ServerModels</name>
     <message>
         <location filename="../settings/server_models.py" line="28" />
@@ -2048,132 +2138,150 @@
     </message>
 </context>
 <context>
+    <name>SourceChips</name>
+    <message>
+        <location filename="../message_sources.py" line="33" />
+        <source>Sources:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <location filename="../message_sources.py" line="56" />
+        <source>%1, p. %2</source>
+        <translation>%1，第 %2 页</translation>
+    </message>
+    <message>
+        <location filename="../message_sources.py" line="57" />
+        <source>%1, l. %2</source>
+        <translation>%1，第 %2 行</translation>
+    </message>
+</context>
+<context>
     <name>StatusBar</name>
     <message>
-        <location filename="../status_bar.py" line="66" />
+        <location filename="../status_bar.py" line="70" />
         <source>Context used</source>
         <translation>已用上下文</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="67" />
+        <location filename="../status_bar.py" line="71" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="68" />
+        <location filename="../status_bar.py" line="72" />
         <source>Stop summarizing</source>
         <translation>停止总结</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="69" />
+        <location filename="../status_bar.py" line="73" />
         <source>Stop writing the summary: the earlier messages are then left out instead</source>
         <translation>停止写摘要：较早的消息将改为直接略去</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="71" />
+        <location filename="../status_bar.py" line="75" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="88" />
+        <location filename="../status_bar.py" line="92" />
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="92" />
+        <location filename="../status_bar.py" line="96" />
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="99" />
+        <location filename="../status_bar.py" line="103" />
         <source>on %1</source>
         <translation>运行于 %1</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="100" />
+        <location filename="../status_bar.py" line="104" />
         <source>the server answered in %1 ms</source>
         <translation>服务器在 %1 毫秒内回应</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="106" />
+        <location filename="../status_bar.py" line="110" />
         <source>%1/%2 layers on GPU</source>
         <translation>%1/%2 层在 GPU 上</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="110" />
+        <location filename="../status_bar.py" line="114" />
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="122" />
+        <location filename="../status_bar.py" line="126" />
         <source>Local server on · %n answered</source>
         <translation>
             <numerusform>本地服务器已打开 · 已回应 %n 次</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="123" />
+        <location filename="../status_bar.py" line="127" />
         <source>Other apps can use the model at http://127.0.0.1:%1/v1</source>
         <translation>其他应用可以在 http://127.0.0.1:%1/v1 使用此模型</translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="133" />
+        <location filename="../status_bar.py" line="142" />
         <source>Summarizing %n earlier message(s)…</source>
         <translation>
             <numerusform>正在总结 %n 条较早的消息…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="151" />
+        <location filename="../status_bar.py" line="160" />
         <source>%n earlier message(s) left out</source>
         <translation>
             <numerusform>%n 条较早的消息已被略去</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="154" />
+        <location filename="../status_bar.py" line="163" />
         <source>The model no longer sees these messages, and no summary stands for them. Summarize them from their marker in the chat, or raise the context length in Settings &gt; Models.</source>
         <translation>模型已看不到这些消息，也没有摘要代替它们。可以在对话中它们的标记处进行总结，或在“设置 &gt; 模型”中增大上下文长度。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="160" />
+        <location filename="../status_bar.py" line="169" />
         <source>%n earlier message(s) summarized</source>
         <translation>
             <numerusform>%n 条较早的消息已总结为摘要</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="162" />
+        <location filename="../status_bar.py" line="171" />
         <source>The model reads a summary of these messages instead; open it from its marker in the chat.</source>
         <translation>模型改为读取这些消息的摘要；可在对话中它们的标记处打开查看。</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="108" />
+        <location filename="../status_bar.py" line="112" />
         <source>no layers on GPU</source>
         <translation>无层在 GPU 上</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="97" />
+        <location filename="../status_bar.py" line="101" />
         <source>(base model)</source>
         <translation>（基础模型）</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="111" />
+        <location filename="../status_bar.py" line="115" />
         <source>%1 context</source>
         <translation>%1 上下文</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="115" />
+        <location filename="../status_bar.py" line="119" />
         <source>Template: %1 (%2)</source>
         <translation>模板：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="127" />
+        <location filename="../status_bar.py" line="136" />
         <source>%1 tokens/s</source>
         <translation>%1 词元/秒</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="147" />
+        <location filename="../status_bar.py" line="156" />
         <source>Context %1%</source>
         <translation>上下文 %1%</translation>
     </message>

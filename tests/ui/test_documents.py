@@ -1,0 +1,39 @@
+"""Documents in the window: Attach indexes files in the background for the chat shown, the composer
+says the chat answers from them, the model gets the passages, the reply shows them as [n] chips and a
+chip opens the passage; "Stop using them" switches them off. With the scripted engine."""
+
+from __future__ import annotations
+
+from tests.ui.conftest import send
+
+
+def test_attach_answer_from_documents_and_open_a_source(qtbot, window, tmp_path):
+    manual = tmp_path / "keeper.md"
+    manual.write_text("The oil tank holds 40 litres and is refilled every Tuesday.\n", encoding="utf-8")
+    scan = tmp_path / "fake.txt"
+    scan.write_bytes(b"\x00\x01binary")
+    assert window.conversation_id is None
+    with qtbot.waitSignal(window.documents_indexer.finished, timeout=10_000):
+        assert window.attach_documents([str(manual), str(scan)])
+    cid = window.conversation_id  # a new chat was made for them
+    assert cid is not None and window.conversations.documents(cid) == [f"Chat {cid}"]
+    qtbot.waitUntil(lambda: window.composer.documents.isVisible(), timeout=3000)
+    assert "Chat" in window.composer.documents_label.text() and "1 document" in window.composer.documents_label.text()
+    assert "could not be used: 1 (fake.txt: not a document (binary data))" in window.banner.label.text()
+
+    result = send(qtbot, window, "How much oil does the tank hold?")
+    assert result.status == "complete"
+    sent = window.bridge.engine.requests[-1].history[-1].content
+    assert "[1] (keeper.md, line 1)" in sent and sent.endswith("How much oil does the tank hold?")
+    reply = window.chat.widgets[-1]
+    qtbot.waitUntil(lambda: reply._sources is not None and reply._sources.isVisible(), timeout=3000)
+    [chip] = reply._sources.chips
+    assert chip.text() == "[1] keeper.md, l. 1"
+    dialog = reply.show_source(reply.message["sources"][0])
+    assert "40 litres" in dialog.text.toPlainText() and dialog.open_button.isEnabled()
+    dialog.close()
+
+    window.composer.documents_clear.click()
+    assert not window.composer.documents.isVisible() and window.conversations.documents(cid) == []
+    send(qtbot, window, "And now?")
+    assert window.bridge.engine.requests[-1].history[-1].content == "And now?"

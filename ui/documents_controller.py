@@ -1,0 +1,71 @@
+"""Indexing the person's documents for the window, in the background: a thread of its own with its
+own database connection (the store allows several), telling the window file by file.
+
+Signals (DocumentsController):
+    progress(int done, int total, str file name)
+    finished(str library, object results: list of assistant.docs.indexer.FileResult, int conversation id)
+    failed(str message)
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+
+class DocumentsController(QObject):
+    progress = Signal(int, int, str)
+    finished = Signal(str, object, int)
+    failed = Signal(str)
+
+    def __init__(self, db_path: Path, parent=None):
+        super().__init__(parent)
+        self.db_path = db_path
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def index(self, paths: list[str], library: str, conversation_id: int) -> None:
+        """Index `paths` into `library` for the conversation; results come as `finished`."""
+        self._cancel.clear()
+        self._thread = threading.Thread(
+            target=self._run, args=(paths, library, conversation_id), name="bothy-documents", daemon=True
+        )
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def _run(self, paths: list[str], library: str, conversation_id: int) -> None:
+        from assistant.docs.indexer import add, files_under
+        from assistant.errors import UserFacingError
+        from assistant.store import Store
+
+        try:
+            files = list(files_under(Path(p) for p in paths))
+            done = [0]
+
+            def step(result) -> None:
+                done[0] += 1
+                self.progress.emit(done[0], len(files), Path(result.path).name)
+
+            with Store(self.db_path) as store:
+                results = add(store, files, library, progress=step, cancelled=self._cancel.is_set)
+            self.finished.emit(library, results, conversation_id)
+        except UserFacingError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # a bug: the window says so, the log has the details
+            import logging
+
+            logging.getLogger("bothy.ui.documents").exception("indexing failed")
+            self.failed.emit(f"Indexing stopped: {type(exc).__name__}.")
+
+    def close(self) -> None:
+        self.cancel()
+        if self._thread is not None:
+            self._thread.join(timeout=5)

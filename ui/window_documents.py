@@ -1,0 +1,103 @@
+"""The main window's part for the person's documents: the composer's Attach button (and documents
+dropped on the window) index files in the background into the chat's own library, which the chat
+then answers from; the composer says which libraries it uses, with a way to stop; each reply that
+used passages shows them as numbered sources (ui/message_sources.py).
+
+A mixin of MainWindow (ui/main_window.py). Its strings use QCoreApplication.translate("DocumentHandling", ...).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Slot
+from PySide6.QtWidgets import QFileDialog
+
+from assistant.errors import UserFacingError
+from ui.documents_controller import DocumentsController
+
+
+class DocumentHandling:
+    def _connect_documents(self) -> None:
+        self.documents_indexer = DocumentsController(self.store.path, self)
+        self.documents_indexer.progress.connect(self._documents_progress)
+        self.documents_indexer.finished.connect(self._documents_indexed)
+        self.documents_indexer.failed.connect(self._documents_failed)
+        self.composer.attach_requested.connect(self.choose_documents)
+        self.composer.documents_cleared.connect(self._stop_using_documents)
+
+    @Slot()
+    def choose_documents(self) -> None:
+        patterns = "*.pdf *.docx *.txt *.md *.html *.htm *.csv *.json *.py *.js *.ts *.c *.cpp *.java"
+        kinds = QCoreApplication.translate("DocumentHandling", "Documents (%1);;All files (*)").replace("%1", patterns)
+        title = QCoreApplication.translate("DocumentHandling", "Attach documents")
+        paths, _ = QFileDialog.getOpenFileNames(self, title, str(Path.home()), kinds)
+        if paths:
+            self.attach_documents(paths)
+
+    def attach_documents(self, paths: list[str]) -> bool:
+        """Index `paths` for the chat shown (a new chat is created for them). False when busy."""
+        if self.documents_indexer.busy:
+            self.show_error(
+                QCoreApplication.translate(
+                    "DocumentHandling", "Documents are still being indexed; try again when that is done."
+                )
+            )
+            return False
+        if self.conversation_id is None:
+            loaded = self.models.current
+            try:
+                conversation = self.store.create_conversation(
+                    system_prompt=self.settings.system_prompt or None, model=loaded.model.file_name if loaded else None
+                )
+            except UserFacingError as exc:
+                self.show_error(str(exc))
+                return False
+            self.sidebar.reload(conversation["id"])
+            self.open_conversation(conversation["id"])
+        cid = self.conversation_id
+        library = next(iter(self.conversations.documents(cid)), f"Chat {cid}")
+        self.status.set_documents(QCoreApplication.translate("DocumentHandling", "Indexing documents…"))
+        self.documents_indexer.index(list(paths), library, cid)
+        return True
+
+    @Slot(int, int, str)
+    def _documents_progress(self, done: int, total: int, name: str) -> None:
+        text = QCoreApplication.translate("DocumentHandling", "Indexing %1 of %2: %3")
+        self.status.set_documents(text.replace("%1", str(done)).replace("%2", str(total)).replace("%3", name))
+
+    @Slot(str, object, int)
+    def _documents_indexed(self, library: str, results, conversation_id: int) -> None:
+        self.status.set_documents("")
+        ok = [r for r in results if r.state in ("indexed", "unchanged")]
+        failed = [r for r in results if r.state == "failed"]
+        if ok:
+            self.conversations.set_documents(conversation_id, [*self.conversations.documents(conversation_id), library])
+        passages = sum(r.passages for r in results)
+        text = QCoreApplication.translate("DocumentHandling", "Documents attached: %1 · passages: %2")
+        text = text.replace("%1", str(len(ok))).replace("%2", str(passages))
+        if failed:
+            reasons = "; ".join(f"{Path(r.path).name}: {r.reason}" for r in failed[:5])
+            unusable = QCoreApplication.translate("DocumentHandling", "could not be used: %1 (%2)")
+            text += " · " + unusable.replace("%1", str(len(failed))).replace("%2", reasons)
+        self.banner.show_message(text, kind="error" if failed and not ok else "info")
+        if conversation_id == self.conversation_id:
+            self._show_documents()
+
+    @Slot(str)
+    def _documents_failed(self, message: str) -> None:
+        self.status.set_documents("")
+        self.show_error(message)
+
+    @Slot()
+    def _stop_using_documents(self) -> None:
+        if self.conversation_id is not None:
+            self.conversations.set_documents(self.conversation_id, [])
+        self._show_documents()
+
+    def _show_documents(self) -> None:
+        """The composer says which libraries the chat shown answers from."""
+        libraries = self.conversations.documents(self.conversation_id) if self.conversation_id is not None else []
+        counts = {library["name"]: library["documents"] - library["failed"] for library in self.store.libraries()}
+        libraries = [name for name in libraries if name in counts]
+        self.composer.set_documents(libraries, sum(counts[name] for name in libraries))
