@@ -1,0 +1,51 @@
+"""Screenshots of the person's documents (called by packaging/screenshots.py): a chat with attached
+documents, a reply with its [n] source chips, and a source opened; in English, then in Chinese. The
+documents are written here (a Markdown manual, and a Chinese contract in GBK)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+DOCUMENTS = {
+    "en": (
+        "keeper-manual.md",
+        "# Keeper's manual\n\nThe oil tank holds 40 litres and is refilled every Tuesday by the supply boat.\n\n"
+        "In fog, sound the horn twice a minute until visibility is back over one nautical mile.\n",
+        "utf-8",
+        "How often is the oil tank refilled?",
+    ),
+    "zh": (
+        "合同.txt",
+        "第五条 违约责任\n\n任何一方违约，应向对方支付合同总额百分之十的违约金。\n\n"
+        "第六条 付款期限为收到发票后三十天。\n",
+        "gbk",
+        "违约金是多少？",
+    ),
+}
+
+
+def document_shots(window, shot, wait, wait_for) -> None:
+    with tempfile.TemporaryDirectory(prefix="bothy-shot-docs-") as folder:
+        for language, suffix in (("en", ""), ("zh", "-zh")):
+            name, text, encoding, question = DOCUMENTS[language]
+            window.set_language("zh_CN" if language == "zh" else "en")
+            window.new_chat()
+            wait(100)
+            path = Path(folder) / name
+            path.write_bytes(text.encode(encoding))
+            window.attach_documents([str(path)])
+            wait_for(window.documents_indexer.finished, 30_000)
+            wait(200)
+            window.send(question)
+            wait_for(window.turn_done)
+            wait(400)
+            shot(window, f"27-documents-reply{suffix}.png")
+            reply = window.chat.widgets[-1]
+            sources = reply.message.get("sources") or []
+            if sources:
+                dialog = reply.show_source(sources[0])
+                wait(200)
+                shot(dialog, f"28-documents-source{suffix}.png")
+                dialog.close()
+        window.set_language("en")
