@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from assistant.conversation_memory import ConversationMemory, turns_of
+from assistant.docs.indexer import refresh
 from assistant.docs.retrieval import Source, conversation_libraries, documents_budget, gather, with_passages
 from assistant.engine import ChatMessage, ChatRequest, ContextInfo, Engine, GenerationSettings, Reply, ReplyStats
 from assistant.engine.pipe import TextEvent
@@ -317,6 +318,8 @@ class ChatSession:
             planned = self.memory.plan_turn(conversation_id, settings, extra=extra)
             history = planned.plan.history
             if documents:
+                for library in documents:  # changed files read again, deleted ones forgotten (stat only otherwise)
+                    refresh(self.store, library)
                 question = history[-1].content
                 sources = gather(self.store, documents, question, budget=extra, count=self.engine.count_text)
                 history = [*history[:-1], ChatMessage("user", with_passages(question, sources))]

@@ -71,3 +71,14 @@ def test_chat_with_docs_on_the_real_model_lists_the_passages(tmp_path, library):
     data = json.loads(done.stdout)
     assert data["status"] == "complete" and data["reply"]
     assert data["passages"][0]["path"].endswith("keeper.md") and "40 litres" in data["passages"][0]["text"]
+
+
+def test_a_file_changed_since_it_was_indexed_is_read_again_before_the_answer(store, fake, library):
+    (library / "keeper.md").write_text("The oil tank now holds 65 litres.\n", encoding="utf-8")
+    os.utime(library / "keeper.md", (2, 2))
+    (library / "storms.pdf").unlink()
+    session = ChatSession(store, fake)
+    turn = session.send(store.create_conversation()["id"], "How much oil?", documents=["Keeper"]).consume()
+    sent = fake.requests[-1].history[-1].content
+    assert "65 litres" in sent and "40 litres" not in sent and "storms.pdf" not in sent
+    assert all(not s.path.endswith("storms.pdf") for s in turn.sources)

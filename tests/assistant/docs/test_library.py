@@ -105,3 +105,25 @@ def test_a_kill_during_indexing_keeps_what_was_indexed_and_resumes(tmp_path):
         results = add(store, [root], "Notes")
         assert sum(r.state == "unchanged" for r in results) == kept
         assert store.libraries()[0]["documents"] == 300
+
+
+def test_a_huge_file_a_vanishing_file_and_ten_thousand_small_files(tmp_path, store):
+    root = tmp_path / "big"
+    root.mkdir()
+    with open(root / "huge.txt", "wb") as f:  # 1 GB, sparse: refused by its size, never read
+        f.truncate(2**30)
+    for i in range(10_000):
+        (root / f"n{i:05d}.txt").write_text(f"Note {i}: ship {i} passed the rocks.")
+    (root / "zz-vanishes.md").write_text("gone before it is read")
+
+    def delete_the_last(result):
+        if result.path.endswith("n09999.txt"):
+            (root / "zz-vanishes.md").unlink()
+
+    results = {os.path.basename(r.path): r for r in add(store, [root], "Big", progress=delete_the_last)}
+    assert results["huge.txt"].state == "failed" and results["huge.txt"].reason.startswith("too large (1,024 MB")
+    assert results["zz-vanishes.md"].state == "failed" and "could not be read" in results["zz-vanishes.md"].reason
+    assert sum(r.state == "indexed" for r in results.values()) == 10_000
+    ids = [store.library("Big")["id"]]
+    assert store.search_passages("ship 4242", ids)[0]["path"].endswith("n04242.txt")
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
