@@ -322,7 +322,11 @@ class ChatSession:
                     refresh(self.store, library)
                 question = history[-1].content
                 sources = gather(self.store, documents, question, budget=extra, count=self.engine.count_text)
-                history = [*history[:-1], ChatMessage("user", with_passages(question, sources))]
+                asked = with_passages(question, sources)
+                history = [*history[:-1], ChatMessage("user", asked)]
+                if sources:
+                    used = self.engine.count_text(asked) - self.engine.count_text(question)
+                    planned.context = replace(planned.context, documents_tokens=used, passages=len(sources))
                 self.store.set_sources(reply_id, [source.to_dict() for source in sources])
             request = ChatRequest(
                 history,

@@ -30,6 +30,7 @@ def document_shots(window, shot, wait, wait_for) -> None:
         for language, suffix in (("en", ""), ("zh", "-zh")):
             name, text, encoding, question = DOCUMENTS[language]
             window.set_language("zh_CN" if language == "zh" else "en")
+            window.banner.clear()
             window.new_chat()
             wait(100)
             path = Path(folder) / name

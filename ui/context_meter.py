@@ -64,6 +64,10 @@ class ContextMeter(QWidget):
         if info.pinned_tokens:
             n = info.pinned
             out.append(("ctx_pinned", info.pinned_tokens, plural(self.tr("%n pinned message(s): %1 tokens", "", n), n)))
+        if info.documents_tokens:
+            n = info.passages
+            text = plural(self.tr("%n passage(s) of your documents: %1 tokens", "", n), n)
+            out.append(("ctx_documents", info.documents_tokens, text))
         if info.recent_tokens:
             n = info.history_in_context
             out.append(("accent", info.recent_tokens, plural(self.tr("The newest %n message(s): %1 tokens", "", n), n)))

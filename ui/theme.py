@@ -38,6 +38,7 @@ class Colors:
     ctx_system: str = "#7b61a8"
     ctx_summary: str = "#c98a2b"
     ctx_pinned: str = "#c0507a"
+    ctx_documents: str = "#2f8f6f"
     ctx_reserve: str = "#9fb3c8"
 
 
@@ -84,6 +85,7 @@ DARK = Colors(
     ctx_system="#a48ad6",
     ctx_summary="#e0a850",
     ctx_pinned="#e0779c",
+    ctx_documents="#5cc49d",
     ctx_reserve="#5d7189",
 )
 

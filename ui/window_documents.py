@@ -56,10 +56,19 @@ class DocumentHandling:
             self.sidebar.reload(conversation["id"])
             self.open_conversation(conversation["id"])
         cid = self.conversation_id
-        library = next(iter(self.conversations.documents(cid)), f"Chat {cid}")
+        library = next(iter(self.conversations.documents(cid)), None) or self._new_library_name(paths[0])
         self.status.set_documents(QCoreApplication.translate("DocumentHandling", "Indexing documents…"))
         self.documents_indexer.index(list(paths), library, cid)
         return True
+
+    def _new_library_name(self, first: str) -> str:
+        """A name for a chat's own library: its first file's (or folder's) name, made unique."""
+        taken = {library["name"] for library in self.store.libraries()}
+        base = Path(first).stem or Path(first).name or "Documents"
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base} ({n})", n + 1
+        return name
 
     @Slot(int, int, str)
     def _documents_progress(self, done: int, total: int, name: str) -> None:

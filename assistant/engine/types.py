@@ -216,12 +216,15 @@ class ContextInfo:
     system_tokens: int = 0  # the system prompt and the memory notes
     summary_tokens: int = 0
     pinned_tokens: int = 0
+    documents_tokens: int = 0  # passages of the person's documents given with the question
+    passages: int = 0
     moved: bool = False  # the window moved forward on this turn (a new summary, or messages left out)
 
     @property
     def recent_tokens(self) -> int:
         """The window of recent messages (with the chat template's markup)."""
-        return max(0, self.prompt_tokens - self.system_tokens - self.summary_tokens - self.pinned_tokens)
+        parts = self.system_tokens + self.summary_tokens + self.pinned_tokens + self.documents_tokens
+        return max(0, self.prompt_tokens - parts)
 
     @property
     def fill(self) -> float:

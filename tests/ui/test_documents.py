@@ -16,15 +16,17 @@ def test_attach_answer_from_documents_and_open_a_source(qtbot, window, tmp_path)
     with qtbot.waitSignal(window.documents_indexer.finished, timeout=10_000):
         assert window.attach_documents([str(manual), str(scan)])
     cid = window.conversation_id  # a new chat was made for them
-    assert cid is not None and window.conversations.documents(cid) == [f"Chat {cid}"]
+    assert cid is not None and window.conversations.documents(cid) == ["keeper"]  # named after its first file
     qtbot.waitUntil(lambda: window.composer.documents.isVisible(), timeout=3000)
-    assert "Chat" in window.composer.documents_label.text() and "1 document" in window.composer.documents_label.text()
+    assert window.composer.documents_label.text() == "Answers from your documents: keeper (1 document)"
     assert "could not be used: 1 (fake.txt: not a document (binary data))" in window.banner.label.text()
 
     result = send(qtbot, window, "How much oil does the tank hold?")
     assert result.status == "complete"
     sent = window.bridge.engine.requests[-1].history[-1].content
     assert "[1] (keeper.md, line 1)" in sent and sent.endswith("How much oil does the tank hold?")
+    [documents_part] = [part for part in window.status.meter.parts() if part[0] == "ctx_documents"]
+    assert documents_part[1] > 0 and "1 passage of your documents" in documents_part[2]
     reply = window.chat.widgets[-1]
     qtbot.waitUntil(lambda: reply._sources is not None and reply._sources.isVisible(), timeout=3000)
     [chip] = reply._sources.chips

@@ -370,33 +370,40 @@
     </message>
     <message numerus="yes">
         <location filename="../context_meter.py" line="69" />
+        <source>%n passage(s) of your documents: %1 tokens</source>
+        <translation>
+            <numerusform>你的文档中的 %n 个段落：%1 个词元</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../context_meter.py" line="73" />
         <source>The newest %n message(s): %1 tokens</source>
         <translation>
             <numerusform>最新的 %n 条消息：%1 个词元</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../context_meter.py" line="72" />
+        <location filename="../context_meter.py" line="76" />
         <source>Kept for the reply: %1 tokens</source>
         <translation>为回复预留：%1 个词元</translation>
     </message>
     <message>
-        <location filename="../context_meter.py" line="74" />
+        <location filename="../context_meter.py" line="78" />
         <source>Free: %1 tokens</source>
         <translation>空闲：%1 个词元</translation>
     </message>
     <message>
-        <location filename="../context_meter.py" line="80" />
+        <location filename="../context_meter.py" line="84" />
         <source>How much of the model's context this conversation uses</source>
         <translation>此对话占用了模型上下文的多少</translation>
     </message>
     <message>
-        <location filename="../context_meter.py" line="82" />
+        <location filename="../context_meter.py" line="86" />
         <source>%1 of %2 tokens of context used</source>
         <translation>已用上下文 %1 / %2 个词元</translation>
     </message>
     <message numerus="yes">
-        <location filename="../context_meter.py" line="89" />
+        <location filename="../context_meter.py" line="93" />
         <source>%n earlier message(s) left out</source>
         <translation>
             <numerusform>%n 条较早的消息已被略去</numerusform>
@@ -406,22 +413,22 @@
 <context>
     <name>ContextPopup</name>
     <message>
-        <location filename="../context_meter.py" line="210" />
+        <location filename="../context_meter.py" line="214" />
         <source>Send a message to see what fills the context.</source>
         <translation>发送一条消息后，这里会显示上下文里都有什么。</translation>
     </message>
     <message>
-        <location filename="../context_meter.py" line="212" />
+        <location filename="../context_meter.py" line="216" />
         <source>Pinned messages and memory notes are sent with every message; see Memory…</source>
         <translation>固定的消息和记忆笔记会随每条消息发送；详见“记忆…”</translation>
     </message>
     <message>
-        <location filename="../context_meter.py" line="214" />
+        <location filename="../context_meter.py" line="218" />
         <source>Memory…</source>
         <translation>记忆…</translation>
     </message>
     <message>
-        <location filename="../context_meter.py" line="215" />
+        <location filename="../context_meter.py" line="219" />
         <source>Open the memory panel</source>
         <translation>打开记忆面板</translation>
     </message>
