@@ -1,5 +1,6 @@
 """Screenshots of the person's documents (called by packaging/screenshots.py): a chat with attached
-documents, a reply with its [n] source chips, and a source opened; in English, then in Chinese. The
+documents, a reply with its [n] source chips, a source opened, and Settings > Documents; in English,
+then in Chinese. The
 documents are written here (a Markdown manual, and a Chinese contract in GBK)."""
 
 from __future__ import annotations
@@ -49,4 +50,10 @@ def document_shots(window, shot, wait, wait_for) -> None:
                 wait(200)
                 shot(dialog, f"28-documents-source{suffix}.png")
                 dialog.close()
+            settings = window.open_settings()
+            settings.tabs.setCurrentWidget(settings.documents_tab)
+            settings.documents_tab.load()
+            settings.documents_tab.tree.expandAll()
+            shot(settings, f"29-settings-documents{suffix}.png")
+            settings.close()
         window.set_language("en")

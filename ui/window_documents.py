@@ -80,7 +80,7 @@ class DocumentHandling:
         self.status.set_documents("")
         ok = [r for r in results if r.state in ("indexed", "unchanged")]
         failed = [r for r in results if r.state == "failed"]
-        if ok:
+        if ok and conversation_id > 0:  # 0: indexed from Settings > Documents, for no chat in particular
             self.conversations.set_documents(conversation_id, [*self.conversations.documents(conversation_id), library])
         passages = sum(r.passages for r in results)
         text = QCoreApplication.translate("DocumentHandling", "Documents attached: %1 · passages: %2")
@@ -97,6 +97,14 @@ class DocumentHandling:
     def _documents_failed(self, message: str) -> None:
         self.status.set_documents("")
         self.show_error(message)
+
+    def use_library(self, library: str) -> None:
+        """The chat shown answers from `library` too (Settings > Documents)."""
+        if self.conversation_id is not None:
+            self.conversations.set_documents(
+                self.conversation_id, [*self.conversations.documents(self.conversation_id), library]
+            )
+            self._show_documents()
 
     @Slot()
     def _stop_using_documents(self) -> None:

@@ -39,3 +39,38 @@ def test_attach_answer_from_documents_and_open_a_source(qtbot, window, tmp_path)
     assert not window.composer.documents.isVisible() and window.conversations.documents(cid) == []
     send(qtbot, window, "And now?")
     assert window.bridge.engine.requests[-1].history[-1].content == "And now?"
+
+
+def test_settings_documents_lists_libraries_adds_a_folder_and_uses_one_in_the_chat(
+    qtbot, window, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QInputDialog
+
+    folder = tmp_path / "handbook"
+    folder.mkdir()
+    (folder / "holidays.md").write_text("Keepers get 25 days of holiday a year.", encoding="utf-8")
+    (folder / "empty.txt").write_text("")
+    dialog = window.open_settings()
+    tab = dialog.documents_tab
+    dialog.tabs.setCurrentWidget(tab)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Company handbook", True))
+    assert tab.new_library() == "Company handbook" and tab.selected_library() == "Company handbook"
+    with qtbot.waitSignal(window.documents_indexer.finished, timeout=10_000):
+        assert tab.add_paths([str(folder)])
+    qtbot.waitUntil(lambda: tab.tree.topLevelItem(0).childCount() == 2, timeout=3000)
+    library = tab.tree.topLevelItem(0)
+    assert library.text(0) == "Company handbook" and library.text(1) == "2 documents · 1 failed"
+    states = {library.child(i).text(0): library.child(i).text(1) for i in range(2)}
+    assert states == {"empty.txt": "failed: empty", "holidays.md": "indexed"}
+    assert window.conversation_id is None and not tab.use_button.isEnabled()  # no chat shown
+    dialog.close()
+    send(qtbot, window, "Hello")
+    dialog = window.open_settings()
+    dialog.tabs.setCurrentWidget(dialog.documents_tab)
+    dialog.documents_tab.load()
+    dialog.documents_tab.use_selected()
+    assert window.conversations.documents(window.conversation_id) == ["Company handbook"]
+    assert window.composer.documents_label.text() == "Answers from your documents: Company handbook (1 document)"
+    dialog.documents_tab.tree.setCurrentItem(dialog.documents_tab.tree.topLevelItem(0))
+    dialog.documents_tab.remove_selected()
+    assert dialog.documents_tab.tree.topLevelItemCount() == 0 and window.store.libraries() == []

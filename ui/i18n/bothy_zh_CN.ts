@@ -863,19 +863,134 @@
         <translation>正在为文档建立索引…</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="66" />
+        <location filename="../window_documents.py" line="75" />
         <source>Indexing %1 of %2: %3</source>
         <translation>正在建立索引（%1/%2）：%3</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="77" />
+        <location filename="../window_documents.py" line="86" />
         <source>Documents attached: %1 · passages: %2</source>
         <translation>已附加文档：%1 · 段落：%2</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="81" />
+        <location filename="../window_documents.py" line="90" />
         <source>could not be used: %1 (%2)</source>
         <translation>无法使用：%1（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsTab</name>
+    <message>
+        <location filename="../settings/documents_tab.py" line="36" />
+        <source>Libraries of your own files that a chat can answer from. Everything stays on this computer: files are read here and only the passages that match a question go to the model.</source>
+        <translation>由你自己的文件组成的文档库，对话可以根据它们回答。一切都留在这台电脑上：文件在本机读取，只有与问题相关的段落会交给模型。</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="46" />
+        <source>Library or file</source>
+        <translation>文档库或文件</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="46" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="46" />
+        <source>Passages</source>
+        <translation>段落</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="55" />
+        <source>New library…</source>
+        <translation>新建文档库…</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="56" />
+        <source>Add files…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="57" />
+        <source>Add a folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="58" />
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="59" />
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="60" />
+        <source>Use in the chat shown</source>
+        <translation>用于当前对话</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../settings/documents_tab.py" line="88" />
+        <source>%n document(s)</source>
+        <translation>
+            <numerusform>%n 个文档</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="90" />
+        <source>%1 failed</source>
+        <translation>%1 个失败</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="95" />
+        <source>indexed</source>
+        <translation>已建立索引</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="97" />
+        <source>failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="125" />
+        <source>Indexing %1 of %2: %3</source>
+        <translation>正在建立索引（%1/%2）：%3</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="131" />
+        <source>New library</source>
+        <translation>新建文档库</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="131" />
+        <source>Name, e.g. My thesis:</source>
+        <translation>名称，例如“我的论文”：</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="147" />
+        <source>Add files to the library</source>
+        <translation>向文档库添加文件</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="153" />
+        <source>Add a folder to the library</source>
+        <translation>向文档库添加文件夹</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="162" />
+        <source>Indexing…</source>
+        <translation>正在建立索引…</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="176" />
+        <source>%1: up to date (%2 changed)</source>
+        <translation>%1：已是最新（%2 个有变化）</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="198" />
+        <source>The chat shown now answers from %1.</source>
+        <translation>当前对话现在会根据“%1”回答。</translation>
     </message>
 </context>
 <context>
@@ -2054,42 +2169,47 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings/dialog.py" line="23" />
+        <location filename="../settings/dialog.py" line="24" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="32" />
+        <location filename="../settings/dialog.py" line="34" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="36" />
+        <location filename="../settings/dialog.py" line="38" />
         <source>Discover</source>
         <translation>发现</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="38" />
+        <location filename="../settings/dialog.py" line="40" />
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <location filename="../settings/dialog.py" line="41" />
         <source>Servers</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="40" />
+        <location filename="../settings/dialog.py" line="43" />
         <source>Local server</source>
         <translation>本地服务器</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="41" />
+        <location filename="../settings/dialog.py" line="44" />
         <source>Generation</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="42" />
+        <location filename="../settings/dialog.py" line="45" />
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../settings/dialog.py" line="43" />
+        <location filename="../settings/dialog.py" line="46" />
         <source>Data</source>
         <translation>数据</translation>
     </message>

@@ -30,6 +30,9 @@ class SettingsContext(QObject):
         conversations: ConversationActions,
         actions: SettingsActions,
         api=None,
+        documents=None,
+        conversation_id=lambda: None,
+        use_library=lambda name: None,
         parent: QObject | None = None,
     ):
         super().__init__(parent)
@@ -38,6 +41,9 @@ class SettingsContext(QObject):
         self.models = models
         self.conversations = conversations
         self.api = api  # ui.api_controller.ApiController (Settings > Local server), when there is one
+        self.documents = documents  # ui.documents_controller.DocumentsController (Settings > Documents)
+        self.conversation_id = conversation_id  # () -> the chat shown, or None
+        self.use_library = use_library  # (library name) -> the chat shown answers from it too
         self._actions = actions
 
     @classmethod
@@ -48,6 +54,9 @@ class SettingsContext(QObject):
             models=window.models,
             conversations=window.conversations,
             api=window.api,
+            documents=window.documents_indexer,
+            conversation_id=lambda: window.conversation_id,
+            use_library=window.use_library,
             actions=SettingsActions(
                 save=window.save_settings,
                 load_model=window.load_model,

@@ -9,6 +9,7 @@ from ui.settings.api_tab import ApiTab
 from ui.settings.appearance_tab import AppearanceTab
 from ui.settings.context import SettingsContext
 from ui.settings.data_tab import DataTab
+from ui.settings.documents_tab import DocumentsTab
 from ui.settings.generation_tab import GenerationTab
 from ui.settings.models_tab import ModelsTab
 from ui.settings.servers_tab import ServersTab
@@ -28,6 +29,7 @@ class SettingsDialog(QDialog):
         self.appearance_tab = AppearanceTab(context, self)
         self.data_tab = DataTab(context, self)
         self.servers_tab = ServersTab(context, self)
+        self.documents_tab = DocumentsTab(context, self)
         self.api_tab = ApiTab(context, context.api, self) if context.api is not None else None
         self.tabs.addTab(self.models_tab, self.tr("Models"))
         self.discover_holder = QWidget(self)  # the Discover page is built when first opened
@@ -35,6 +37,7 @@ class SettingsDialog(QDialog):
         self.discover = None
         self.tabs.addTab(self.discover_holder, self.tr("Discover"))
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.tabs.addTab(self.documents_tab, self.tr("Documents"))
         self.tabs.addTab(self.servers_tab, self.tr("Servers"))
         if self.api_tab is not None:
             self.tabs.addTab(self.api_tab, self.tr("Local server"))
