@@ -17,7 +17,15 @@ from pathlib import Path
 
 from assistant.conversation_memory import ConversationMemory, turns_of
 from assistant.docs.indexer import refresh
-from assistant.docs.retrieval import Source, conversation_libraries, documents_budget, gather, with_passages
+from assistant.docs.retrieval import (
+    DocumentsStayHere,
+    Source,
+    conversation_libraries,
+    documents_budget,
+    documents_may_leave,
+    gather,
+    with_passages,
+)
 from assistant.engine import ChatMessage, ChatRequest, ContextInfo, Engine, GenerationSettings, Reply, ReplyStats
 from assistant.engine.pipe import TextEvent
 from assistant.errors import UserFacingError
@@ -279,18 +287,20 @@ class ChatSession:
     ) -> Turn:
         settings = _with_seed(settings)
         fields = self._reply_fields()
-        self._check_documents(documents)
+        self._check_documents(conversation_id, documents)
         self.memory.check_fits(conversation_id, text, settings, replace_from)
         user, reply = self.store.begin_turn(
             conversation_id, text, replace_from=replace_from, sampling=settings.to_dict(), **fields
         )
         return self._start(conversation_id, user["id"], reply["id"], settings, documents)
 
-    def _check_documents(self, documents: Sequence[str]) -> None:
-        """Passages never leave the computer unless the person said they may go to a server."""
+    def _check_documents(self, conversation_id: int, documents: Sequence[str]) -> None:
+        """Passages never leave the computer unless the person said they may go to a server (for
+        this session, or for the conversation)."""
         loaded = self.engine.loaded
-        if documents and loaded is not None and loaded.model.engine != "local" and not self.documents_to_servers:
-            raise UserFacingError(
+        remote = documents and loaded is not None and loaded.model.engine != "local"
+        if remote and not (self.documents_to_servers or documents_may_leave(self.store, conversation_id)):
+            raise DocumentsStayHere(
                 f"Passages of your documents would be sent to the server that runs {loaded.model.label}.",
                 hint="Choose a model on this computer, or allow sending documents to servers.",
             )

@@ -229,6 +229,16 @@ class ConversationActions(QObject):
 
         return self._attempt(change) is not None
 
+    def allow_documents_to_servers(self, conversation_id: int) -> bool:
+        """Let this chat send passages of its documents to a model on a server."""
+
+        def change():
+            settings = dict(self.store.get_conversation(conversation_id).get("settings") or {})
+            settings["documents_to_servers"] = True
+            return self.store.update_conversation(conversation_id, settings=settings)
+
+        return self._attempt(change) is not None
+
     # -- all conversations (in the background) --------------------------------------------------
     def export_all(self, path: str, *, owner: QObject) -> Task:
         """Write every conversation to `path` as one bundle that import reads back."""

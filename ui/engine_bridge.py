@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from assistant.conversation_memory import ContextFullError
+from assistant.docs.retrieval import DocumentsStayHere
 from assistant.engine import Engine, GenerationSettings, LoadedModel, LoadSettings, LocalEngine, ModelRef
 from assistant.engine.router import EngineRouter
 from assistant.errors import UserFacingError
@@ -57,6 +58,7 @@ class TurnResult:
     stats: object | None = None  # ReplyStats
     context: object | None = None  # ContextInfo
     full: dict | None = None  # the "ask" policy refused the send: needed, n_ctx, conversation_id
+    documents_stay: bool = False  # the chat's documents would have gone to a server: nothing was sent
 
 
 @dataclass
@@ -176,6 +178,7 @@ class EngineWorker(QObject):
             result.error = _message(exc)
             if isinstance(exc, ContextFullError):
                 result.full = {"needed": exc.needed, "n_ctx": exc.n_ctx, "conversation_id": exc.conversation_id}
+            result.documents_stay = isinstance(exc, DocumentsStayHere)
             self.turn_finished.emit(result)
             return
         with self.lock:

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QFileDialog
 from assistant.errors import UserFacingError
 from ui.documents_controller import DocumentsController
 
+ATTACHED_NOTICE_MS = 8000  # "Documents attached" goes by itself; a failure stays until dismissed
+
 
 class DocumentHandling:
     def _connect_documents(self) -> None:
@@ -89,7 +91,9 @@ class DocumentHandling:
             reasons = "; ".join(f"{Path(r.path).name}: {r.reason}" for r in failed[:5])
             unusable = QCoreApplication.translate("DocumentHandling", "could not be used: %1 (%2)")
             text += " · " + unusable.replace("%1", str(len(failed))).replace("%2", reasons)
-        self.banner.show_message(text, kind="error" if failed and not ok else "info")
+        self.banner.show_message(
+            text, kind="error" if failed and not ok else "info", timeout_ms=0 if failed else ATTACHED_NOTICE_MS
+        )
         if conversation_id == self.conversation_id:
             self._show_documents()
 
@@ -105,6 +109,20 @@ class DocumentHandling:
                 self.conversation_id, [*self.conversations.documents(self.conversation_id), library]
             )
             self._show_documents()
+
+    def _ask_documents_to_server(self, conversation_id: int, message: str) -> None:
+        """The chat answers from documents and its model runs on a server: nothing was sent; the
+        person may allow it for this chat (then sends again) or stop using the documents."""
+
+        def allow() -> None:
+            self.conversations.allow_documents_to_servers(conversation_id)
+
+        self.banner.show_message(
+            message + " " + QCoreApplication.translate("DocumentHandling", "Nothing was sent."),
+            kind="error",
+            action=QCoreApplication.translate("DocumentHandling", "Allow for this chat"),
+            callback=allow,
+        )
 
     @Slot()
     def _stop_using_documents(self) -> None:

@@ -91,7 +91,9 @@ class TurnHandling:
             self.composer.give_back(turn.text_sent)  # nothing the person wrote is lost
         if result.stats is not None and result.stats.tokens_per_s:
             self.status.set_speed(result.stats.tokens_per_s)
-        if result.full is not None:  # the "ask" policy: nothing was sent; the person chooses what now
+        if result.documents_stay:  # the chat's documents would go to a server: the person decides
+            self._ask_documents_to_server(result.conversation_id, result.error)
+        elif result.full is not None:  # the "ask" policy: nothing was sent; the person chooses what now
             self._context_full(turn.text_sent, result.full)
         elif result.error and (result.reply_message_id is None or not here):
             self.show_error(result.error)

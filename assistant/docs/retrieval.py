@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.errors import UserFacingError
+
 MAX_PASSAGES = 12
 BUDGET_FRACTION = 0.25  # of the context, for passages
 WHOLE_PASSAGES = 24  # libraries of at most this many passages are given whole, when they fit
@@ -42,6 +44,15 @@ class Source:
             "passage_id": self.passage_id,
             "score": self.score,
         }
+
+
+class DocumentsStayHere(UserFacingError):
+    """Passages would go to a model on a server, and the person has not allowed that."""
+
+
+def documents_may_leave(store, conversation_id: int) -> bool:
+    """Whether the person allowed this conversation to send passages to a model on a server."""
+    return bool((store.get_conversation(conversation_id).get("settings") or {}).get("documents_to_servers"))
 
 
 def conversation_libraries(store, conversation_id: int) -> tuple[str, ...]:

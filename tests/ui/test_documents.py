@@ -74,3 +74,25 @@ def test_settings_documents_lists_libraries_adds_a_folder_and_uses_one_in_the_ch
     dialog.documents_tab.tree.setCurrentItem(dialog.documents_tab.tree.topLevelItem(0))
     dialog.documents_tab.remove_selected()
     assert dialog.documents_tab.tree.topLevelItemCount() == 0 and window.store.libraries() == []
+
+
+def test_documents_go_to_a_server_model_only_when_the_person_allows_it(qtbot, window, tmp_path):
+    from assistant.engine.types import LoadedModel, ModelRef
+
+    manual = tmp_path / "keeper.md"
+    manual.write_text("The oil tank holds 40 litres.", encoding="utf-8")
+    with qtbot.waitSignal(window.documents_indexer.finished, timeout=10_000):
+        window.attach_documents([str(manual)])
+    window.banner.dismiss()
+    engine = window.bridge.engine
+    engine.loaded = LoadedModel(**{**engine.loaded.__dict__, "model": ModelRef(engine="server", name="lab/llama-70b")})
+    result = send(qtbot, window, "How much oil?")
+    assert result.documents_stay and engine.requests == []
+    assert (
+        "would be sent to the server" in window.banner.label.text()
+        and "Nothing was sent." in window.banner.label.text()
+    )
+    assert window.composer.text() == "How much oil?"  # given back, nothing lost
+    window.banner.button.click()
+    assert send(qtbot, window, "How much oil?").status == "complete"
+    assert "40 litres" in engine.requests[-1].history[-1].content

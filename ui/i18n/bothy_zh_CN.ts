@@ -843,39 +843,49 @@
 <context>
     <name>DocumentHandling</name>
     <message>
-        <location filename="../window_documents.py" line="32" />
+        <location filename="../window_documents.py" line="34" />
         <source>Documents (%1);;All files (*)</source>
         <translation>文档 (%1);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="33" />
+        <location filename="../window_documents.py" line="35" />
         <source>Attach documents</source>
         <translation>附加文档</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="42" />
+        <location filename="../window_documents.py" line="44" />
         <source>Documents are still being indexed; try again when that is done.</source>
         <translation>文档仍在建立索引，完成后再试。</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="60" />
+        <location filename="../window_documents.py" line="62" />
         <source>Indexing documents…</source>
         <translation>正在为文档建立索引…</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="75" />
+        <location filename="../window_documents.py" line="77" />
         <source>Indexing %1 of %2: %3</source>
         <translation>正在建立索引（%1/%2）：%3</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="86" />
+        <location filename="../window_documents.py" line="88" />
         <source>Documents attached: %1 · passages: %2</source>
         <translation>已附加文档：%1 · 段落：%2</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="90" />
+        <location filename="../window_documents.py" line="92" />
         <source>could not be used: %1 (%2)</source>
         <translation>无法使用：%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../window_documents.py" line="121" />
+        <source>Nothing was sent.</source>
+        <translation>没有发送任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../window_documents.py" line="123" />
+        <source>Allow for this chat</source>
+        <translation>允许本对话这样做</translation>
     </message>
 </context>
 <context>
