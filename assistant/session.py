@@ -215,6 +215,7 @@ class ChatSession:
         self.engine = engine
         self.documents: tuple[str, ...] = ()  # libraries every send() uses unless told otherwise
         self.documents_to_servers = False  # passages may go to a model on a server (the person said so)
+        self.embedding_model: str | None = None  # a GGUF path: vectors join full-text retrieval
         self.memory = ConversationMemory(store, engine, default_policy=memory_policy)
 
     def _reply_fields(self) -> dict:
@@ -331,7 +332,16 @@ class ChatSession:
                 for library in documents:  # changed files read again, deleted ones forgotten (stat only otherwise)
                     refresh(self.store, library)
                 question = history[-1].content
-                sources = gather(self.store, documents, question, budget=extra, count=self.engine.count_text)
+                embed = getattr(self.engine, "embed", None) if self.embedding_model else None
+                sources = gather(
+                    self.store,
+                    documents,
+                    question,
+                    budget=extra,
+                    count=self.engine.count_text,
+                    embed=(lambda texts: embed(self.embedding_model, texts)) if embed else None,
+                    embedding_model=self.embedding_model,
+                )
                 asked = with_passages(question, sources)
                 history = [*history[:-1], ChatMessage("user", asked)]
                 if sources:

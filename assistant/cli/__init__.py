@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer from this document library (bothy docs add); may be given more than once",
     )
     chat.add_argument(
+        "--embedding-model",
+        metavar="GGUF",
+        help="with --docs: also find passages by meaning with this embedding model (bothy docs embed)",
+    )
+    chat.add_argument(
         "--send-docs-to-server",
         action="store_true",
         help="allow passages of your documents to go to a model on a server (they stay here otherwise)",
@@ -80,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("query")
     d.add_argument("--library", action="append", help="search this library (default: all)")
     d.add_argument("--limit", type=int, default=8)
+    d.add_argument("--json", action="store_true")
+    d.add_argument("--embedding-model", metavar="GGUF", help="also rank by meaning with this embedding model's vectors")
+    d = ds.add_parser("embed", help="compute the passages' vectors with an embedding model (for search by meaning)")
+    d.add_argument("--library", default=DEFAULT_LIBRARY)
+    d.add_argument("--model", metavar="GGUF", help="the embedding model (default: the one in your settings)")
     d.add_argument("--json", action="store_true")
     d = ds.add_parser("refresh", help="index changed files again and forget deleted ones")
     d.add_argument("--library", default=DEFAULT_LIBRARY)

@@ -87,6 +87,7 @@ def _run_turn(session, conversation_id, text, gen, *, as_json: bool):
 
 
 def cmd_chat(args) -> int:
+    from assistant.docs.vectors import model_key
     from assistant.session import ChatSession
     from assistant.settings import Settings
 
@@ -100,6 +101,8 @@ def cmd_chat(args) -> int:
         session = ChatSession(store, engine, memory_policy=args.memory or settings.memory_policy)
         session.documents = tuple(args.docs or ())
         session.documents_to_servers = args.send_docs_to_server
+        embedding_model = args.embedding_model or settings.embedding_model
+        session.embedding_model = model_key(embedding_model) if embedding_model else None
         system = args.system if args.system is not None else settings.system_prompt
 
         def new_conversation() -> int:

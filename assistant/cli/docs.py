@@ -70,9 +70,19 @@ def _list(store, args) -> int:
 
 
 def _search(store, args) -> int:
+    from assistant.docs.retrieval import ranked
+    from assistant.docs.vectors import model_key
+
+    model = model_key(args.embedding_model) if args.embedding_model else None
     names = args.library or [library["name"] for library in store.libraries()]
     ids = [store.library(name)["id"] for name in names]
-    hits = store.search_passages(args.query, ids, limit=args.limit)
+    engine = _embedder() if model else None
+    try:
+        embed = (lambda texts: engine.embed(model, texts)) if engine else None
+        hits = ranked(store, ids, args.query, embed=embed, embedding_model=model)[: args.limit]
+    finally:
+        if engine is not None:
+            engine.close()
     if args.json:
         print_json(hits)
         return 0
@@ -83,6 +93,35 @@ def _search(store, args) -> int:
         text = " ".join(hit["text"].split())
         print(f"[{number}] {Path(hit['path']).name}, {where} (score {hit['score']:.2f})\n    {text[:300]}")
     return 0
+
+
+def _embed(store, args) -> int:
+    from assistant.docs.vectors import embed_library, model_key
+    from assistant.settings import Settings
+
+    model = args.model or Settings.load().embedding_model
+    if not model:
+        print("bothy: name an embedding model (--model PATH.gguf), or choose one in the settings", file=sys.stderr)
+        return 2
+    model = model_key(model)
+    engine = _embedder()
+    try:
+        count, seconds = embed_library(store, lambda texts: engine.embed(model, texts), args.library, model)
+    finally:
+        engine.close()
+    rate = count / seconds if seconds > 0 else 0.0
+    if args.json:
+        print_json({"library": args.library, "model": model, "embedded": count, "passages_per_s": rate})
+    else:
+        print(f"{args.library}: {count} passages embedded with {Path(model).name} ({rate:.1f} passages/s)")
+    return 0
+
+
+def _embedder():
+    """An engine process for embedding only (no chat model is loaded)."""
+    from assistant.engine import LocalEngine
+
+    return LocalEngine()
 
 
 def _remove(store, args) -> int:
@@ -115,4 +154,4 @@ def _summary(results) -> dict:
     return {**count, "passages": sum(r.passages for r in results)}
 
 
-COMMANDS = {"add": _add, "refresh": _refresh, "list": _list, "search": _search, "remove": _remove}
+COMMANDS = {"add": _add, "refresh": _refresh, "list": _list, "search": _search, "embed": _embed, "remove": _remove}

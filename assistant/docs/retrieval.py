@@ -68,8 +68,18 @@ def documents_budget(n_ctx: int) -> int:
     return int(n_ctx * BUDGET_FRACTION)
 
 
-def gather(store, libraries: Sequence[str], question: str, *, budget: int, count: Callable[[str], int]) -> list[Source]:
-    """The passages for `question` from these libraries, within `budget` tokens."""
+def gather(
+    store,
+    libraries: Sequence[str],
+    question: str,
+    *,
+    budget: int,
+    count: Callable[[str], int],
+    embed: Callable[[list[str]], list[list[float]]] | None = None,
+    embedding_model: str | None = None,
+) -> list[Source]:
+    """The passages for `question` from these libraries, within `budget` tokens. With an
+    embedding model (`embed` and its `embedding_model`), full-text and vector retrieval are fused."""
     ids = [store.library(name)["id"] for name in libraries]
     every = [p for library_id in ids for d in store.documents(library_id) if d["state"] == "indexed"
              for p in store.document_passages(d["id"])]  # fmt: skip
@@ -78,7 +88,7 @@ def gather(store, libraries: Sequence[str], question: str, *, budget: int, count
         chosen = every
     else:
         used = 0
-        for hit in store.search_passages(question, ids, limit=MAX_PASSAGES * 2):
+        for hit in ranked(store, ids, question, embed=embed, embedding_model=embedding_model):
             cost = count(hit["text"]) + 12
             if used + cost > budget:
                 continue
@@ -89,6 +99,17 @@ def gather(store, libraries: Sequence[str], question: str, *, budget: int, count
     return [
         Source(i + 1, p["path"], p["page"], p["line"], p["text"], p["id"], p.get("score")) for i, p in enumerate(chosen)
     ]
+
+
+def ranked(store, ids: Sequence[int], question: str, *, embed=None, embedding_model=None) -> list[dict]:
+    """Candidate passages, best first: BM25, fused with vector similarity when there are vectors."""
+    from assistant.docs.vectors import fuse
+
+    text_hits = store.search_passages(question, ids, limit=MAX_PASSAGES * 2)
+    if embed is None or not embedding_model:
+        return text_hits
+    vector_hits = store.search_vectors(embed([question])[0], ids, embedding_model, limit=MAX_PASSAGES * 2)
+    return fuse(text_hits, vector_hits) if vector_hits else text_hits
 
 
 def with_passages(question: str, sources: Sequence[Source]) -> str:

@@ -255,6 +255,12 @@ class LocalEngine:
         """Tokens the request's prompt takes, the model's chat template applied."""
         return self._ask(pipe.CountPrompt(request))
 
+    def embed(self, model_path: str, texts: list[str]) -> list[list[float]]:
+        """Vectors for `texts` from an embedding model (a GGUF file), run in the engine process beside
+        the chat model (assistant/engine/embedder.py): normalized, one per text."""
+        self._refuse_if_busy()
+        return self._ensure_process().request(pipe.Embed(str(model_path), list(texts)), timeout=600)
+
     def _ask(self, command):
         self._refuse_if_busy()
         if self._load_args is None:

@@ -49,6 +49,14 @@ class CountPrompt:
 
 
 @dataclass(frozen=True)
+class Embed:
+    """Vectors for texts from an embedding model (a GGUF path), answered with Ok(list of lists)."""
+
+    model_path: str
+    texts: list[str]
+
+
+@dataclass(frozen=True)
 class InjectFault:
     """Tests only (honoured only when BOTHY_TEST_FAULTS=1): crash after `after_tokens` reply tokens."""
 

@@ -16,6 +16,7 @@ import traceback
 
 from assistant import memory
 from assistant.engine import kv_reuse, pipe, thinking_markers
+from assistant.engine.embedder import Embedder
 from assistant.engine.kv_snapshots import KVSnapshots
 from assistant.engine.llama_log import LlamaLog, explain
 from assistant.engine.llama_model import GGML_TYPES, LlamaModel, backend_info
@@ -69,6 +70,7 @@ class Worker:
         self.loaded: LoadedModel | None = None
         self.template = None
         self.snapshots = KVSnapshots()
+        self.embedder: Embedder | None = None  # an embedding model beside the chat model, when asked for
         self._faults_allowed = faults_allowed
         self._fault: pipe.InjectFault | None = None
 
@@ -288,6 +290,13 @@ class Worker:
         if isinstance(command, pipe.CountPrompt):
             self._require_model()
             return pipe.Ok(len(self._prompt(command.request)))
+        if isinstance(command, pipe.Embed):
+            if self.embedder is None or self.embedder.path != command.model_path:
+                if self.embedder is not None:
+                    self.embedder.close()
+                self.embedder = None
+                self.embedder = Embedder(self.llama_cpp, command.model_path)
+            return pipe.Ok(self.embedder.embed(command.texts))
         if isinstance(command, pipe.InjectFault):
             if not self._faults_allowed:
                 raise RuntimeError("fault injection is for tests only (BOTHY_TEST_FAULTS=1)")

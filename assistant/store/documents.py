@@ -1,6 +1,11 @@
 """The person's documents in the database (assistant/docs reads and indexes them): named libraries,
 each file's state, its passages, and full-text retrieval over them.
 
+Vectors from an embedding model, when the person chose one, live in the same database
+(passage_vectors: float32 BLOBs) and are compared with numpy: SQLite's vector extension
+(sqlite-vec) would need a Python whose sqlite3 can load extensions, which neither pyenv's default
+build nor macOS's Python has.
+
 Retrieval ranks passages by BM25 (FTS5's bm25()) over the terms of a question, any of which may
 match: a Latin word as itself (or as a prefix from four letters), a run of CJK characters as its
 overlapping two-character pairs, each a phrase of single-character tokens as in conversation
@@ -229,6 +234,68 @@ class Documents(StoreBase):
             ).fetchall()
         keys = ("id", "text", "page", "line", "path", "document_id", "score")
         return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    # -- vectors (an embedding model's) ------------------------------------------------------------
+    def passages_without_vectors(self, library_id: int, model: str, *, limit: int = 10_000) -> list[tuple[int, str]]:
+        """(id, text) of the library's passages that have no vector from `model` yet."""
+        with self._guard("read the passages"):
+            return self.db.execute(
+                """
+                SELECT p.id, p.text FROM passages p JOIN documents d ON d.id = p.document_id
+                WHERE d.library_id = ? AND NOT EXISTS (
+                    SELECT 1 FROM passage_vectors v WHERE v.passage_id = p.id AND v.model = ?
+                )
+                ORDER BY p.id LIMIT ?
+                """,
+                [library_id, model, int(limit)],
+            ).fetchall()
+
+    def put_vectors(self, model: str, vectors: Sequence[tuple[int, Sequence[float]]]) -> None:
+        import numpy as np
+
+        rows = [(pid, model, np.asarray(v, dtype="<f4").tobytes()) for pid, v in vectors]
+        with self._write("save the passages' vectors"):
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO passage_vectors (passage_id, model, vector) VALUES (?, ?, ?)", rows
+            )
+
+    def search_vectors(
+        self, vector: Sequence[float], library_ids: Sequence[int], model: str, *, limit: int = 8
+    ) -> list[dict[str, Any]]:
+        """The passages whose vectors (from `model`) are nearest to `vector` (cosine), best first."""
+        import numpy as np
+
+        if not library_ids:
+            return []
+        marks = ", ".join("?" for _ in library_ids)
+        with self._guard("search your documents"):
+            rows = self.db.execute(
+                f"""
+                SELECT v.passage_id, v.vector FROM passage_vectors v JOIN passages p ON p.id = v.passage_id
+                JOIN documents d ON d.id = p.document_id WHERE v.model = ? AND d.library_id IN ({marks})
+                """,
+                [model, *library_ids],
+            ).fetchall()
+        if not rows:
+            return []
+        query = np.asarray(vector, dtype="<f4")
+        matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype="<f4").reshape(len(rows), -1)
+        if matrix.shape[1] != query.shape[0]:
+            return []
+        scores = matrix @ query
+        best = np.argsort(-scores)[:limit]
+        chosen = {rows[i][0]: float(scores[i]) for i in best}
+        with self._guard("search your documents"):
+            found = self.db.execute(
+                f"""
+                SELECT p.id, p.text, p.page, p.line, d.path, d.id FROM passages p
+                JOIN documents d ON d.id = p.document_id WHERE p.id IN ({", ".join("?" for _ in chosen)})
+                """,
+                list(chosen),
+            ).fetchall()
+        keys = ("id", "text", "page", "line", "path", "document_id")
+        hits = [dict(zip(keys, row, strict=True), score=chosen[row[0]]) for row in found]
+        return sorted(hits, key=lambda hit: -hit["score"])
 
     def document_passages(self, document_id: int) -> list[dict[str, Any]]:
         """Every passage of a document, in order (to give a small document whole)."""

@@ -313,3 +313,20 @@ def m007_documents(db: Database) -> None:
         "BEGIN DELETE FROM passages_fts WHERE rowid = old.id; END"
     )
     db.execute("ALTER TABLE messages ADD COLUMN sources TEXT")
+
+
+@migration
+def m008_passage_vectors(db: Database) -> None:
+    # Vectors of passages from an embedding model (assistant/engine/embedder.py), in the same database:
+    # float32 little-endian BLOBs, compared with numpy (assistant/store/documents.py). Keyed by the
+    # passage, so deleting a document deletes its vectors; `model` says which model made them.
+    db.execute(
+        """
+        CREATE TABLE passage_vectors (
+            passage_id INTEGER PRIMARY KEY REFERENCES passages (id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            vector BLOB NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX passage_vectors_model ON passage_vectors (model)")

@@ -1,0 +1,39 @@
+"""An embedding model in the engine process, beside the chat model: llama-cpp-python in its
+embedding mode, mean-pooled and normalized vectors (one per text, cut at EMBED_CONTEXT tokens).
+Used for the person's documents (assistant/docs): passages and questions become vectors, compared
+by cosine similarity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.errors import ModelError
+
+EMBED_CONTEXT = 1024
+
+
+class Embedder:
+    def __init__(self, llama_cpp, path: str):
+        if not Path(path).is_file():
+            raise ModelError(f"The embedding model {path} is not there.")
+        self.path = path
+        try:
+            self.llm = llama_cpp.Llama(
+                model_path=path,
+                embedding=True,
+                n_ctx=EMBED_CONTEXT,
+                n_batch=EMBED_CONTEXT,
+                n_ubatch=EMBED_CONTEXT,
+                pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
+                verbose=True,  # to the engine's log
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise ModelError(f"The embedding model {Path(path).name} could not be loaded ({exc}).") from None
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return [list(map(float, v)) for v in self.llm.embed(texts, normalize=True, truncate=True)]
+
+    def close(self) -> None:
+        self.llm.close()
