@@ -17,12 +17,16 @@ from PySide6.QtCore import QObject, Signal
 
 class DocumentsController(QObject):
     progress = Signal(int, int, str)
+    embedding = Signal(int)  # passages given vectors so far
     finished = Signal(str, object, int)
     failed = Signal(str)
 
-    def __init__(self, db_path: Path, parent=None):
+    def __init__(self, db_path: Path, parent=None, *, embedder=None):
         super().__init__(parent)
         self.db_path = db_path
+        # () -> (model key, embed(texts)) or None: when the person chose an embedding model, new
+        # passages get their vectors right after they are indexed.
+        self.embedder = embedder or (lambda: None)
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -56,6 +60,12 @@ class DocumentsController(QObject):
 
             with Store(self.db_path) as store:
                 results = add(store, files, library, progress=step, cancelled=self._cancel.is_set)
+                chosen = self.embedder()
+                if chosen is not None and not self._cancel.is_set():
+                    from assistant.docs.vectors import embed_library
+
+                    model, embed = chosen
+                    embed_library(store, embed, library, model, progress=self.embedding.emit)
             self.finished.emit(library, results, conversation_id)
         except UserFacingError as exc:
             self.failed.emit(str(exc))

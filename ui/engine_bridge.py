@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from assistant.conversation_memory import ContextFullError
 from assistant.docs.retrieval import DocumentsStayHere
+from assistant.docs.vectors import model_key
 from assistant.engine import Engine, GenerationSettings, LoadedModel, LoadSettings, LocalEngine, ModelRef
 from assistant.engine.router import EngineRouter
 from assistant.errors import UserFacingError
@@ -43,6 +44,7 @@ class TurnRequest:
     message_id: int | None = None
     settings: GenerationSettings | None = None
     memory_policy: str = "summarize"  # what happens to messages that no longer fit (conversation_memory.py)
+    embedding_model: str | None = None  # documents are also found by meaning with it (assistant/docs)
 
 
 @dataclass
@@ -167,6 +169,7 @@ class EngineWorker(QObject):
     def _run_turn(self, req: TurnRequest) -> None:
         result = TurnResult(req.request_id, req.conversation_id, None, "error")
         self.session.memory.default_policy = req.memory_policy
+        self.session.embedding_model = model_key(req.embedding_model) if req.embedding_model else None
         try:
             if req.kind == "send":
                 turn = self.session.send(req.conversation_id, req.text, req.settings)

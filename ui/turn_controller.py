@@ -118,6 +118,7 @@ class TurnController(QObject):
             message_id=message_id,
             settings=self.settings.generation,
             memory_policy=self.settings.memory_policy,
+            embedding_model=self.settings.embedding_model,
         )
         self.turn = ActiveTurn(
             request_id,

@@ -21,8 +21,9 @@ ATTACHED_NOTICE_MS = 8000  # "Documents attached" goes by itself; a failure stay
 
 class DocumentHandling:
     def _connect_documents(self) -> None:
-        self.documents_indexer = DocumentsController(self.store.path, self)
+        self.documents_indexer = DocumentsController(self.store.path, self, embedder=self._embedder)
         self.documents_indexer.progress.connect(self._documents_progress)
+        self.documents_indexer.embedding.connect(self._documents_embedding)
         self.documents_indexer.finished.connect(self._documents_indexed)
         self.documents_indexer.failed.connect(self._documents_failed)
         self.composer.attach_requested.connect(self.choose_documents)
@@ -72,6 +73,27 @@ class DocumentHandling:
             name, n = f"{base} ({n})", n + 1
         return name
 
+    def _embedder(self):
+        """The chosen embedding model and a way to use it from the indexing thread (the engine is
+        shared: each batch waits for the engine's lock, so a reply in progress goes first)."""
+        from assistant.docs.vectors import model_key
+
+        path = self.settings.embedding_model
+        if not path:
+            return None
+        model, worker, engine = model_key(path), self.bridge.worker, self.bridge.engine
+
+        def embed(texts: list[str]) -> list[list[float]]:
+            with worker.engine_lock:
+                return engine.embed(model, texts)
+
+        return model, embed
+
+    @Slot(int)
+    def _documents_embedding(self, done: int) -> None:
+        text = QCoreApplication.translate("DocumentHandling", "Finding what passages mean: %1")
+        self.status.set_documents(text.replace("%1", str(done)))
+
     @Slot(int, int, str)
     def _documents_progress(self, done: int, total: int, name: str) -> None:
         text = QCoreApplication.translate("DocumentHandling", "Indexing %1 of %2: %3")
@@ -80,6 +102,10 @@ class DocumentHandling:
     @Slot(str, object, int)
     def _documents_indexed(self, library: str, results, conversation_id: int) -> None:
         self.status.set_documents("")
+        if not results:  # only vectors were computed (Settings > Documents)
+            text = QCoreApplication.translate("DocumentHandling", "Passages of %1 can now be found by meaning too.")
+            self.banner.show_message(text.replace("%1", library), kind="info", timeout_ms=ATTACHED_NOTICE_MS)
+            return
         ok = [r for r in results if r.state in ("indexed", "unchanged")]
         failed = [r for r in results if r.state == "failed"]
         if ok and conversation_id > 0:  # 0: indexed from Settings > Documents, for no chat in particular

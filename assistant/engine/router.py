@@ -96,6 +96,10 @@ class EngineRouter:
             engine = self._remote[name] = RemoteEngine(server, self.servers.key(server))
         return engine
 
+    def embed(self, model_path: str, texts: list[str]) -> list[list[float]]:
+        """Embeddings always run on this computer, whatever model the chat uses."""
+        return self.local.embed(model_path, texts)
+
     def __getattr__(self, attribute: str):
         """What only one kind of engine has (LocalEngine.inject_fault, tokenize, …): the active one's."""
         active = self.__dict__.get("active")

@@ -96,3 +96,22 @@ def test_documents_go_to_a_server_model_only_when_the_person_allows_it(qtbot, wi
     window.banner.button.click()
     assert send(qtbot, window, "How much oil?").status == "complete"
     assert "40 litres" in engine.requests[-1].history[-1].content
+
+
+def test_with_an_embedding_model_new_passages_get_vectors_and_answers_use_them(qtbot, real_window, tmp_path):
+    from tests.starter import starter_path
+
+    window = real_window
+    dialog = window.open_settings()
+    tab = dialog.documents_tab
+    tab.embedding.setCurrentIndex(tab.embedding.findData(str(starter_path())))
+    assert window.settings.embedding_model == str(starter_path())
+    dialog.close()
+    manual = tmp_path / "keeper.md"
+    manual.write_text("The oil tank holds 40 litres.\n\nThe cat sleeps on the lens.", encoding="utf-8")
+    with qtbot.waitSignal(window.documents_indexer.finished, timeout=60_000):
+        window.attach_documents([str(manual)])
+    assert window.store.db.execute("SELECT count(*) FROM passage_vectors").fetchone()[0] == 1
+    result = send(qtbot, window, "Where does the cat sleep?")
+    assert result.status == "complete"
+    assert window.store.message(result.reply_message_id)["sources"][0]["path"].endswith("keeper.md")

@@ -843,47 +843,57 @@
 <context>
     <name>DocumentHandling</name>
     <message>
-        <location filename="../window_documents.py" line="34" />
+        <location filename="../window_documents.py" line="35" />
         <source>Documents (%1);;All files (*)</source>
         <translation>文档 (%1);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="35" />
+        <location filename="../window_documents.py" line="36" />
         <source>Attach documents</source>
         <translation>附加文档</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="44" />
+        <location filename="../window_documents.py" line="45" />
         <source>Documents are still being indexed; try again when that is done.</source>
         <translation>文档仍在建立索引，完成后再试。</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="62" />
+        <location filename="../window_documents.py" line="63" />
         <source>Indexing documents…</source>
         <translation>正在为文档建立索引…</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="77" />
+        <location filename="../window_documents.py" line="94" />
+        <source>Finding what passages mean: %1</source>
+        <translation>正在理解段落含义：%1</translation>
+    </message>
+    <message>
+        <location filename="../window_documents.py" line="99" />
         <source>Indexing %1 of %2: %3</source>
         <translation>正在建立索引（%1/%2）：%3</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="88" />
+        <location filename="../window_documents.py" line="106" />
+        <source>Passages of %1 can now be found by meaning too.</source>
+        <translation>现在也可以按语义查找“%1”中的段落了。</translation>
+    </message>
+    <message>
+        <location filename="../window_documents.py" line="114" />
         <source>Documents attached: %1 · passages: %2</source>
         <translation>已附加文档：%1 · 段落：%2</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="92" />
+        <location filename="../window_documents.py" line="118" />
         <source>could not be used: %1 (%2)</source>
         <translation>无法使用：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="121" />
+        <location filename="../window_documents.py" line="147" />
         <source>Nothing was sent.</source>
         <translation>没有发送任何内容。</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="123" />
+        <location filename="../window_documents.py" line="149" />
         <source>Allow for this chat</source>
         <translation>允许本对话这样做</translation>
     </message>
@@ -891,114 +901,134 @@
 <context>
     <name>DocumentsTab</name>
     <message>
-        <location filename="../settings/documents_tab.py" line="36" />
+        <location filename="../settings/documents_tab.py" line="37" />
         <source>Libraries of your own files that a chat can answer from. Everything stays on this computer: files are read here and only the passages that match a question go to the model.</source>
         <translation>由你自己的文件组成的文档库，对话可以根据它们回答。一切都留在这台电脑上：文件在本机读取，只有与问题相关的段落会交给模型。</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="46" />
+        <location filename="../settings/documents_tab.py" line="47" />
         <source>Library or file</source>
         <translation>文档库或文件</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="46" />
+        <location filename="../settings/documents_tab.py" line="47" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="46" />
+        <location filename="../settings/documents_tab.py" line="47" />
         <source>Passages</source>
         <translation>段落</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="55" />
+        <location filename="../settings/documents_tab.py" line="56" />
         <source>New library…</source>
         <translation>新建文档库…</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="56" />
+        <location filename="../settings/documents_tab.py" line="57" />
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="57" />
+        <location filename="../settings/documents_tab.py" line="58" />
         <source>Add a folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="58" />
+        <location filename="../settings/documents_tab.py" line="59" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="59" />
+        <location filename="../settings/documents_tab.py" line="60" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="60" />
+        <location filename="../settings/documents_tab.py" line="61" />
         <source>Use in the chat shown</source>
         <translation>用于当前对话</translation>
     </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="75" />
+        <source>Also find passages by meaning, with:</source>
+        <translation>同时按语义查找段落，使用：</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="78" />
+        <source>An embedding model turns passages into vectors, so a question finds passages that say the same thing in other words. Without one, passages are found by their words.</source>
+        <translation>嵌入模型会把段落变成向量，这样问题也能找到用不同说法表达同一意思的段落。不使用时，只按字词查找段落。</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="83" />
+        <source>Compute vectors</source>
+        <translation>计算向量</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../settings/documents_tab.py" line="88" />
+        <location filename="../settings/documents_tab.py" line="103" />
         <source>%n document(s)</source>
         <translation>
             <numerusform>%n 个文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="90" />
+        <location filename="../settings/documents_tab.py" line="105" />
         <source>%1 failed</source>
         <translation>%1 个失败</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="95" />
+        <location filename="../settings/documents_tab.py" line="110" />
         <source>indexed</source>
         <translation>已建立索引</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="97" />
+        <location filename="../settings/documents_tab.py" line="112" />
         <source>failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="125" />
+        <location filename="../settings/documents_tab.py" line="140" />
         <source>Indexing %1 of %2: %3</source>
         <translation>正在建立索引（%1/%2）：%3</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="131" />
+        <location filename="../settings/documents_tab.py" line="149" />
+        <source>Off (by their words only)</source>
+        <translation>关闭（只按字词）</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="173" />
         <source>New library</source>
         <translation>新建文档库</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="131" />
+        <location filename="../settings/documents_tab.py" line="173" />
         <source>Name, e.g. My thesis:</source>
         <translation>名称，例如“我的论文”：</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="147" />
+        <location filename="../settings/documents_tab.py" line="189" />
         <source>Add files to the library</source>
         <translation>向文档库添加文件</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="153" />
+        <location filename="../settings/documents_tab.py" line="195" />
         <source>Add a folder to the library</source>
         <translation>向文档库添加文件夹</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="162" />
+        <location filename="../settings/documents_tab.py" line="204" />
         <source>Indexing…</source>
         <translation>正在建立索引…</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="176" />
+        <location filename="../settings/documents_tab.py" line="218" />
         <source>%1: up to date (%2 changed)</source>
         <translation>%1：已是最新（%2 个有变化）</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="198" />
+        <location filename="../settings/documents_tab.py" line="240" />
         <source>The chat shown now answers from %1.</source>
         <translation>当前对话现在会根据“%1”回答。</translation>
     </message>

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -70,12 +71,26 @@ class DocumentsTab(QWidget):
         row.addWidget(self.remove_button)
         row.addWidget(self.use_button)
         layout.addLayout(row)
+        meaning = QHBoxLayout()
+        meaning.addWidget(QLabel(self.tr("Also find passages by meaning, with:"), self))
+        self.embedding = QComboBox(self)
+        self.embedding.setToolTip(
+            self.tr("An embedding model turns passages into vectors, so a question finds passages that say the "
+                    "same thing in other words. Without one, passages are found by their words.")
+        )  # fmt: skip
+        self.embedding.currentIndexChanged.connect(self._embedding_chosen)
+        meaning.addWidget(self.embedding, 1)
+        self.vectors_button = QPushButton(self.tr("Compute vectors"), self)
+        self.vectors_button.clicked.connect(self.compute_vectors)
+        meaning.addWidget(self.vectors_button)
+        layout.addLayout(meaning)
         indexer = context.documents
         if indexer is not None:
             indexer.progress.connect(self._progress)
             indexer.finished.connect(lambda *_: self.load())
             indexer.failed.connect(self.state.setText)
         self._pending_library: str | None = None
+        self._fill_embedding_models()
         self.load()
 
     # -- showing ---------------------------------------------------------------------------------
@@ -124,6 +139,33 @@ class DocumentsTab(QWidget):
         self.state.setText(
             self.tr("Indexing %1 of %2: %3").replace("%1", str(done)).replace("%2", str(total)).replace("%3", name)
         )
+
+    def _fill_embedding_models(self) -> None:
+        from assistant.models import list_models
+
+        chosen = self.context.settings.embedding_model
+        self.embedding.blockSignals(True)
+        self.embedding.clear()
+        self.embedding.addItem(self.tr("Off (by their words only)"), None)
+        for entry in list_models():
+            if entry.exists:
+                self.embedding.addItem(entry.display_name, str(entry.path))
+        if chosen and self.embedding.findData(chosen) < 0:
+            self.embedding.addItem(Path(chosen).stem, chosen)
+        self.embedding.setCurrentIndex(max(0, self.embedding.findData(chosen)) if chosen else 0)
+        self.embedding.blockSignals(False)
+        self.vectors_button.setEnabled(bool(chosen))
+
+    @Slot()
+    def _embedding_chosen(self) -> None:
+        self.context.settings.embedding_model = self.embedding.currentData()
+        self.context.save()
+        self.vectors_button.setEnabled(self.embedding.currentData() is not None)
+
+    @Slot()
+    def compute_vectors(self) -> bool:
+        """Give the selected library's passages their vectors (in the background)."""
+        return self.add_paths([])
 
     # -- changing --------------------------------------------------------------------------------
     @Slot()
