@@ -1,6 +1,6 @@
 """Screenshots of the person's documents (called by packaging/screenshots.py): a chat with attached
-documents, a reply with its [n] source chips, a source opened, and Settings > Documents; in English,
-then in Chinese. The
+documents being indexed (the status bar), a reply with its [n] source chips, a source opened, and
+Settings > Documents; in English, then in Chinese. The
 documents are written here (a Markdown manual, and a Chinese contract in GBK)."""
 
 from __future__ import annotations
@@ -36,8 +36,14 @@ def document_shots(window, shot, wait, wait_for) -> None:
             wait(100)
             path = Path(folder) / name
             path.write_bytes(text.encode(encoding))
-            window.attach_documents([str(path)])
-            wait_for(window.documents_indexer.finished, 30_000)
+            pages = Path(folder) / f"pages-{language}"
+            pages.mkdir()
+            for i in range(400):  # enough to see the progress in the status bar
+                (pages / f"log-{i:03d}.md").write_text(f"Night {i}: the lamp was trimmed at dusk.\n" * 40)
+            window.attach_documents([str(path), str(pages)])
+            wait_for(window.documents_indexer.progress, 30_000)
+            shot(window, f"26b-documents-indexing{suffix}.png")
+            wait_for(window.documents_indexer.finished, 120_000)
             wait(200)
             window.send(question)
             wait_for(window.turn_done)
