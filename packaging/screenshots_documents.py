@@ -38,8 +38,8 @@ def document_shots(window, shot, wait, wait_for) -> None:
             path.write_bytes(text.encode(encoding))
             pages = Path(folder) / f"pages-{language}"
             pages.mkdir()
-            for i in range(400):  # enough to see the progress in the status bar
-                (pages / f"log-{i:03d}.md").write_text(f"Night {i}: the lamp was trimmed at dusk.\n" * 40)
+            for i in range(3000):  # enough to see the progress in the status bar
+                (pages / f"log-{i:04d}.md").write_text(f"Night {i}: the lamp was trimmed at dusk.\n" * 40)
             window.attach_documents([str(path), str(pages)])
             wait_for(window.documents_indexer.progress, 30_000)
             shot(window, f"26b-documents-indexing{suffix}.png")
