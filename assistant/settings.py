@@ -85,6 +85,8 @@ class Settings:
     api_origins: list[str] = field(default_factory=list)  # browser origins allowed to call it
     api_allow_loading: bool = False  # a request naming another local model may load it
     api_keep_conversations: bool = False  # keep API conversations (the sidebar's "API" group)
+    download_source: str = "hf"  # where models come from: "hf", "mirror" or "modelscope" (library/sources.py)
+    download_endpoint: str | None = None  # the mirror's (or another source's) address
     embedding_model: str | None = None  # a GGUF path: documents are also found by meaning (assistant/docs)
     problem: str | None = field(default=None, compare=False)  # set when the file could not be used
 

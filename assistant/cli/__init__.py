@@ -179,6 +179,17 @@ def build_parser() -> argparse.ArgumentParser:
     m = ms.add_parser("info")
     m.add_argument("path")
     m.add_argument("--json", action="store_true")
+    for name, what in (("search", "repositories with GGUF files"), ("download", "a GGUF file (or a quantization)")):
+        m = ms.add_parser(name, help=f"{what} from Hugging Face, a mirror or ModelScope")
+        if name == "search":
+            m.add_argument("query")
+            m.add_argument("--files", action="store_true", help="also list each repository's GGUF files")
+            m.add_argument("--json", action="store_true")
+        else:
+            m.add_argument("repo", help="OWNER/REPO")
+            m.add_argument("file_or_quant", help="a file name, or a quantization such as Q4_K_M")
+        m.add_argument("--source", choices=("hf", "mirror", "modelscope"), help="where from (default: your choice)")
+        m.add_argument("--endpoint", metavar="URL", help="the source's address for this run, e.g. a mirror's")
     models.set_defaults(func=cmd_models)
     return p
 

@@ -256,6 +256,11 @@ class TransferMixin:
             total = length
         else:
             raise DownloadError(f"{_host(job.url)} answered HTTP {status} for {job.filename}.")
+        if "text/html" in (resp.headers.get("Content-Type") or "").lower():
+            raise DownloadError(
+                f"{_host(job.url)} answered {job.filename} with a web page instead of the file.",
+                hint="If it is a mirror, it may not serve this file: try another download source.",
+            )
         total = total or linked.size
 
         announced = linked.sha256

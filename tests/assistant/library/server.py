@@ -2,8 +2,11 @@
 
 GET /OWNER/REPO/resolve/REV/FILE answers 302 to /cdn/OWNER/REPO/FILE with X-Linked-Size and
 X-Linked-Etag (the file's SHA-256), like huggingface.co for LFS files; /cdn/... serves the bytes with
-Range support. /api/models/OWNER/REPO answers a canned JSON listing. Faults can be injected: a
-connection dropped after N bytes, slow sending, a wrong announced hash, Range ignored.
+Range support. /api/models/OWNER/REPO answers a canned JSON listing, /api/models?search=Q the
+repositories in `search` whose name holds Q. ModelScope's layout too: PUT /api/v1/dolphin/models
+(search), GET /api/v1/models/OWNER/REPO/repo/files (listing, from the files served) and
+/api/v1/models/OWNER/REPO/repo?FilePath=FILE (the bytes). Faults can be injected: a connection
+dropped after N bytes, slow sending, a wrong announced hash, Range ignored, a web page (`html`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import json
 import re
 import socket
 import threading
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from assistant.library.catalog import hf_url
@@ -23,6 +27,8 @@ class FileServer:
         self.files: dict[str, bytes] = {}  # "OWNER/REPO/FILE" -> bytes
         self.announced: dict[str, str | None] = {}  # what X-Linked-Etag says (default: the real hash)
         self.api: dict[str, object] = {}  # "OWNER/REPO" -> JSON
+        self.search: list[dict] = []  # the Hub's search results: {"id", "downloads"}
+        self.html = False  # answer everything with a web page (a "mirror" that is not one)
         self.drops: dict[str, list[int]] = {}  # key -> body bytes to send before dropping, one per request
         self.errors: dict[str, list[int]] = {}  # key -> HTTP status to answer instead, one per request
         self.delay = 0.0  # seconds between chunks
@@ -44,6 +50,13 @@ class FileServer:
                     server._handle(self)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+
+            def do_PUT(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                with server._lock:
+                    server.requests.append({"path": self.path, "body": body})
+                server._modelscope_search(self, body)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -75,8 +88,39 @@ class FileServer:
 
     # -- answers -------------------------------------------------------------------------------------
 
+    def _modelscope_search(self, h, body: dict) -> None:
+        query = str(body.get("Name", "")).lower()
+        models = [
+            {"Path": r["id"].split("/")[0], "Name": r["id"].split("/")[1], "Downloads": r.get("downloads", 0)}
+            for r in self.search
+            if query in r["id"].lower()
+        ]
+        answer = {"Code": 200, "Data": {"Model": {"Models": models, "TotalCount": len(models)}}}
+        self._plain(h, 200, json.dumps(answer).encode(), "application/json")
+
     def _handle(self, h: BaseHTTPRequestHandler) -> None:
-        path = h.path.split("?", 1)[0]
+        if self.html:
+            return self._plain(h, 200, b"<html><body>Welcome</body></html>", "text/html; charset=utf-8")
+        path, _, query = h.path.partition("?")
+        params = dict(urllib.parse.parse_qsl(query))
+        if path == "/api/models":
+            wanted = params.get("search", "").lower()
+            found = [r for r in self.search if wanted in r["id"].lower()]
+            return self._plain(h, 200, json.dumps(found).encode(), "application/json")
+        if m := re.match(r"^/api/v1/models/([^/]+/[^/]+)/repo/files$", path):
+            files = [
+                {"Path": key[len(m.group(1)) + 1 :], "Size": len(data), "Type": "blob",
+                 "Sha256": hashlib.sha256(data).hexdigest()}
+                for key, data in self.files.items() if key.startswith(m.group(1) + "/")
+            ]  # fmt: skip
+            if not files and m.group(1) not in self.api:
+                return self._plain(h, 404, b'{"Code":10010205001,"Message":"model not found"}', "application/json")
+            return self._plain(h, 200, json.dumps({"Code": 200, "Data": {"Files": files}}).encode(), "application/json")
+        if m := re.match(r"^/api/v1/models/([^/]+/[^/]+)/repo$", path):
+            key = f"{m.group(1)}/{params.get('FilePath', '')}"
+            if key not in self.files:
+                return self._plain(h, 404, b"not found")
+            return self._serve(h, key)
         if m := re.match(r"^/api/models/([^/]+/[^/]+)$", path):
             body = self.api.get(m.group(1))
             if body is None:

@@ -1,0 +1,115 @@
+"""Models from Hugging Face, a mirror of it, or ModelScope: search, a repository's GGUF files with
+their sizes, downloads of a file or a quantization (a split model's parts as one set), and each
+fault said clearly. Against tests/assistant/library/server.py on 127.0.0.1, which serves both
+layouts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from assistant import paths
+from assistant.library.hub import RepoFile
+from assistant.library.sources import Source, SourceError, pick_files
+
+
+@pytest.fixture
+def hub(server, model_bytes):
+    server.search = [
+        {"id": "Qwen/Qwen2.5-0.5B-Instruct-GGUF", "downloads": 5000},
+        {"id": "someone/qwen-tiny-GGUF", "downloads": 90},
+        {"id": "other/llama-GGUF", "downloads": 10_000},
+    ]
+    server.add("Qwen/Qwen2.5-0.5B-Instruct-GGUF", "qwen2.5-0.5b-instruct-q4_k_m.gguf", model_bytes)
+    server.add("Qwen/Qwen2.5-0.5B-Instruct-GGUF", "qwen2.5-0.5b-instruct-q8_0.gguf", model_bytes[:-1] + b"\x01")
+    server.api["Qwen/Qwen2.5-0.5B-Instruct-GGUF"] = {
+        "siblings": [{"rfilename": name.split("/", 2)[2], "size": len(data)} for name, data in server.files.items()]
+    }
+    return server
+
+
+@pytest.mark.parametrize("kind", ["mirror", "modelscope"])
+def test_search_lists_gguf_repositories_most_downloaded_first(hub, kind):
+    source = Source.choose(kind, hub.base_url)
+    assert [r.name for r in source.search("qwen")] == ["Qwen/Qwen2.5-0.5B-Instruct-GGUF", "someone/qwen-tiny-GGUF"]
+    assert source.search("nothing-like-this") == []
+    files = source.files("Qwen/Qwen2.5-0.5B-Instruct-GGUF")
+    assert [f.name for f in files] == ["qwen2.5-0.5b-instruct-q4_k_m.gguf", "qwen2.5-0.5b-instruct-q8_0.gguf"]
+    assert all(f.size for f in files)
+
+
+def test_the_cli_downloads_a_quantization_from_modelscope(hub, model_bytes):
+    env = dict(os.environ)
+    run = [sys.executable, "-m", "assistant", "models"]
+    found = subprocess.run(
+        [*run, "search", "qwen", "--source", "modelscope", "--endpoint", hub.base_url, "--files", "--json"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert found.returncode == 0, found.stderr
+    data = json.loads(found.stdout)
+    assert data["source"] == "modelscope" and data["repositories"][0]["repo"] == "Qwen/Qwen2.5-0.5B-Instruct-GGUF"
+    assert data["repositories"][0]["files"][0]["sha256"]
+    got = subprocess.run(
+        [*run, "download", "Qwen/Qwen2.5-0.5B-Instruct-GGUF", "Q4_K_M", "--source", "modelscope",
+         "--endpoint", hub.base_url],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert got.returncode == 0, got.stderr
+    target = paths.models_dir() / "qwen2.5-0.5b-instruct-q4_k_m.gguf"
+    assert target.read_bytes() == model_bytes and "downloaded from ModelScope" in got.stdout
+    assert any("FilePath=qwen2.5-0.5b-instruct-q4_k_m.gguf" in r["path"] for r in hub.requests)
+
+
+def test_faults_are_said_clearly(hub):
+    with pytest.raises(SourceError, match="A mirror needs its address"):
+        Source.choose("mirror")
+    with pytest.raises(SourceError, match="not a web address"):
+        Source.choose("mirror", "hf-mirror.com")
+    with pytest.raises(SourceError, match="could not reach") as unreachable:
+        Source.choose("hf", "http://127.0.0.1:9").search("qwen")
+    assert "ModelScope" in unreachable.value.hint  # the other sources are offered
+    with pytest.raises(SourceError, match="has no nobody/nothing"):
+        Source.choose("modelscope", hub.base_url).files("nobody/nothing")
+    hub.html = True
+    with pytest.raises(SourceError, match="web page instead of data"):
+        Source.choose("mirror", hub.base_url).search("qwen")
+
+
+def test_gated_files_say_what_to_do(hub):
+    hub.errors["Qwen/Qwen2.5-0.5B-Instruct-GGUF"] = [403]
+    hub.api.pop("Qwen/Qwen2.5-0.5B-Instruct-GGUF")
+    with pytest.raises(SourceError) as gated:
+        Source.choose("mirror", hub.base_url).files("Qwen/Qwen2.5-0.5B-Instruct-GGUF")
+    assert "not found or is private" in str(gated.value) or "gated" in str(gated.value)
+
+
+def test_quantizations_and_split_sets_are_picked_as_wholes():
+    files = [RepoFile(n, 10) for n in (
+        "m-Q4_K_M.gguf", "m-Q8_0-00001-of-00002.gguf", "m-Q8_0-00002-of-00002.gguf",
+        "big-Q2_K-00001-of-00003.gguf", "big-Q2_K-00003-of-00003.gguf",
+    )]  # fmt: skip
+    assert [f.name for f in pick_files(files, "Q4_K_M")] == ["m-Q4_K_M.gguf"]
+    assert [f.name for f in pick_files(files, "q8_0")] == ["m-Q8_0-00001-of-00002.gguf", "m-Q8_0-00002-of-00002.gguf"]
+    with pytest.raises(SourceError, match="missing parts"):
+        pick_files(files, "Q2_K")
+    with pytest.raises(SourceError, match="No GGUF file matches"):
+        pick_files(files, "Q6_K")
+
+
+def test_a_mirror_that_answers_a_file_with_a_web_page_leaves_nothing(hub, tmp_path):
+    from assistant.library import DownloadManager, DownloadState
+
+    source = Source.choose("mirror", hub.base_url)
+    hub.html = True
+    manager = DownloadManager(models_dir=tmp_path, retries=0)
+    try:
+        url = source.file_url("Qwen/Qwen2.5-0.5B-Instruct-GGUF", "qwen2.5-0.5b-instruct-q4_k_m.gguf")
+        status = manager.wait(manager.start(url), timeout=20)
+    finally:
+        manager.close()
+    assert status.state == DownloadState.FAILED and "a web page instead of the file" in status.error
+    assert not list(tmp_path.glob("*.gguf"))
