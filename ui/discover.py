@@ -65,8 +65,12 @@ class DiscoverWidget(DiscoverDownloads, QWidget):
         memory: MemoryInfo | None = None,
         gpu_memory_bytes: int | None = None,
         refresh_delay_ms: int = REFRESH_DELAY_MS,
+        settings=None,
+        save_settings=None,
     ):
         super().__init__(parent)
+        self.settings = settings  # where downloads come from is kept there (download_source, _endpoint)
+        self._save_settings = save_settings
         self._owns_manager = manager is None
         self.manager = manager or DownloadManager()
         self.memory = memory if memory is not None else system_memory()
@@ -74,6 +78,7 @@ class DiscoverWidget(DiscoverDownloads, QWidget):
         self._notified: set[str] = set()
         self._repo_files: list[RepoFile] = []
         self._repo: str | None = None
+        self._pending_repo: str | None = None  # a search result to list once the search has ended
         self._current_download: str | None = None
         self.catalog: list[CatalogModel] = []
         self._catalog_error = ""

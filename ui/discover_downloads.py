@@ -37,9 +37,10 @@ from assistant.library import (
     RepoFile,
     format_bytes,
     format_duration,
-    hf_repo_files,
     parse_hf_reference,
 )
+from assistant.library.fit import Verdict, estimate_for_size
+from assistant.library.sources import MODELSCOPE_BASE, Source
 from ui.background import run_in_background
 
 IdRole = Qt.ItemDataRole.UserRole + 1  # the id behind an item of a list: a download's, a catalog model's
@@ -67,21 +68,39 @@ class DiscoverDownloads:
     """DiscoverWidget's downloads (uses its manager, message label and selected catalog file)."""
 
     def _build_downloads(self, root: QVBoxLayout) -> None:
-        """The "From Hugging Face" and "Downloads" boxes, added to `root`."""
-        paste = QGroupBox(QCoreApplication.translate("DiscoverWidget", "From Hugging Face"), self)
-        pl = QHBoxLayout(paste)
+        """The "Search and download" and "Downloads" boxes, added to `root`."""
+        paste = QGroupBox(QCoreApplication.translate("DiscoverWidget", "Search and download"), self)
+        outer = QVBoxLayout(paste)
+        sources = QHBoxLayout()
+        sources.addWidget(QLabel(QCoreApplication.translate("DiscoverWidget", "Download from:"), paste))
+        self.source_combo = QComboBox(paste)
+        self.source_combo.setAccessibleName(QCoreApplication.translate("DiscoverWidget", "Download from"))
+        self.source_combo.addItem(QCoreApplication.translate("DiscoverWidget", "Hugging Face"), "hf")
+        self.source_combo.addItem(QCoreApplication.translate("DiscoverWidget", "A Hugging Face mirror"), "mirror")
+        self.source_combo.addItem(
+            QCoreApplication.translate("DiscoverWidget", "ModelScope (modelscope.cn)"), "modelscope"
+        )
+        self.endpoint_edit = QLineEdit(paste)
+        self.endpoint_edit.setPlaceholderText("https://hf-mirror.com")
+        self.endpoint_edit.setAccessibleName(QCoreApplication.translate("DiscoverWidget", "The mirror's address"))
+        sources.addWidget(self.source_combo)
+        sources.addWidget(self.endpoint_edit, 1)
+        outer.addLayout(sources)
+        pl = QHBoxLayout()
         self.paste_edit = QLineEdit(paste)
         self.paste_edit.setPlaceholderText(
             QCoreApplication.translate(
-                "DiscoverWidget", "Paste a Hugging Face link, or a repository such as owner/name"
+                "DiscoverWidget", "Search models (e.g. qwen gguf), or paste a link or a repository such as owner/name"
             )
         )
-        self.paste_edit.setAccessibleName(
-            QCoreApplication.translate("DiscoverWidget", "Hugging Face link or repository")
-        )
+        self.paste_edit.setAccessibleName(QCoreApplication.translate("DiscoverWidget", "Search, link or repository"))
         self.paste_edit.returnPressed.connect(self._paste_go)
         self.paste_button = QPushButton(QCoreApplication.translate("DiscoverWidget", "Get"), paste)
         self.paste_button.clicked.connect(self._paste_go)
+        self.repo_results_combo = QComboBox(paste)
+        self.repo_results_combo.setAccessibleName(QCoreApplication.translate("DiscoverWidget", "Repositories found"))
+        self.repo_results_combo.setVisible(False)
+        self.repo_results_combo.activated.connect(self._repo_chosen)
         self.repo_files_combo = QComboBox(paste)
         self.repo_files_combo.setAccessibleName(QCoreApplication.translate("DiscoverWidget", "Files in the repository"))
         self.repo_files_combo.setVisible(False)
@@ -90,9 +109,16 @@ class DiscoverDownloads:
         self.repo_download_button.clicked.connect(self._download_repo_file)
         pl.addWidget(self.paste_edit, 1)
         pl.addWidget(self.paste_button)
-        pl.addWidget(self.repo_files_combo, 1)
-        pl.addWidget(self.repo_download_button)
+        outer.addLayout(pl)
+        found = QHBoxLayout()
+        found.addWidget(self.repo_results_combo, 1)
+        found.addWidget(self.repo_files_combo, 2)
+        found.addWidget(self.repo_download_button)
+        outer.addLayout(found)
         root.addWidget(paste)
+        self._show_source_choice()
+        self.source_combo.currentIndexChanged.connect(self._source_changed)
+        self.endpoint_edit.editingFinished.connect(self._source_changed)
 
         box = QGroupBox(QCoreApplication.translate("DiscoverWidget", "Downloads"), self)
         bl = QVBoxLayout(box)
@@ -154,32 +180,109 @@ class DiscoverDownloads:
         if f is not None:
             self._start(lambda: self.manager.start_file(f))
 
+    # -- where downloads come from -------------------------------------------------------------------
+
+    modelscope_base = MODELSCOPE_BASE  # tests point it at 127.0.0.1
+
+    def _show_source_choice(self) -> None:
+        settings = self.settings
+        kind = settings.download_source if settings is not None else "hf"
+        self.source_combo.setCurrentIndex(max(0, self.source_combo.findData(kind)))
+        if settings is not None and settings.download_endpoint:
+            self.endpoint_edit.setText(settings.download_endpoint)
+        self.endpoint_edit.setVisible(self.source_combo.currentData() == "mirror")
+
+    @Slot()
+    def _source_changed(self) -> None:
+        self.endpoint_edit.setVisible(self.source_combo.currentData() == "mirror")
+        if self.settings is not None:
+            self.settings.download_source = self.source_combo.currentData()
+            self.settings.download_endpoint = self.endpoint_edit.text().strip() or None
+            if self._save_settings is not None:
+                self._save_settings()
+
+    def source(self) -> Source:
+        """The chosen source (Hugging Face at the download manager's address by default)."""
+        kind = self.source_combo.currentData()
+        if kind == "hf":
+            return Source.choose("hf", self.manager.base_url)
+        if kind == "mirror":
+            return Source.choose("mirror", self.endpoint_edit.text().strip() or None)
+        return Source.choose("modelscope", self.modelscope_base)
+
     @Slot()
     def _paste_go(self) -> None:
         self.message_label.clear()
+        text = self.paste_edit.text().strip()
         try:
-            ref = parse_hf_reference(self.paste_edit.text())
+            source = self.source()
         except UserFacingError as exc:
             self.message_label.setText(str(exc))
             return
+        try:
+            ref = parse_hf_reference(text)
+        except UserFacingError as exc:
+            looks_like_an_address = "://" in text or "/" in text.split()[0]
+            if looks_like_an_address:  # a link or a repository name gone wrong: say why
+                self.message_label.setText(str(exc))
+                return
+            ref = None
+        if ref is None:  # words: search the source
+            if not text:
+                return
+            self._begin_listing(
+                QCoreApplication.translate("DiscoverWidget", "Searching {source}…").format(source=source.label),
+                lambda _task: source.search(text),
+                lambda repos: self._search_done(text, repos),
+            )
+            return
         if ref.file is not None:
             name = ref.file.rsplit("/", 1)[-1]
-            self._start(lambda: self.manager.start(ref.url(), filename=name))
+            url = source.file_url(ref.repo, ref.file)
+            self._start(lambda: self.manager.start(url, filename=name))
             return
-        repo, base_url = ref.repo, self.manager.base_url
+        self._list_repo(ref.repo)
+
+    def _list_repo(self, repo: str) -> None:
+        source = self.source()
         self._repo = repo
+        self._begin_listing(
+            QCoreApplication.translate("DiscoverWidget", "Listing the files of {repo}…").format(repo=repo),
+            lambda _task: source.files(repo),
+            lambda files: self._repo_listed(repo, files),
+        )
+
+    def _begin_listing(self, text: str, work, done) -> None:
         self.paste_button.setEnabled(False)
-        self.status_label.setText(
-            QCoreApplication.translate("DiscoverWidget", "Listing the files of {repo}…").format(repo=repo)
-        )
-        self._lister = run_in_background(
-            self,
-            lambda _task: hf_repo_files(repo, base_url=base_url),
-            name="hf-list",
-            on_success=lambda files: self._repo_listed(repo, files),
-            on_error=self._repo_list_failed,
-        )
+        self.status_label.setText(text)
+        self._lister = run_in_background(self, work, name="hub-list", on_success=done, on_error=self._repo_list_failed)
         self._lister.finished.connect(self._repo_listing_ended)  # in time: a Task's signals come queued
+
+    def _search_done(self, query: str, repos) -> None:
+        self.repo_results_combo.clear()
+        self.repo_files_combo.setVisible(False)
+        self.repo_download_button.setVisible(False)
+        if not repos:
+            self.repo_results_combo.setVisible(False)
+            self.message_label.setText(
+                QCoreApplication.translate("DiscoverWidget", "No repositories with GGUF files match “{query}”.").format(
+                    query=query
+                )
+            )
+            return
+        for repo in repos:
+            downloads = QCoreApplication.translate("DiscoverWidget", "{n} downloads").format(n=f"{repo.downloads:,}")
+            self.repo_results_combo.addItem(f"{repo.name} — {downloads}", repo.name)
+        self.repo_results_combo.setVisible(True)
+        self._pending_repo = repos[0].name  # listed once this search's task has ended
+
+    @Slot(int)
+    def _repo_chosen(self, index: int) -> None:
+        repo = self.repo_results_combo.itemData(index)
+        if repo and self._lister is None:
+            self._list_repo(repo)
+        elif repo:
+            self._pending_repo = repo
 
     @Slot()
     def _repo_listing_ended(self) -> None:
@@ -187,6 +290,9 @@ class DiscoverDownloads:
         self.paste_button.setEnabled(True)
         self.status_label.clear()
         self._show_current_download()
+        pending, self._pending_repo = self._pending_repo, None
+        if pending:
+            self._list_repo(pending)
 
     @Slot(str)
     def _repo_list_failed(self, error: str) -> None:
@@ -207,9 +313,21 @@ class DiscoverDownloads:
                 if f.size
                 else QCoreApplication.translate("DiscoverWidget", "size known at download")
             )
-            self.repo_files_combo.addItem(f"{f.name} — {size}")
+            self.repo_files_combo.addItem(f"{f.name} — {size}{self._fit_of(f)}")
         self.repo_files_combo.setVisible(True)
         self.repo_download_button.setVisible(True)
+
+    def _fit_of(self, f: RepoFile) -> str:
+        """ " — fits this computer" (or slow, or won't fit), from the file's size."""
+        if not f.size:
+            return ""
+        verdict = estimate_for_size(f.name, f.size, memory=self.memory, gpu_memory_bytes=self.gpu_memory_bytes).verdict
+        words = {
+            Verdict.FITS: QCoreApplication.translate("DiscoverWidget", "fits this computer"),
+            Verdict.TIGHT: QCoreApplication.translate("DiscoverWidget", "slow on this computer"),
+            Verdict.WONT_FIT: QCoreApplication.translate("DiscoverWidget", "won't fit"),
+        }
+        return f" — {words[verdict]}"
 
     @Slot()
     def _download_repo_file(self) -> None:
@@ -217,7 +335,11 @@ class DiscoverDownloads:
         if self._repo is None or not 0 <= i < len(self._repo_files):
             return
         f = self._repo_files[i]
-        url = parse_hf_reference(f"{self._repo}/{f.name}").url()
+        try:
+            url = self.source().file_url(self._repo, f.name)
+        except UserFacingError as exc:
+            self.message_label.setText(str(exc))
+            return
         name = f.name.rsplit("/", 1)[-1]
         self._start(lambda: self.manager.start(url, filename=name, sha256=f.sha256, size=f.size))
 

@@ -288,6 +288,21 @@ def estimate_for_catalog(
     )
 
 
+def estimate_for_size(
+    name: str,
+    file_size: int,
+    *,
+    memory: MemoryInfo | None = None,
+    gpu_memory_bytes: int | None = None,
+    read_machine: bool = True,
+) -> FitEstimate:
+    """Before download, knowing only a file's size (a search result): the weights are the file,
+    the KV cache guessed from the parameters that size suggests (about 4.8 bits a weight)."""
+    parameters = int(file_size * 8 / 4.8)
+    shape = ModelShape(name, file_size, None, _kv_guess(parameters), None)
+    return estimate(shape, memory=memory, gpu_memory_bytes=gpu_memory_bytes, read_machine=read_machine)
+
+
 def estimate_for_file(
     path: str | os.PathLike[str],
     settings: LoadSettings | None = None,

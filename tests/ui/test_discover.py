@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from assistant import paths  # noqa: E402
 from assistant.library import DownloadManager, DownloadState, MemoryInfo  # noqa: E402
 from assistant.library.catalog import Arch, CatalogFile, CatalogModel, hf_url  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
 from tests.assistant.library.payloads import make_model  # noqa: E402
 from tests.assistant.library.server import FileServer  # noqa: E402
 
@@ -289,3 +290,36 @@ def test_shutdown_stops_following_downloads(qtbot, discover, server, monkeypatch
     discover.manager.wait("tiny-Q4_K_M.gguf", timeout=20)
     qtbot.wait(300)
     assert counter.calls == 0 and active_timers(discover) == []
+
+
+def test_search_a_source_see_the_files_fit_and_download_one(qtbot, server, payload):
+    from ui.discover import DiscoverWidget
+
+    server.search = [{"id": "someone/Listed-GGUF", "downloads": 1234}, {"id": "other/listed-too-GGUF", "downloads": 5}]
+    server.add("someone/Listed-GGUF", "listed-Q4_K_M.gguf", payload)
+    server.api["other/listed-too-GGUF"] = {"siblings": []}
+    manager = DownloadManager(base_url=server.base_url, backoff=0.01, timeout=5)
+    settings = Settings()
+    saved = []
+    w = DiscoverWidget(manager=manager, catalog=CATALOG, memory=MemoryInfo(16 * GB, 8 * GB), settings=settings,
+                       save_settings=lambda: saved.append(settings.download_source) or True)  # fmt: skip
+    qtbot.addWidget(w)
+    w.modelscope_base = server.base_url
+    try:
+        w.source_combo.setCurrentIndex(w.source_combo.findData("modelscope"))
+        assert settings.download_source == "modelscope" and saved and not w.endpoint_edit.isVisible()
+        w.paste_edit.setText("listed")
+        qtbot.mouseClick(w.paste_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: w.repo_files_combo.count() == 1, timeout=10_000)
+        assert w.repo_results_combo.itemText(0) == "someone/Listed-GGUF — 1,234 downloads"
+        assert w.repo_files_combo.itemText(0).endswith("— fits this computer")
+        with qtbot.waitSignal(w.model_downloaded, timeout=20_000):
+            qtbot.mouseClick(w.repo_download_button, Qt.MouseButton.LeftButton)
+        assert (paths.models_dir() / "listed-Q4_K_M.gguf").read_bytes() == payload
+        assert any("/api/v1/models/someone/Listed-GGUF/repo?" in r["path"] for r in server.requests)
+        w.paste_edit.setText("zebra")
+        qtbot.mouseClick(w.paste_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "No repositories with GGUF files match" in w.message_label.text(), timeout=10_000)
+    finally:
+        w.shutdown()
+        manager.close()

@@ -618,224 +618,289 @@
 <context>
     <name>DiscoverWidget</name>
     <message>
-        <location filename="../discover.py" line="96" />
+        <location filename="../discover.py" line="101" />
         <source>Search models (name, family, licence, use)…</source>
         <translation>搜索模型（名称、系列、许可证、用途）…</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="97" />
+        <location filename="../discover.py" line="102" />
         <source>Search models</source>
         <translation>搜索模型</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="101" />
+        <location filename="../discover.py" line="106" />
         <source>Family</source>
         <translation>系列</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="102" />
+        <location filename="../discover.py" line="107" />
         <source>All families</source>
         <translation>全部系列</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="106" />
+        <location filename="../discover.py" line="111" />
         <source>Only models that fit this computer</source>
         <translation>只显示这台电脑放得下的模型</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="115" />
+        <location filename="../discover.py" line="120" />
         <source>Models you can download</source>
         <translation>可下载的模型</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="138" />
+        <location filename="../discover.py" line="143" />
         <source>Parameters:</source>
         <translation>参数量：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="139" />
+        <location filename="../discover.py" line="144" />
         <source>Trained context:</source>
         <translation>训练上下文：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="140" />
+        <location filename="../discover.py" line="145" />
         <source>Licence:</source>
         <translation>许可证：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="141" />
+        <location filename="../discover.py" line="146" />
         <source>From:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="143" />
+        <location filename="../discover.py" line="148" />
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="145" />
+        <location filename="../discover.py" line="150" />
         <source>Quantization:</source>
         <translation>量化：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="148" />
+        <location filename="../discover.py" line="153" />
         <source>On this computer:</source>
         <translation>在这台电脑上：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="151" />
-        <location filename="../discover.py" line="287" />
+        <location filename="../discover.py" line="156" />
+        <location filename="../discover.py" line="292" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="71" />
-        <source>From Hugging Face</source>
-        <translation>从 Hugging Face 获取</translation>
-    </message>
-    <message>
-        <location filename="../discover_downloads.py" line="75" />
-        <source>Paste a Hugging Face link, or a repository such as owner/name</source>
-        <translation>粘贴 Hugging Face 链接，或 owner/name 形式的仓库名</translation>
-    </message>
-    <message>
-        <location filename="../discover_downloads.py" line="80" />
-        <source>Hugging Face link or repository</source>
-        <translation>Hugging Face 链接或仓库</translation>
-    </message>
-    <message>
-        <location filename="../discover_downloads.py" line="83" />
+        <location filename="../discover_downloads.py" line="98" />
         <source>Get</source>
         <translation>获取</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="86" />
+        <location filename="../discover_downloads.py" line="105" />
         <source>Files in the repository</source>
         <translation>仓库中的文件</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="88" />
+        <location filename="../discover_downloads.py" line="107" />
         <source>Download file</source>
         <translation>下载文件</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="97" />
-        <location filename="../discover_downloads.py" line="100" />
+        <location filename="../discover_downloads.py" line="123" />
+        <location filename="../discover_downloads.py" line="126" />
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="109" />
+        <location filename="../discover_downloads.py" line="135" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="110" />
+        <location filename="../discover_downloads.py" line="136" />
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="111" />
+        <location filename="../discover_downloads.py" line="137" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="187" />
+        <location filename="../discover.py" line="192" />
         <source>Fits</source>
         <translation>放得下</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="188" />
+        <location filename="../discover.py" line="193" />
         <source>Tight fit</source>
         <translation>勉强放得下</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="189" />
+        <location filename="../discover.py" line="194" />
         <source>Won't fit</source>
         <translation>放不下</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="206" />
+        <location filename="../discover.py" line="211" />
         <source>{name}  ·  {params}  ·  {verdict}</source>
         <translation>{name}  ·  {params}  ·  {verdict}</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="243" />
+        <location filename="../discover.py" line="248" />
         <source>No model matches the search.</source>
         <translation>没有符合搜索的模型。</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="249" />
+        <location filename="../discover.py" line="254" />
         <source>{n} tokens</source>
         <translation>{n} 个词元</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="257" />
+        <location filename="../discover.py" line="262" />
         <source>{quant} — size known at download (about {size})</source>
         <translation>{quant} — 下载时才知道确切大小（约 {size}）</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="281" />
+        <location filename="../discover.py" line="286" />
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="284" />
+        <location filename="../discover.py" line="289" />
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="173" />
+        <location filename="../discover_downloads.py" line="72" />
+        <source>Search and download</source>
+        <translation>搜索并下载</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="75" />
+        <source>Download from:</source>
+        <translation>下载来源：</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="77" />
+        <source>Download from</source>
+        <translation>下载来源</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="78" />
+        <source>Hugging Face</source>
+        <translation>Hugging Face</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="79" />
+        <source>A Hugging Face mirror</source>
+        <translation>Hugging Face 镜像站</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="81" />
+        <source>ModelScope (modelscope.cn)</source>
+        <translation>魔搭 ModelScope（modelscope.cn）</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="85" />
+        <source>The mirror's address</source>
+        <translation>镜像站地址</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="92" />
+        <source>Search models (e.g. qwen gguf), or paste a link or a repository such as owner/name</source>
+        <translation>搜索模型（例如 qwen gguf），或粘贴链接或仓库名（如 owner/name）</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="96" />
+        <source>Search, link or repository</source>
+        <translation>搜索、链接或仓库</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="101" />
+        <source>Repositories found</source>
+        <translation>找到的仓库</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="234" />
+        <source>Searching {source}…</source>
+        <translation>正在搜索 {source}…</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="250" />
         <source>Listing the files of {repo}…</source>
         <translation>正在列出 {repo} 的文件…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="198" />
+        <location filename="../discover_downloads.py" line="268" />
+        <source>No repositories with GGUF files match “{query}”.</source>
+        <translation>没有与“{query}”匹配且含 GGUF 文件的仓库。</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="274" />
+        <source>{n} downloads</source>
+        <translation>{n} 次下载</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="304" />
         <source>{repo} has no GGUF files.</source>
         <translation>{repo} 中没有 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="208" />
+        <location filename="../discover_downloads.py" line="314" />
         <source>size known at download</source>
         <translation>下载时才知道大小</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="229" />
+        <location filename="../discover_downloads.py" line="326" />
+        <source>fits this computer</source>
+        <translation>适合这台电脑</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="327" />
+        <source>slow on this computer</source>
+        <translation>在这台电脑上较慢</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="328" />
+        <source>won't fit</source>
+        <translation>装不下</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="351" />
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="233" />
+        <location filename="../discover_downloads.py" line="355" />
         <source>Done ({size}); the model is in your models folder.</source>
         <translation>完成（{size}）；模型已放入你的模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="239" />
+        <location filename="../discover_downloads.py" line="361" />
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="241" />
+        <location filename="../discover_downloads.py" line="363" />
         <source>Paused at {amount}.</source>
         <translation>已暂停，已下载 {amount}。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="243" />
+        <location filename="../discover_downloads.py" line="365" />
         <source>Checking the file…</source>
         <translation>正在校验文件…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="245" />
+        <location filename="../discover_downloads.py" line="367" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="248" />
+        <location filename="../discover_downloads.py" line="370" />
         <source>{speed}/s</source>
         <translation>{speed}/秒</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="251" />
+        <location filename="../discover_downloads.py" line="373" />
         <source>about {time} left</source>
         <translation>约剩 {time}</translation>
     </message>

@@ -67,7 +67,12 @@ class SettingsDialog(QDialog):
         if self.tabs.widget(index) is self.discover_holder and self.discover is None:
             from ui.discover import DiscoverWidget
 
-            self.discover = DiscoverWidget(self.discover_holder, manager=self.context.models.download_manager())
+            self.discover = DiscoverWidget(
+                self.discover_holder,
+                manager=self.context.models.download_manager(),
+                settings=self.context.settings,
+                save_settings=self.context.save,
+            )
             self.discover.model_downloaded.connect(lambda _path: self.models_tab.refresh())
             self.discover_holder.layout().addWidget(self.discover)
 
