@@ -84,6 +84,7 @@ class CatalogModel:
     description: str
     arch: Arch | None
     files: tuple[CatalogFile, ...] = field(default=())
+    architecture: str | None = None  # the GGUF general.architecture (e.g. "qwen2"); the llama.cpp build must know it
 
     def matches(self, text: str) -> bool:
         """Whether a search string matches the name, family, licence, description or a quantization."""
@@ -138,7 +139,12 @@ def parse_catalog(data: Any) -> list[CatalogModel]:
     seen: set[str] = set()
     for i, m in enumerate(data["models"]):
         where = f"model {i}"
-        _check_keys(m, _MODEL_KEYS, where, fail)
+        _check_keys(
+            {k: v for k, v in m.items() if k != "architecture"} if isinstance(m, dict) else m, _MODEL_KEYS, where, fail
+        )
+        architecture = m.get("architecture")
+        if architecture is not None and (not isinstance(architecture, str) or not architecture.strip()):
+            raise fail(f"model {m.get('id')!r}", "'architecture' must be a GGUF architecture name, e.g. qwen2")
         where = f"model {m.get('id')!r}"
         for key in ("id", "name", "family", "license", "description"):
             if not isinstance(m[key], str) or not m[key].strip():
@@ -169,6 +175,7 @@ def parse_catalog(data: Any) -> list[CatalogModel]:
                 description=m["description"],
                 arch=arch,
                 files=files,
+                architecture=architecture,
             )
         )
     return models

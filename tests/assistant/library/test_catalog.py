@@ -29,7 +29,7 @@ def test_the_shipped_catalog_loads_and_is_curated():
 def test_every_entry_has_exactly_the_schema_fields():
     assert set(SHIPPED) == {"version", "about", "models"}
     for m in SHIPPED["models"]:
-        assert set(m) == MODEL_KEYS, m["id"]
+        assert set(m) == MODEL_KEYS | {"architecture"}, m["id"]
         assert m["arch"] is None or set(m["arch"]) == {"layers", "kv_heads", "head_dim"}
         for f in m["files"]:
             assert set(f) == FILE_KEYS, f["file"]
@@ -120,3 +120,28 @@ def test_learned_sizes_live_in_the_cache_not_the_catalog(bothy_home):
 
 def test_quantization_names_come_from_llama_cpp_file_types():
     assert {"Q4_K_M", "Q8_0", "Q6_K", "IQ4_XS", "F16"} <= KNOWN_QUANTIZATIONS
+
+
+def test_every_catalog_architecture_is_one_the_installed_llama_cpp_can_load():
+    """llama.cpp names its architectures in a table of strings in libllama (LLM_ARCH_NAMES): every
+    catalog model's GGUF architecture must be among them in the build Bothy runs. The linker may
+    store a name as the end of a longer one ("qwen2" inside "rwkv6qwen2"), so a name followed by
+    its terminating NUL is enough."""
+    from pathlib import Path
+
+    import llama_cpp
+
+    from assistant.library.catalog import load_catalog
+
+    libraries = sorted((Path(llama_cpp.__file__).parent / "lib").glob("libllama*"))
+    assert libraries, "llama-cpp-python ships libllama in its lib folder"
+    data = libraries[0].read_bytes()
+
+    def known(name: str) -> bool:
+        return name.encode() + b"\0" in data
+
+    assert known("llama") and not known("no-such-architecture")
+    catalog = load_catalog()
+    assert all(model.architecture for model in catalog)
+    unknown = sorted({model.architecture for model in catalog if not known(model.architecture)})
+    assert unknown == []
