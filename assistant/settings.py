@@ -85,6 +85,7 @@ class Settings:
     api_origins: list[str] = field(default_factory=list)  # browser origins allowed to call it
     api_allow_loading: bool = False  # a request naming another local model may load it
     api_keep_conversations: bool = False  # keep API conversations (the sidebar's "API" group)
+    first_run_dismissed: bool = False  # "Not now" on the starter model's suggestions (ui/first_run.py)
     download_source: str = "hf"  # where models come from: "hf", "mirror" or "modelscope" (library/sources.py)
     download_endpoint: str | None = None  # the mirror's (or another source's) address
     embedding_model: str | None = None  # a GGUF path: documents are also found by meaning (assistant/docs)

@@ -43,6 +43,7 @@ from ui.status_bar import StatusBar
 from ui.turn_controller import TurnController
 from ui.window_branches import BranchHandling
 from ui.window_documents import DocumentHandling
+from ui.window_first_run import FirstRunHandling
 from ui.window_imports import ImportHandling
 from ui.window_memory import MemoryHandling
 from ui.window_turns import TurnHandling
@@ -50,7 +51,9 @@ from ui.window_turns import TurnHandling
 log = logging.getLogger("bothy.ui")
 
 
-class MainWindow(ImportHandling, DocumentHandling, BranchHandling, MemoryHandling, TurnHandling, QMainWindow):
+class MainWindow(
+    ImportHandling, DocumentHandling, FirstRunHandling, BranchHandling, MemoryHandling, TurnHandling, QMainWindow
+):
     model_loaded = Signal(object)
     model_failed = Signal(str)
     turn_done = Signal(object)
@@ -207,6 +210,7 @@ class MainWindow(ImportHandling, DocumentHandling, BranchHandling, MemoryHandlin
         if loaded.base_model_note:
             self.banner.show_message(loaded.base_model_note, kind="info")
         self._update_composer()
+        self._show_first_run(loaded)
         self.model_loaded.emit(loaded)
 
     @Slot(object, str)

@@ -145,3 +145,19 @@ def test_every_catalog_architecture_is_one_the_installed_llama_cpp_can_load():
     assert all(model.architecture for model in catalog)
     unknown = sorted({model.architecture for model in catalog if not known(model.architecture)})
     assert unknown == []
+
+
+def test_suggestions_fit_the_computer_and_put_qwen_first_for_chinese_readers():
+    from assistant.library import MemoryInfo, load_catalog
+    from assistant.library.suggest import suggest
+
+    catalog = load_catalog()
+    gib = 2**30
+    small = suggest(catalog, MemoryInfo(8 * gib, 4 * gib))
+    big = suggest(catalog, MemoryInfo(32 * gib, 24 * gib))
+    assert len(small) == len(big) == 2 and len({s.model.family for s in big}) == 2
+    assert max(s.model.parameters for s in small) < min(s.model.parameters for s in big)
+    assert all(s.size > 0 and s.minutes >= 1 for s in small + big)
+    assert suggest(catalog, MemoryInfo(1 * gib, gib // 2)) == []  # nothing fits: nothing suggested
+    chinese = suggest(catalog, MemoryInfo(8 * gib, 4 * gib), chinese=True)
+    assert chinese[0].model.family == "Qwen"
