@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from screenshots_discover import discover_shots  # noqa: E402
 from screenshots_documents import document_shots  # noqa: E402
 from screenshots_servers import server_shots  # noqa: E402
 from screenshots_trees import tree_shots  # noqa: E402  (beside this file; "packaging" is a PyPI name too)
@@ -219,6 +220,7 @@ def main(outdir: Path) -> int:
     tree_shots(window, shot, wait, screen_shot_of(window, shot, wait))
     server_shots(window, shot, wait, wait_for)
     document_shots(window, shot, wait, wait_for)
+    discover_shots(window, shot, wait, wait_for)
     _base_model_shots(window, shot, wait_for)
     window.close()
     window.store.close()

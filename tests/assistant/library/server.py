@@ -28,6 +28,7 @@ class FileServer:
         self.announced: dict[str, str | None] = {}  # what X-Linked-Etag says (default: the real hash)
         self.api: dict[str, object] = {}  # "OWNER/REPO" -> JSON
         self.search: list[dict] = []  # the Hub's search results: {"id", "downloads"}
+        self.sizes: dict[str, int] = {}  # "OWNER/REPO/FILE" -> the size ModelScope's listing announces
         self.html = False  # answer everything with a web page (a "mirror" that is not one)
         self.drops: dict[str, list[int]] = {}  # key -> body bytes to send before dropping, one per request
         self.errors: dict[str, list[int]] = {}  # key -> HTTP status to answer instead, one per request
@@ -109,7 +110,7 @@ class FileServer:
             return self._plain(h, 200, json.dumps(found).encode(), "application/json")
         if m := re.match(r"^/api/v1/models/([^/]+/[^/]+)/repo/files$", path):
             files = [
-                {"Path": key[len(m.group(1)) + 1 :], "Size": len(data), "Type": "blob",
+                {"Path": key[len(m.group(1)) + 1 :], "Size": self.sizes.get(key, len(data)), "Type": "blob",
                  "Sha256": hashlib.sha256(data).hexdigest()}
                 for key, data in self.files.items() if key.startswith(m.group(1) + "/")
             ]  # fmt: skip
