@@ -139,6 +139,11 @@ class Servers:
             return stored
         return self._key_file().get(server.name)
 
+    def stored_key(self, name: str) -> str | None:
+        """A key kept under `name` (also other secrets kept the same way: download tokens)."""
+        stored = _keyring_get(name)
+        return stored if stored is not None else self._key_file().get(name)
+
     def set_key(self, name: str, key: str | None) -> str:
         """Store (or with None, forget) a key. Returns where it went: "keychain" or "file"."""
         if _keyring_set(name, key):

@@ -190,6 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
             m.add_argument("file_or_quant", help="a file name, or a quantization such as Q4_K_M")
         m.add_argument("--source", choices=("hf", "mirror", "modelscope"), help="where from (default: your choice)")
         m.add_argument("--endpoint", metavar="URL", help="the source's address for this run, e.g. a mirror's")
+    m = ms.add_parser("token", help="keep an access token for a source (gated models); read from standard input")
+    m.add_argument("--source", choices=("hf", "mirror", "modelscope"), help="whose token (default: your choice)")
+    m.add_argument("--endpoint", metavar="URL", help="the source's address")
+    m.add_argument("--remove", action="store_true", help="forget the token")
     models.set_defaults(func=cmd_models)
     return p
 

@@ -49,6 +49,30 @@ def cmd_search(args) -> int:
     return 0
 
 
+def cmd_token(args) -> int:
+    """Keep the token for the source (from standard input, or typed without echo at a terminal)."""
+    from assistant.library.tokens import set_token
+
+    source = _source(args)
+    if args.remove:
+        set_token(source.endpoint, None)
+        print(f"Forgot the access token for {source.label}.")
+        return 0
+    if sys.stdin.isatty():
+        import getpass
+
+        token = getpass.getpass(f"Access token for {source.label}: ")
+    else:
+        token = sys.stdin.readline()
+    if not token.strip():
+        print("bothy: no token given", file=sys.stderr)
+        return 2
+    where = set_token(source.endpoint, token)
+    place = "the system keychain" if where == "keychain" else "a file only you can read"
+    print(f"Kept the access token for {source.label} in {place}; it is sent to {source.endpoint} only.")
+    return 0
+
+
 def cmd_download(args) -> int:
     from assistant.library import DownloadManager
     from assistant.library.download_state import DownloadState

@@ -40,10 +40,10 @@ def cmd_models(args) -> int:
             )
         print(f"Starter model verified: {path}")
         return 0
-    if args.models_command in ("search", "download"):
-        from assistant.cli.model_sources import cmd_download, cmd_search
+    if args.models_command in ("search", "download", "token"):
+        from assistant.cli.model_sources import cmd_download, cmd_search, cmd_token
 
-        return cmd_search(args) if args.models_command == "search" else cmd_download(args)
+        return {"search": cmd_search, "download": cmd_download, "token": cmd_token}[args.models_command](args)
     if args.models_command == "info":
         info = read_info(Path(args.path))
         data = _info_dict(info)

@@ -25,6 +25,7 @@ import httpx
 from assistant.errors import UserFacingError
 from assistant.library.catalog import HF_BASE, hf_url
 from assistant.library.hub import USER_AGENT, HubError, RepoFile, hf_repo_files
+from assistant.library.tokens import token_for
 
 KINDS = ("hf", "mirror", "modelscope")
 MODELSCOPE_BASE = "https://modelscope.cn"
@@ -124,6 +125,9 @@ class Source:
 
     def _json(self, method: str, url: str, *, repo: str | None = None, **kwargs):
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        token = token_for(self.endpoint)
+        if token:
+            headers["Authorization"] = f"Bearer {token}"  # this source's own token, to it only
         try:
             with httpx.Client(timeout=httpx.Timeout(20.0, connect=10.0), follow_redirects=True) as client:
                 response = client.request(method, url, headers=headers, **kwargs)
@@ -136,7 +140,8 @@ class Source:
             what = f"{repo} is gated or private" if repo else f"{self.label} refused the request"
             raise SourceError(
                 f"{what} (HTTP {response.status_code}).",
-                hint="Accept the model's licence on its page while signed in, then give Bothy an access token.",
+                hint="Accept the model's licence on its page while signed in, then give Bothy an access token "
+                "(bothy models token, or Settings > Discover > Access token).",
             )
         if response.status_code == 404:
             raise SourceError(f"{self.label} has no {repo or 'such page'} (HTTP 404).")

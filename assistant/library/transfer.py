@@ -56,7 +56,10 @@ class _LinkedHeaders(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         self.take(headers)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)  # keeps the Range header
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)  # keeps the Range header
+        if new is not None and _host(newurl) != _host(req.full_url):
+            new.remove_header("Authorization")  # a source's token goes to that source only
+        return new
 
 
 def _sha_from_etag(value: str | None) -> str | None:
@@ -67,6 +70,12 @@ def _sha_from_etag(value: str | None) -> str | None:
         v = v[2:]
     v = v.strip('"').lower()
     return v if _SHA256.match(v) else None
+
+
+def token_for(url: str) -> str | None:
+    from assistant.library.tokens import token_for as stored
+
+    return stored(url)
 
 
 def _host(url: str) -> str:
@@ -174,6 +183,9 @@ class TransferMixin:
         headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
         if have:
             headers["Range"] = f"bytes={have}-"
+        token = token_for(url)
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         linked = _LinkedHeaders()
         opener = urllib.request.build_opener(linked)
         self._set(job, DownloadState.STARTING)

@@ -29,6 +29,8 @@ class FileServer:
         self.api: dict[str, object] = {}  # "OWNER/REPO" -> JSON
         self.search: list[dict] = []  # the Hub's search results: {"id", "downloads"}
         self.sizes: dict[str, int] = {}  # "OWNER/REPO/FILE" -> the size ModelScope's listing announces
+        self.gated: dict[str, str] = {}  # "OWNER/REPO" -> the token its files need (a gated model)
+        self.cdn_host: str | None = None  # redirect files to this host name (e.g. "localhost") instead
         self.html = False  # answer everything with a web page (a "mirror" that is not one)
         self.drops: dict[str, list[int]] = {}  # key -> body bytes to send before dropping, one per request
         self.errors: dict[str, list[int]] = {}  # key -> HTTP status to answer instead, one per request
@@ -46,7 +48,8 @@ class FileServer:
 
             def do_GET(self):
                 with server._lock:
-                    server.requests.append({"path": self.path, "range": self.headers.get("Range")})
+                    auth = self.headers.get("Authorization")
+                    server.requests.append({"path": self.path, "range": self.headers.get("Range"), "auth": auth})
                 try:
                     server._handle(self)
                 except (BrokenPipeError, ConnectionResetError):
@@ -136,8 +139,12 @@ class FileServer:
                 return self._plain(h, error, b"error")
             if key not in self.files:
                 return self._plain(h, 404, b"Entry not found")
+            needed = self.gated.get(m.group(1))
+            if needed and h.headers.get("Authorization") != f"Bearer {needed}":
+                return self._plain(h, 401, b'{"error":"Access to this model is restricted."}', "application/json")
             h.send_response(302)
-            h.send_header("Location", f"/cdn/{key}")
+            where = f"http://{self.cdn_host}:{self.httpd.server_address[1]}" if self.cdn_host else ""
+            h.send_header("Location", f"{where}/cdn/{key}")
             h.send_header("X-Linked-Size", str(len(self.files[key])))
             if self.announced.get(key):
                 h.send_header("X-Linked-Etag", f'"{self.announced[key]}"')

@@ -113,3 +113,40 @@ def test_a_mirror_that_answers_a_file_with_a_web_page_leaves_nothing(hub, tmp_pa
         manager.close()
     assert status.state == DownloadState.FAILED and "a web page instead of the file" in status.error
     assert not list(tmp_path.glob("*.gguf"))
+
+
+def test_a_gated_file_downloads_with_the_sources_token_which_goes_nowhere_else(hub, model_bytes, tmp_path, monkeypatch):
+    from assistant.library import DownloadManager, DownloadState
+    from assistant.library.tokens import set_token, token_for
+
+    monkeypatch.setenv("BOTHY_NO_KEYRING", "1")  # the 0600 file, never this machine's real keychain
+    repo, name = "Qwen/Qwen2.5-0.5B-Instruct-GGUF", "qwen2.5-0.5b-instruct-q4_k_m.gguf"
+    hub.gated[repo] = "hf_secret_token"
+    hub.cdn_host = "localhost"  # the file itself comes from another host, as the Hub's CDN
+    source = Source.choose("mirror", hub.base_url)
+    manager = DownloadManager(models_dir=tmp_path, retries=0)
+    try:
+        refused = manager.wait(manager.start(source.file_url(repo, name)), timeout=20)
+        assert refused.state == DownloadState.FAILED and "401" in refused.error
+        manager.forget(refused.id)
+        env = dict(os.environ)
+        kept = subprocess.run(
+            [sys.executable, "-m", "assistant", "models", "token", "--source", "mirror", "--endpoint", hub.base_url],
+            input="hf_secret_token\n", env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert kept.returncode == 0 and "sent to " + hub.base_url + " only" in kept.stdout
+        assert token_for(source.file_url(repo, name)) == "hf_secret_token"
+        assert token_for("http://localhost:1/x") is None
+        done = manager.wait(manager.start(source.file_url(repo, name)), timeout=20)
+        assert done.state == DownloadState.DONE and (tmp_path / name).read_bytes() == model_bytes
+    finally:
+        manager.close()
+        set_token(hub.base_url, None)
+    file_requests = [r for r in hub.requests if "/cdn/" in r["path"]]
+    assert file_requests and all(r["auth"] is None for r in file_requests)  # never sent to the CDN host
+    assert any(r["auth"] == "Bearer hf_secret_token" for r in hub.requests if "/resolve/" in r["path"])
+    from assistant.servers import Servers
+
+    keys = Servers().keys_path
+    assert keys.exists() and oct(keys.stat().st_mode & 0o777) == "0o600"  # the token lived only there
+    assert "hf_secret_token" not in keys.read_text()  # and is forgotten now
