@@ -83,8 +83,18 @@ class DiscoverDownloads:
         self.endpoint_edit = QLineEdit(paste)
         self.endpoint_edit.setPlaceholderText("https://hf-mirror.com")
         self.endpoint_edit.setAccessibleName(QCoreApplication.translate("DiscoverWidget", "The mirror's address"))
+        self.token_button = QPushButton(QCoreApplication.translate("DiscoverWidget", "Access token…"), paste)
+        self.token_button.setToolTip(
+            QCoreApplication.translate(
+                "DiscoverWidget",
+                "For gated models (Llama, Gemma…): accept the licence on the model's page, then paste your token. "
+                "It is kept in the system keychain and sent to this source only.",
+            )
+        )
+        self.token_button.clicked.connect(self.ask_token)
         sources.addWidget(self.source_combo)
         sources.addWidget(self.endpoint_edit, 1)
+        sources.addWidget(self.token_button)
         outer.addLayout(sources)
         pl = QHBoxLayout()
         self.paste_edit = QLineEdit(paste)
@@ -209,6 +219,36 @@ class DiscoverDownloads:
         if kind == "mirror":
             return Source.choose("mirror", self.endpoint_edit.text().strip() or None)
         return Source.choose("modelscope", self.modelscope_base)
+
+    @Slot()
+    def ask_token(self) -> bool:
+        """Ask for the chosen source's access token and keep it (an empty one forgets it)."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        from assistant.library.tokens import set_token
+
+        try:
+            source = self.source()
+        except UserFacingError as exc:
+            self.message_label.setText(str(exc))
+            return False
+        token, ok = QInputDialog.getText(
+            self,
+            QCoreApplication.translate("DiscoverWidget", "Access token"),
+            QCoreApplication.translate("DiscoverWidget", "Access token for {source}:").format(source=source.label),
+            QLineEdit.EchoMode.Password,
+        )
+        if not ok:
+            return False
+        set_token(source.endpoint, token or None)
+        self.status_label.setText(
+            QCoreApplication.translate("DiscoverWidget", "The token is kept; it is sent to {host} only.").format(
+                host=source.endpoint
+            )
+            if token
+            else QCoreApplication.translate("DiscoverWidget", "The token is forgotten.")
+        )
+        return True
 
     @Slot()
     def _paste_go(self) -> None:

@@ -323,3 +323,18 @@ def test_search_a_source_see_the_files_fit_and_download_one(qtbot, server, paylo
     finally:
         w.shutdown()
         manager.close()
+
+
+def test_an_access_token_is_kept_for_the_source_chosen(qtbot, discover, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from assistant.library.tokens import token_for
+
+    monkeypatch.setenv("BOTHY_NO_KEYRING", "1")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("hf_token_1", True))
+    assert discover.ask_token()
+    assert token_for(discover.source().endpoint + "/x") == "hf_token_1"
+    assert "sent to" in discover.status_label.text()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", True))
+    discover.ask_token()
+    assert token_for(discover.source().endpoint + "/x") is None

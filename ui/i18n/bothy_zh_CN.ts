@@ -689,38 +689,38 @@
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="98" />
+        <location filename="../discover_downloads.py" line="108" />
         <source>Get</source>
         <translation>获取</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="105" />
+        <location filename="../discover_downloads.py" line="115" />
         <source>Files in the repository</source>
         <translation>仓库中的文件</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="107" />
+        <location filename="../discover_downloads.py" line="117" />
         <source>Download file</source>
         <translation>下载文件</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="123" />
-        <location filename="../discover_downloads.py" line="126" />
+        <location filename="../discover_downloads.py" line="133" />
+        <location filename="../discover_downloads.py" line="136" />
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="135" />
+        <location filename="../discover_downloads.py" line="145" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="136" />
+        <location filename="../discover_downloads.py" line="146" />
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="137" />
+        <location filename="../discover_downloads.py" line="147" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -805,102 +805,132 @@
         <translation>镜像站地址</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="92" />
+        <location filename="../discover_downloads.py" line="86" />
+        <source>Access token…</source>
+        <translation>访问令牌…</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="88" />
+        <source>For gated models (Llama, Gemma…): accept the licence on the model's page, then paste your token. It is kept in the system keychain and sent to this source only.</source>
+        <translation>用于需要授权的模型（Llama、Gemma 等）：先在模型页面接受许可协议，再粘贴你的令牌。令牌保存在系统钥匙串中，只会发送给这个来源。</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="102" />
         <source>Search models (e.g. qwen gguf), or paste a link or a repository such as owner/name</source>
         <translation>搜索模型（例如 qwen gguf），或粘贴链接或仓库名（如 owner/name）</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="96" />
+        <location filename="../discover_downloads.py" line="106" />
         <source>Search, link or repository</source>
         <translation>搜索、链接或仓库</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="101" />
+        <location filename="../discover_downloads.py" line="111" />
         <source>Repositories found</source>
         <translation>找到的仓库</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="234" />
+        <location filename="../discover_downloads.py" line="237" />
+        <source>Access token</source>
+        <translation>访问令牌</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="238" />
+        <source>Access token for {source}:</source>
+        <translation>{source} 的访问令牌：</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="245" />
+        <source>The token is kept; it is sent to {host} only.</source>
+        <translation>令牌已保存；只会发送给 {host}。</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="249" />
+        <source>The token is forgotten.</source>
+        <translation>令牌已删除。</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="274" />
         <source>Searching {source}…</source>
         <translation>正在搜索 {source}…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="250" />
+        <location filename="../discover_downloads.py" line="290" />
         <source>Listing the files of {repo}…</source>
         <translation>正在列出 {repo} 的文件…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="268" />
+        <location filename="../discover_downloads.py" line="308" />
         <source>No repositories with GGUF files match “{query}”.</source>
         <translation>没有与“{query}”匹配且含 GGUF 文件的仓库。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="274" />
+        <location filename="../discover_downloads.py" line="314" />
         <source>{n} downloads</source>
         <translation>{n} 次下载</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="304" />
+        <location filename="../discover_downloads.py" line="344" />
         <source>{repo} has no GGUF files.</source>
         <translation>{repo} 中没有 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="314" />
+        <location filename="../discover_downloads.py" line="354" />
         <source>size known at download</source>
         <translation>下载时才知道大小</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="326" />
+        <location filename="../discover_downloads.py" line="366" />
         <source>fits this computer</source>
         <translation>适合这台电脑</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="327" />
+        <location filename="../discover_downloads.py" line="367" />
         <source>slow on this computer</source>
         <translation>在这台电脑上较慢</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="328" />
+        <location filename="../discover_downloads.py" line="368" />
         <source>won't fit</source>
         <translation>装不下</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="351" />
+        <location filename="../discover_downloads.py" line="391" />
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="355" />
+        <location filename="../discover_downloads.py" line="395" />
         <source>Done ({size}); the model is in your models folder.</source>
         <translation>完成（{size}）；模型已放入你的模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="361" />
+        <location filename="../discover_downloads.py" line="401" />
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="363" />
+        <location filename="../discover_downloads.py" line="403" />
         <source>Paused at {amount}.</source>
         <translation>已暂停，已下载 {amount}。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="365" />
+        <location filename="../discover_downloads.py" line="405" />
         <source>Checking the file…</source>
         <translation>正在校验文件…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="367" />
+        <location filename="../discover_downloads.py" line="407" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="370" />
+        <location filename="../discover_downloads.py" line="410" />
         <source>{speed}/s</source>
         <translation>{speed}/秒</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="373" />
+        <location filename="../discover_downloads.py" line="413" />
         <source>about {time} left</source>
         <translation>约剩 {time}</translation>
     </message>
