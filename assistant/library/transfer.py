@@ -241,7 +241,13 @@ class TransferMixin:
             why = "it did not answer in time"
         else:
             why = str(getattr(reason, "strerror", None) or reason)
-        return f"Could not reach {host}: {why}.", "Check your internet connection, then press Resume."
+        hint = "Check your internet connection, then press Resume."
+        if host.endswith("huggingface.co") or host == "hf.co":
+            hint += (
+                " If Hugging Face cannot be reached from here (as in mainland China), download from a Hugging Face "
+                "mirror or from ModelScope instead (Settings > Discover > Download from)."
+            )
+        return f"Could not reach {host}: {why}.", hint
 
     def _connection_lost(self, job: _Job, e: BaseException) -> tuple[str, str]:
         got = format_bytes(job.downloaded) + (f" of {format_bytes(job.total)}" if job.total else "")

@@ -150,3 +150,18 @@ def test_a_gated_file_downloads_with_the_sources_token_which_goes_nowhere_else(h
     keys = Servers().keys_path
     assert keys.exists() and oct(keys.stat().st_mode & 0o777) == "0o600"  # the token lived only there
     assert "hf_secret_token" not in keys.read_text()  # and is forgotten now
+
+
+def test_hugging_face_out_of_reach_offers_the_other_sources(tmp_path):
+    import socket
+
+    from assistant.library import DownloadManager
+
+    manager = DownloadManager(models_dir=tmp_path)
+    try:
+        message, hint = manager._unreachable("https://huggingface.co/o/r/resolve/main/m.gguf", socket.gaierror())
+        assert message.startswith("Could not reach huggingface.co") and "mirror or from ModelScope" in hint
+        _, other = manager._unreachable("https://modelscope.cn/api/v1/models/o/r/repo", TimeoutError())
+        assert "ModelScope instead" not in other
+    finally:
+        manager.close()
