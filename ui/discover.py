@@ -271,7 +271,11 @@ class DiscoverWidget(DiscoverDownloads, QWidget):
         model, f = self.selected_model(), self.selected_file()
         if model is None or f is None:
             return
-        self.repo_label.setText(f"huggingface.co/{f.repo}")
+        model = self.selected_model()
+        where = f"huggingface.co/{f.repo}"
+        if model is not None and model.modelscope:
+            where += f" · modelscope.cn/models/{model.modelscope}"
+        self.repo_label.setText(where)
         e = self._estimate(model, f)
         self.verdict_label.setText(self._verdict_text(e.verdict))
         self.fit_label.setText(e.message)

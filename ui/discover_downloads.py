@@ -186,9 +186,29 @@ class DiscoverDownloads:
 
     @Slot()
     def _download_selected(self) -> None:
-        f = self.selected_file()
-        if f is not None:
+        f, model = self.selected_file(), self.selected_model()
+        if f is None or model is None:
+            return
+        try:
+            source = self.source()
+        except UserFacingError as exc:
+            self.message_label.setText(str(exc))
+            return
+        if source.kind == "hf":
             self._start(lambda: self.manager.start_file(f))
+            return
+        repo = f.repo if source.kind == "mirror" else model.modelscope
+        if repo is None:
+            self.message_label.setText(
+                QCoreApplication.translate(
+                    "DiscoverWidget",
+                    "Bothy does not know {model} on ModelScope: search ModelScope for it above, or download from "
+                    "Hugging Face or a mirror.",
+                ).format(model=model.name)
+            )
+            return
+        url = source.file_url(repo, f.file)
+        self._start(lambda: self.manager.start(url, filename=f.file, sha256=f.sha256, size=f.known_size))
 
     # -- where downloads come from -------------------------------------------------------------------
 

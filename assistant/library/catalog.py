@@ -28,6 +28,7 @@ HF_BASE = "https://huggingface.co"
 KNOWN_QUANTIZATIONS = frozenset(v for v in FILE_TYPES.values() if not v.endswith("_SOME_F16"))
 
 _MODEL_KEYS = {"id", "name", "family", "parameters", "context_length", "license", "description", "arch", "files"}
+_OPTIONAL_MODEL_KEYS = {"architecture", "modelscope"}
 _FILE_KEYS = {"repo", "file", "url", "quantization", "size", "sha256", "source", "confirmed"}
 _ARCH_KEYS = {"layers", "kv_heads", "head_dim"}
 _TOP_KEYS = {"version", "about", "models"}
@@ -84,6 +85,7 @@ class CatalogModel:
     description: str
     arch: Arch | None
     files: tuple[CatalogFile, ...] = field(default=())
+    modelscope: str | None = None  # the same files on ModelScope, in this repository (confirmed, never guessed)
     architecture: str | None = None  # the GGUF general.architecture (e.g. "qwen2"); the llama.cpp build must know it
 
     def matches(self, text: str) -> bool:
@@ -139,9 +141,11 @@ def parse_catalog(data: Any) -> list[CatalogModel]:
     seen: set[str] = set()
     for i, m in enumerate(data["models"]):
         where = f"model {i}"
-        _check_keys(
-            {k: v for k, v in m.items() if k != "architecture"} if isinstance(m, dict) else m, _MODEL_KEYS, where, fail
-        )
+        required = {k: v for k, v in m.items() if k not in _OPTIONAL_MODEL_KEYS} if isinstance(m, dict) else m
+        _check_keys(required, _MODEL_KEYS, where, fail)
+        modelscope = m.get("modelscope")
+        if modelscope is not None and not (isinstance(modelscope, str) and _REPO.match(modelscope)):
+            raise fail(f"model {m.get('id')!r}", "'modelscope' must be a ModelScope repository, OWNER/NAME")
         architecture = m.get("architecture")
         if architecture is not None and (not isinstance(architecture, str) or not architecture.strip()):
             raise fail(f"model {m.get('id')!r}", "'architecture' must be a GGUF architecture name, e.g. qwen2")
@@ -176,6 +180,7 @@ def parse_catalog(data: Any) -> list[CatalogModel]:
                 arch=arch,
                 files=files,
                 architecture=architecture,
+                modelscope=modelscope,
             )
         )
     return models

@@ -338,3 +338,32 @@ def test_an_access_token_is_kept_for_the_source_chosen(qtbot, discover, monkeypa
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", True))
     discover.ask_token()
     assert token_for(discover.source().endpoint + "/x") is None
+
+
+def test_a_catalog_model_downloads_from_the_source_chosen(qtbot, server, payload):
+    from dataclasses import replace
+
+    from ui.discover import DiscoverWidget
+
+    catalog = [replace(CATALOG[0], modelscope="mirror-org/tiny-GGUF")]
+    f = catalog[0].files[0]
+    server.add("mirror-org/tiny-GGUF", f.file, payload)  # served in ModelScope's layout too
+    manager = DownloadManager(base_url=server.base_url, backoff=0.01, timeout=5)
+    w = DiscoverWidget(manager=manager, catalog=catalog, memory=MemoryInfo(16 * GB, 8 * GB))
+    qtbot.addWidget(w)
+    w.modelscope_base = server.base_url
+    try:
+        select(w, "tiny-chat")
+        assert "modelscope.cn/models/mirror-org/tiny-GGUF" in w.repo_label.text()
+        w.source_combo.setCurrentIndex(w.source_combo.findData("modelscope"))
+        with qtbot.waitSignal(w.model_downloaded, timeout=20_000):
+            qtbot.mouseClick(w.download_button, Qt.MouseButton.LeftButton)
+        assert any("/api/v1/models/mirror-org/tiny-GGUF/repo?" in r["path"] for r in server.requests)
+        w.catalog = [replace(CATALOG[0], modelscope=None)]
+        w._fill_list()
+        select(w, "tiny-chat")
+        w._download_selected()  # (its button is off now: the file is downloaded)
+        assert "does not know" in w.message_label.text()
+    finally:
+        w.shutdown()
+        manager.close()

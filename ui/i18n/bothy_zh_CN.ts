@@ -684,7 +684,7 @@
     </message>
     <message>
         <location filename="../discover.py" line="156" />
-        <location filename="../discover.py" line="292" />
+        <location filename="../discover.py" line="296" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
@@ -760,12 +760,12 @@
         <translation>{quant} — 下载时才知道确切大小（约 {size}）</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="286" />
+        <location filename="../discover.py" line="290" />
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="289" />
+        <location filename="../discover.py" line="293" />
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
@@ -830,107 +830,112 @@
         <translation>找到的仓库</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="237" />
+        <location filename="../discover_downloads.py" line="203" />
+        <source>Bothy does not know {model} on ModelScope: search ModelScope for it above, or download from Hugging Face or a mirror.</source>
+        <translation>Bothy 不知道 {model} 在魔搭上的位置：请在上方搜索魔搭，或从 Hugging Face 或镜像站下载。</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="257" />
         <source>Access token</source>
         <translation>访问令牌</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="238" />
+        <location filename="../discover_downloads.py" line="258" />
         <source>Access token for {source}:</source>
         <translation>{source} 的访问令牌：</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="245" />
+        <location filename="../discover_downloads.py" line="265" />
         <source>The token is kept; it is sent to {host} only.</source>
         <translation>令牌已保存；只会发送给 {host}。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="249" />
+        <location filename="../discover_downloads.py" line="269" />
         <source>The token is forgotten.</source>
         <translation>令牌已删除。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="274" />
+        <location filename="../discover_downloads.py" line="294" />
         <source>Searching {source}…</source>
         <translation>正在搜索 {source}…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="290" />
+        <location filename="../discover_downloads.py" line="310" />
         <source>Listing the files of {repo}…</source>
         <translation>正在列出 {repo} 的文件…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="308" />
+        <location filename="../discover_downloads.py" line="328" />
         <source>No repositories with GGUF files match “{query}”.</source>
         <translation>没有与“{query}”匹配且含 GGUF 文件的仓库。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="314" />
+        <location filename="../discover_downloads.py" line="334" />
         <source>{n} downloads</source>
         <translation>{n} 次下载</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="344" />
+        <location filename="../discover_downloads.py" line="364" />
         <source>{repo} has no GGUF files.</source>
         <translation>{repo} 中没有 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="354" />
+        <location filename="../discover_downloads.py" line="374" />
         <source>size known at download</source>
         <translation>下载时才知道大小</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="366" />
+        <location filename="../discover_downloads.py" line="386" />
         <source>fits this computer</source>
         <translation>适合这台电脑</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="367" />
+        <location filename="../discover_downloads.py" line="387" />
         <source>slow on this computer</source>
         <translation>在这台电脑上较慢</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="368" />
+        <location filename="../discover_downloads.py" line="388" />
         <source>won't fit</source>
         <translation>装不下</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="391" />
+        <location filename="../discover_downloads.py" line="411" />
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="395" />
+        <location filename="../discover_downloads.py" line="415" />
         <source>Done ({size}); the model is in your models folder.</source>
         <translation>完成（{size}）；模型已放入你的模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="401" />
+        <location filename="../discover_downloads.py" line="421" />
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="403" />
+        <location filename="../discover_downloads.py" line="423" />
         <source>Paused at {amount}.</source>
         <translation>已暂停，已下载 {amount}。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="405" />
+        <location filename="../discover_downloads.py" line="425" />
         <source>Checking the file…</source>
         <translation>正在校验文件…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="407" />
+        <location filename="../discover_downloads.py" line="427" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="410" />
+        <location filename="../discover_downloads.py" line="430" />
         <source>{speed}/s</source>
         <translation>{speed}/秒</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="413" />
+        <location filename="../discover_downloads.py" line="433" />
         <source>about {time} left</source>
         <translation>约剩 {time}</translation>
     </message>
