@@ -14,6 +14,7 @@ Its strings keep the translation context of the page they are on: QCoreApplicati
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
@@ -40,9 +41,10 @@ from assistant.library import (
     parse_hf_reference,
 )
 from assistant.library.fit import Verdict, estimate_for_size
-from assistant.library.sources import MODELSCOPE_BASE, Source
+from assistant.library.sources import MODELSCOPE_BASE, Source, pick_files
 from ui.background import run_in_background
 
+SPLIT_PART = re.compile(r"-\d{5}-of-\d{5}\.gguf$", re.IGNORECASE)
 IdRole = Qt.ItemDataRole.UserRole + 1  # the id behind an item of a list: a download's, a catalog model's
 REFRESH_DELAY_MS = 100  # a burst of download events becomes one redraw this long after its first event
 
@@ -396,12 +398,16 @@ class DiscoverDownloads:
             return
         f = self._repo_files[i]
         try:
-            url = self.source().file_url(self._repo, f.name)
-        except UserFacingError as exc:
+            source = self.source()
+            files = pick_files(self._repo_files, f.name) if SPLIT_PART.search(f.name) else [f]
+        except UserFacingError as exc:  # e.g. a split model with a part missing
             self.message_label.setText(str(exc))
             return
-        name = f.name.rsplit("/", 1)[-1]
-        self._start(lambda: self.manager.start(url, filename=name, sha256=f.sha256, size=f.size))
+        for part in files:  # a split model's parts all together: llama.cpp loads them as one model
+            url, name = source.file_url(self._repo, part.name), part.name.rsplit("/", 1)[-1]
+            self._start(lambda url=url, name=name, part=part: self.manager.start(
+                url, filename=name, sha256=part.sha256, size=part.size
+            ))  # fmt: skip
 
     # -- download progress ---------------------------------------------------------------------------
 

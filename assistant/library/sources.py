@@ -168,6 +168,11 @@ def pick_files(files: list[RepoFile], wanted: str) -> list[RepoFile]:
     """The files `wanted` names: a file name, or a quantization such as Q4_K_M (a split model's
     parts all together, in order). Raises SourceError when none or several different models match."""
     exact = [f for f in files if f.name == wanted or f.name.rsplit("/", 1)[-1] == wanted]
+    named = _SPLIT.match(exact[0].name.rsplit("/", 1)[-1]) if len(exact) == 1 else None
+    if named:  # one part of a split model named: the whole set
+        exact = [
+            f for f in files if (m := _SPLIT.match(f.name.rsplit("/", 1)[-1])) and m.group("stem") == named["stem"]
+        ]
     if not exact:
         token = wanted.lower()
         exact = [f for f in files if re.search(rf"(^|[-_.]){re.escape(token)}([-_.]|$)", f.name.lower())]

@@ -23,6 +23,7 @@ from assistant.library.catalog import Arch, CatalogFile, CatalogModel, hf_url  #
 from assistant.settings import Settings  # noqa: E402
 from tests.assistant.library.payloads import make_model  # noqa: E402
 from tests.assistant.library.server import FileServer  # noqa: E402
+from ui.discover_downloads import IdRole  # noqa: E402
 
 GB = 10**9
 REPO = "tester/Tiny-GGUF"
@@ -367,3 +368,22 @@ def test_a_catalog_model_downloads_from_the_source_chosen(qtbot, server, payload
     finally:
         w.shutdown()
         manager.close()
+
+
+def test_a_split_model_downloads_as_a_set(qtbot, discover, server, payload):
+    half = len(payload) // 2
+    server.add("someone/Split-GGUF", "big-Q4_K_M-00001-of-00002.gguf", payload[:half])
+    server.add("someone/Split-GGUF", "big-Q4_K_M-00002-of-00002.gguf", payload[half:])
+    server.api["someone/Split-GGUF"] = {"siblings": [
+        {"rfilename": "big-Q4_K_M-00001-of-00002.gguf", "size": half},
+        {"rfilename": "big-Q4_K_M-00002-of-00002.gguf", "size": len(payload) - half},
+    ]}  # fmt: skip
+    discover.paste_edit.setText("someone/Split-GGUF")
+    qtbot.mouseClick(discover.paste_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: discover.repo_files_combo.count() == 2, timeout=10_000)
+    discover.repo_files_combo.setCurrentIndex(1)  # either part: both come
+    qtbot.mouseClick(discover.repo_download_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: discover.download_list.count() == 2, timeout=10_000)
+    assert {discover.download_list.item(i).data(IdRole) for i in range(2)} == {
+        "big-Q4_K_M-00001-of-00002.gguf", "big-Q4_K_M-00002-of-00002.gguf"
+    }  # fmt: skip

@@ -94,6 +94,7 @@ def test_quantizations_and_split_sets_are_picked_as_wholes():
     )]  # fmt: skip
     assert [f.name for f in pick_files(files, "Q4_K_M")] == ["m-Q4_K_M.gguf"]
     assert [f.name for f in pick_files(files, "q8_0")] == ["m-Q8_0-00001-of-00002.gguf", "m-Q8_0-00002-of-00002.gguf"]
+    assert len(pick_files(files, "m-Q8_0-00002-of-00002.gguf")) == 2  # a part named: the whole set
     with pytest.raises(SourceError, match="missing parts"):
         pick_files(files, "Q2_K")
     with pytest.raises(SourceError, match="No GGUF file matches"):
