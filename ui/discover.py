@@ -211,6 +211,8 @@ class DiscoverWidget(DiscoverDownloads, QWidget):
             label = self.tr("{name}  ·  {params}  ·  {verdict}").format(
                 name=m.name, params=format_parameter_count(m.parameters), verdict=self._verdict_text(verdict)
             )
+            if m.kind == "embedding":
+                label += "  ·  " + self.tr("for documents")
             item = QListWidgetItem(label, self.model_list)
             item.setData(IdRole, m.id)
             item.setToolTip(m.description)

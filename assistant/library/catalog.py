@@ -28,7 +28,8 @@ HF_BASE = "https://huggingface.co"
 KNOWN_QUANTIZATIONS = frozenset(v for v in FILE_TYPES.values() if not v.endswith("_SOME_F16"))
 
 _MODEL_KEYS = {"id", "name", "family", "parameters", "context_length", "license", "description", "arch", "files"}
-_OPTIONAL_MODEL_KEYS = {"architecture", "modelscope"}
+_OPTIONAL_MODEL_KEYS = {"architecture", "modelscope", "kind"}
+KINDS = ("chat", "embedding")
 _FILE_KEYS = {"repo", "file", "url", "quantization", "size", "sha256", "source", "confirmed"}
 _ARCH_KEYS = {"layers", "kv_heads", "head_dim"}
 _TOP_KEYS = {"version", "about", "models"}
@@ -85,6 +86,7 @@ class CatalogModel:
     description: str
     arch: Arch | None
     files: tuple[CatalogFile, ...] = field(default=())
+    kind: str = "chat"  # or "embedding": for the person's documents (Settings > Documents), not for chatting
     modelscope: str | None = None  # the same files on ModelScope, in this repository (confirmed, never guessed)
     architecture: str | None = None  # the GGUF general.architecture (e.g. "qwen2"); the llama.cpp build must know it
 
@@ -146,6 +148,9 @@ def parse_catalog(data: Any) -> list[CatalogModel]:
         modelscope = m.get("modelscope")
         if modelscope is not None and not (isinstance(modelscope, str) and _REPO.match(modelscope)):
             raise fail(f"model {m.get('id')!r}", "'modelscope' must be a ModelScope repository, OWNER/NAME")
+        kind = m.get("kind", "chat")
+        if kind not in KINDS:
+            raise fail(f"model {m.get('id')!r}", f"'kind' must be one of {', '.join(KINDS)}")
         architecture = m.get("architecture")
         if architecture is not None and (not isinstance(architecture, str) or not architecture.strip()):
             raise fail(f"model {m.get('id')!r}", "'architecture' must be a GGUF architecture name, e.g. qwen2")
@@ -181,6 +186,7 @@ def parse_catalog(data: Any) -> list[CatalogModel]:
                 files=files,
                 architecture=architecture,
                 modelscope=modelscope,
+                kind=kind,
             )
         )
     return models

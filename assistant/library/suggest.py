@@ -36,7 +36,7 @@ def suggest(
 ) -> list[Suggestion]:  # fmt: skip
     fitting = []
     for model in catalog:
-        if model.parameters > MAX_PARAMETERS:
+        if model.parameters > MAX_PARAMETERS or model.kind != "chat":
             continue
         file = _preferred_file(model)
         estimate = estimate_for_catalog(

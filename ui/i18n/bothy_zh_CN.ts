@@ -684,43 +684,43 @@
     </message>
     <message>
         <location filename="../discover.py" line="156" />
-        <location filename="../discover.py" line="296" />
+        <location filename="../discover.py" line="298" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="108" />
+        <location filename="../discover_downloads.py" line="110" />
         <source>Get</source>
         <translation>获取</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="115" />
+        <location filename="../discover_downloads.py" line="117" />
         <source>Files in the repository</source>
         <translation>仓库中的文件</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="117" />
+        <location filename="../discover_downloads.py" line="119" />
         <source>Download file</source>
         <translation>下载文件</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="133" />
-        <location filename="../discover_downloads.py" line="136" />
+        <location filename="../discover_downloads.py" line="135" />
+        <location filename="../discover_downloads.py" line="138" />
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="145" />
+        <location filename="../discover_downloads.py" line="147" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="146" />
+        <location filename="../discover_downloads.py" line="148" />
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="147" />
+        <location filename="../discover_downloads.py" line="149" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -745,197 +745,202 @@
         <translation>{name}  ·  {params}  ·  {verdict}</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="248" />
+        <location filename="../discover.py" line="215" />
+        <source>for documents</source>
+        <translation>用于文档</translation>
+    </message>
+    <message>
+        <location filename="../discover.py" line="250" />
         <source>No model matches the search.</source>
         <translation>没有符合搜索的模型。</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="254" />
+        <location filename="../discover.py" line="256" />
         <source>{n} tokens</source>
         <translation>{n} 个词元</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="262" />
+        <location filename="../discover.py" line="264" />
         <source>{quant} — size known at download (about {size})</source>
         <translation>{quant} — 下载时才知道确切大小（约 {size}）</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="290" />
+        <location filename="../discover.py" line="292" />
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="293" />
+        <location filename="../discover.py" line="295" />
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="72" />
+        <location filename="../discover_downloads.py" line="74" />
         <source>Search and download</source>
         <translation>搜索并下载</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="75" />
+        <location filename="../discover_downloads.py" line="77" />
         <source>Download from:</source>
         <translation>下载来源：</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="77" />
+        <location filename="../discover_downloads.py" line="79" />
         <source>Download from</source>
         <translation>下载来源</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="78" />
+        <location filename="../discover_downloads.py" line="80" />
         <source>Hugging Face</source>
         <translation>Hugging Face</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="79" />
+        <location filename="../discover_downloads.py" line="81" />
         <source>A Hugging Face mirror</source>
         <translation>Hugging Face 镜像站</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="81" />
+        <location filename="../discover_downloads.py" line="83" />
         <source>ModelScope (modelscope.cn)</source>
         <translation>魔搭 ModelScope（modelscope.cn）</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="85" />
+        <location filename="../discover_downloads.py" line="87" />
         <source>The mirror's address</source>
         <translation>镜像站地址</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="86" />
+        <location filename="../discover_downloads.py" line="88" />
         <source>Access token…</source>
         <translation>访问令牌…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="88" />
+        <location filename="../discover_downloads.py" line="90" />
         <source>For gated models (Llama, Gemma…): accept the licence on the model's page, then paste your token. It is kept in the system keychain and sent to this source only.</source>
         <translation>用于需要授权的模型（Llama、Gemma 等）：先在模型页面接受许可协议，再粘贴你的令牌。令牌保存在系统钥匙串中，只会发送给这个来源。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="102" />
+        <location filename="../discover_downloads.py" line="104" />
         <source>Search models (e.g. qwen gguf), or paste a link or a repository such as owner/name</source>
         <translation>搜索模型（例如 qwen gguf），或粘贴链接或仓库名（如 owner/name）</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="106" />
+        <location filename="../discover_downloads.py" line="108" />
         <source>Search, link or repository</source>
         <translation>搜索、链接或仓库</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="111" />
+        <location filename="../discover_downloads.py" line="113" />
         <source>Repositories found</source>
         <translation>找到的仓库</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="203" />
+        <location filename="../discover_downloads.py" line="205" />
         <source>Bothy does not know {model} on ModelScope: search ModelScope for it above, or download from Hugging Face or a mirror.</source>
         <translation>Bothy 不知道 {model} 在魔搭上的位置：请在上方搜索魔搭，或从 Hugging Face 或镜像站下载。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="257" />
+        <location filename="../discover_downloads.py" line="259" />
         <source>Access token</source>
         <translation>访问令牌</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="258" />
+        <location filename="../discover_downloads.py" line="260" />
         <source>Access token for {source}:</source>
         <translation>{source} 的访问令牌：</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="265" />
+        <location filename="../discover_downloads.py" line="267" />
         <source>The token is kept; it is sent to {host} only.</source>
         <translation>令牌已保存；只会发送给 {host}。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="269" />
+        <location filename="../discover_downloads.py" line="271" />
         <source>The token is forgotten.</source>
         <translation>令牌已删除。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="294" />
+        <location filename="../discover_downloads.py" line="296" />
         <source>Searching {source}…</source>
         <translation>正在搜索 {source}…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="310" />
+        <location filename="../discover_downloads.py" line="312" />
         <source>Listing the files of {repo}…</source>
         <translation>正在列出 {repo} 的文件…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="328" />
+        <location filename="../discover_downloads.py" line="330" />
         <source>No repositories with GGUF files match “{query}”.</source>
         <translation>没有与“{query}”匹配且含 GGUF 文件的仓库。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="334" />
+        <location filename="../discover_downloads.py" line="336" />
         <source>{n} downloads</source>
         <translation>{n} 次下载</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="364" />
+        <location filename="../discover_downloads.py" line="366" />
         <source>{repo} has no GGUF files.</source>
         <translation>{repo} 中没有 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="374" />
+        <location filename="../discover_downloads.py" line="376" />
         <source>size known at download</source>
         <translation>下载时才知道大小</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="386" />
+        <location filename="../discover_downloads.py" line="388" />
         <source>fits this computer</source>
         <translation>适合这台电脑</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="387" />
+        <location filename="../discover_downloads.py" line="389" />
         <source>slow on this computer</source>
         <translation>在这台电脑上较慢</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="388" />
+        <location filename="../discover_downloads.py" line="390" />
         <source>won't fit</source>
         <translation>装不下</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="411" />
+        <location filename="../discover_downloads.py" line="417" />
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="415" />
+        <location filename="../discover_downloads.py" line="421" />
         <source>Done ({size}); the model is in your models folder.</source>
         <translation>完成（{size}）；模型已放入你的模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="421" />
+        <location filename="../discover_downloads.py" line="427" />
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="423" />
+        <location filename="../discover_downloads.py" line="429" />
         <source>Paused at {amount}.</source>
         <translation>已暂停，已下载 {amount}。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="425" />
+        <location filename="../discover_downloads.py" line="431" />
         <source>Checking the file…</source>
         <translation>正在校验文件…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="427" />
+        <location filename="../discover_downloads.py" line="433" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="430" />
+        <location filename="../discover_downloads.py" line="436" />
         <source>{speed}/s</source>
         <translation>{speed}/秒</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="433" />
+        <location filename="../discover_downloads.py" line="439" />
         <source>about {time} left</source>
         <translation>约剩 {time}</translation>
     </message>

@@ -29,7 +29,7 @@ def test_the_shipped_catalog_loads_and_is_curated():
 def test_every_entry_has_exactly_the_schema_fields():
     assert set(SHIPPED) == {"version", "about", "models"}
     for m in SHIPPED["models"]:
-        assert set(m) - {"modelscope"} == MODEL_KEYS | {"architecture"}, m["id"]
+        assert set(m) - {"modelscope", "kind"} == MODEL_KEYS | {"architecture"}, m["id"]
         assert m["arch"] is None or set(m["arch"]) == {"layers", "kv_heads", "head_dim"}
         for f in m["files"]:
             assert set(f) == FILE_KEYS, f["file"]
@@ -157,7 +157,15 @@ def test_suggestions_fit_the_computer_and_put_qwen_first_for_chinese_readers():
     big = suggest(catalog, MemoryInfo(32 * gib, 24 * gib))
     assert len(small) == len(big) == 2 and len({s.model.family for s in big}) == 2
     assert max(s.model.parameters for s in small) < min(s.model.parameters for s in big)
-    assert all(s.size > 0 and s.minutes >= 1 for s in small + big)
+    assert all(s.size > 0 and s.minutes >= 1 and s.model.kind == "chat" for s in small + big)
     assert suggest(catalog, MemoryInfo(1 * gib, gib // 2)) == []  # nothing fits: nothing suggested
     chinese = suggest(catalog, MemoryInfo(8 * gib, 4 * gib), chinese=True)
     assert chinese[0].model.family == "Qwen"
+
+
+def test_the_catalog_offers_a_multilingual_embedding_model_for_documents():
+    from assistant.library.catalog import load_catalog
+
+    embedding = [m for m in load_catalog() if m.kind == "embedding"]
+    assert embedding and all(f.sha256 and f.size for m in embedding for f in m.files)
+    assert all("documents" in m.description for m in embedding)
