@@ -223,3 +223,20 @@ def test_appdir_runs_when_built(app_folder, tmp_path):
         pytest.skip("no AppDir (build with --appimage)")
     out = subprocess.run([str(apprun), "--version"], env=_env(tmp_path / "home"), capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("Bothy "), out
+
+
+def test_documents_from_the_frozen_app(app_folder, tmp_path):
+    """Every document reader travels in the bundle: GBK text (charset-normalizer), PDF (pypdf), .docx."""
+    from tests.assistant.docs.files import docx, text_pdf
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "contract.txt").write_bytes("合同规定违约金为合同总额的百分之十。".encode("gbk"))
+    text_pdf(folder / "manual.pdf", ["The lamp is trimmed at dusk."])
+    docx(folder / "handbook.docx", ["Keepers get 25 days of holiday a year."])
+    home = tmp_path / "home"
+    cmd = [str(_exe(app_folder)), "docs", "add", str(folder), "--library", "Frozen", "--json"]
+    out = subprocess.run(cmd, env=_env(home), capture_output=True, text=True, timeout=SELF_TEST_TIMEOUT)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["indexed"] == 3 and result["failed"] == 0, result
