@@ -1,7 +1,7 @@
 """An embedding model in the engine process, beside the chat model: llama-cpp-python in its
-embedding mode, mean-pooled and normalized vectors (one per text, cut at EMBED_CONTEXT tokens).
-Used for the person's documents (assistant/docs): passages and questions become vectors, compared
-by cosine similarity."""
+embedding mode, every layer on the GPU where the build can offload, mean-pooled and normalized
+vectors (one per text, cut at EMBED_CONTEXT tokens). Used for the person's documents
+(assistant/docs): passages and questions become vectors, compared by cosine similarity."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ class Embedder:
                 n_batch=EMBED_CONTEXT,
                 n_ubatch=EMBED_CONTEXT,
                 pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
+                n_gpu_layers=-1 if llama_cpp.llama_supports_gpu_offload() else 0,  # on the GPU where there is one
                 verbose=True,  # to the engine's log
             )
         except (ValueError, RuntimeError) as exc:
