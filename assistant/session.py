@@ -255,14 +255,15 @@ class ChatSession:
         for this message go to the model with it (assistant/docs/retrieval.py); by default the
         session's `documents`, else those switched on for the conversation."""
         if documents is None:
-            documents = self.documents or conversation_libraries(self.store, conversation_id)
+            documents = self._documents_for(conversation_id)
         return self._begin(conversation_id, text, settings, replace_from=None, documents=documents)
 
     def edit_and_resend(
         self, conversation_id: int, message_id: int, text: str, settings: GenerationSettings | None = None
     ) -> Turn:
         """Replace a user message (and everything after it) with `text`, and answer it."""
-        return self._begin(conversation_id, text, settings, replace_from=message_id)
+        documents = self._documents_for(conversation_id)
+        return self._begin(conversation_id, text, settings, replace_from=message_id, documents=documents)
 
     def regenerate(self, conversation_id: int, settings: GenerationSettings | None = None) -> Turn:
         """Replace the last reply with a new one."""
@@ -273,10 +274,16 @@ class ChatSession:
         if last_user is None:
             raise UserFacingError("There is no message to answer again.")
         later = next((m for m in messages if m["seq"] > last_user["seq"]), None)
+        documents = self._documents_for(conversation_id)
+        self._check_documents(conversation_id, documents)
         reply = self.store.begin_reply(
             conversation_id, replace_from=later["id"] if later else None, sampling=settings.to_dict(), **fields
         )
-        return self._start(conversation_id, last_user["id"], reply["id"], settings)
+        return self._start(conversation_id, last_user["id"], reply["id"], settings, documents)
+
+    def _documents_for(self, conversation_id: int) -> tuple[str, ...]:
+        """The libraries a turn answers from: the session's, else those switched on for the conversation."""
+        return tuple(self.documents) or conversation_libraries(self.store, conversation_id)
 
     def after_turn(self, conversation_id: int, settings: GenerationSettings | None = None) -> dict | None:
         """Right after a reply: prepare the conversation's memory for the next message (a summary of

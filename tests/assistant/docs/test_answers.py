@@ -82,3 +82,15 @@ def test_a_file_changed_since_it_was_indexed_is_read_again_before_the_answer(sto
     sent = fake.requests[-1].history[-1].content
     assert "65 litres" in sent and "40 litres" not in sent and "storms.pdf" not in sent
     assert all(not s.path.endswith("storms.pdf") for s in turn.sources)
+
+
+def test_regenerating_and_editing_answer_from_the_chats_documents_too(store, fake, library):
+    cid = store.create_conversation(settings={"documents": ["Keeper"]})["id"]
+    session = ChatSession(store, fake)
+    first = session.send(cid, "How much oil?").consume()
+    assert first.sources  # the conversation's own libraries, with no documents= given
+    again = session.regenerate(cid).consume()
+    assert again.sources and "40 litres" in fake.requests[-1].history[-1].content
+    user = store.messages(cid)[0]
+    edited = session.edit_and_resend(cid, user["id"], "How much oil does the tank hold?").consume()
+    assert edited.sources and fake.requests[-1].history[-1].content.endswith("How much oil does the tank hold?")
