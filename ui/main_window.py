@@ -168,6 +168,9 @@ class MainWindow(
         self.composer.retranslate()
         self.status.retranslate()
         self._update_composer()
+        if self.first_run_card is not None:  # made in the old language: made again
+            self._hide_first_run()
+            self._show_first_run(self.models.current)
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return self.window_actions.shortcut_list()

@@ -25,3 +25,13 @@ def test_the_starter_model_comes_with_suggestions_one_click_away(qtbot, windows,
 def test_not_now_is_remembered(qtbot, windows):
     window = windows.open(settings=test_settings(first_run_dismissed=True))
     assert window.first_run_card is None
+
+
+def test_the_suggestions_follow_the_language(qtbot, windows):
+    window = windows.open(settings=test_settings())
+    window.set_language("zh_CN")
+    try:
+        assert "入门模型" in window.first_run_card.text.text()
+    finally:
+        window.set_language("en")
+    assert "starter model" in window.first_run_card.text.text()
