@@ -134,10 +134,7 @@ class Servers:
         """The server's API key: from its environment variable, the keychain, or the key file."""
         if server.api_key_env:
             return os.environ.get(server.api_key_env) or None
-        stored = _keyring_get(server.name)
-        if stored is not None:
-            return stored
-        return self._key_file().get(server.name)
+        return self.stored_key(server.name)
 
     def stored_key(self, name: str) -> str | None:
         """A key kept under `name` (also other secrets kept the same way: download tokens)."""

@@ -58,7 +58,9 @@ def store():
 @pytest.fixture
 def fake(tmp_path):
     """The scripted engine (tests/fakes.py) with a model loaded, for tests of Bothy's own logic."""
-    return FakeEngine.loaded(tmp_path)
+    engine = FakeEngine.loaded(tmp_path)
+    yield engine
+    engine.close()
 
 
 @pytest.fixture(scope="session")

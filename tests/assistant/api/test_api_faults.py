@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.api.server import ApiServer
-from tests.fakes import FakeEngine, Scripted
+from tests.fakes import Scripted
 from tests.servers import free_port
 
 KEY = "bothy-test-key"
@@ -23,15 +23,8 @@ HI = {"messages": [{"role": "user", "content": "Hi"}]}
 
 
 @pytest.fixture
-def fake_engine(tmp_path):
-    engine = FakeEngine.loaded(tmp_path)
-    yield engine
-    engine.close()
-
-
-@pytest.fixture
-def api(fake_engine):
-    server = ApiServer(fake_engine, port=free_port(), api_key=KEY, origins={"http://localhost:5173"}, max_waiting=1)
+def api(fake):
+    server = ApiServer(fake, port=free_port(), api_key=KEY, origins={"http://localhost:5173"}, max_waiting=1)
     server.start()
     yield server
     server.stop()
@@ -100,8 +93,8 @@ def test_a_huge_body_is_refused_early(api):
     assert response.status_code == 413 and error_of(response)["code"] == "request_too_large"
 
 
-def test_a_prompt_longer_than_the_context(api, fake_engine):
-    fake_engine.loaded.n_ctx = 50
+def test_a_prompt_longer_than_the_context(api, fake):
+    fake.loaded.n_ctx = 50
     response = post(api, {"messages": [{"role": "user", "content": "word " * 400}]})
     error = error_of(response)
     assert response.status_code == 400 and error["code"] == "context_length_exceeded"
@@ -115,20 +108,20 @@ def test_an_unknown_model_and_an_unknown_path(api):
     assert response.status_code == 404 and error_of(response)
 
 
-def test_a_full_queue_answers_429_with_retry_after(api, fake_engine):
+def test_a_full_queue_answers_429_with_retry_after(api, fake):
     import threading
 
-    fake_engine.script.append(Scripted("held", hold=True))
+    fake.script.append(Scripted("held", hold=True))
     first = threading.Thread(target=post, args=(api, HI))
     first.start()
-    assert fake_engine.holding.wait(5)
+    assert fake.holding.wait(5)
     second = threading.Thread(target=post, args=(api, HI))  # waits: the queue holds one
     second.start()
     time.sleep(0.2)
     third = post(api, HI)
     assert third.status_code == 429 and third.headers["retry-after"] == "5"
     assert error_of(third)["type"] == "rate_limit_error"
-    fake_engine.release()
+    fake.release()
     first.join(5)
     second.join(5)
     assert api.gate.answered >= 2
@@ -165,16 +158,16 @@ def test_any_json_body_gets_an_answer_or_a_clear_error(api, body):
         error_of(response)
 
 
-def test_waiting_requests_are_served_first_come_first_served(fake_engine, tmp_path):
+def test_waiting_requests_are_served_first_come_first_served(fake, tmp_path):
     import threading
 
-    server = ApiServer(fake_engine, port=free_port(), api_key=KEY, max_waiting=10)
+    server = ApiServer(fake, port=free_port(), api_key=KEY, max_waiting=10)
     server.start()
     try:
-        fake_engine.script.append(Scripted("first", hold=True))
+        fake.script.append(Scripted("first", hold=True))
         holder = threading.Thread(target=post, args=(server, HI))
         holder.start()
-        assert fake_engine.holding.wait(5)
+        assert fake.holding.wait(5)
         order, threads = [], []
         for i in range(5):
             body = {"messages": [{"role": "user", "content": f"request {i}"}]}
@@ -182,10 +175,10 @@ def test_waiting_requests_are_served_first_come_first_served(fake_engine, tmp_pa
             t.start()
             threads.append(t)
             time.sleep(0.15)  # each one arrives clearly after the one before
-        fake_engine.release()
+        fake.release()
         for t in [holder, *threads]:
             t.join(10)
-        served = [r.history[-1].content for r in fake_engine.requests[1:]]
+        served = [r.history[-1].content for r in fake.requests[1:]]
         assert served == [f"request {i}" for i in range(5)]
     finally:
         server.stop()

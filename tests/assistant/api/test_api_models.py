@@ -14,18 +14,10 @@ from assistant.api.server import ApiServer
 from assistant.engine.types import ModelRef
 from assistant.models import list_models
 from assistant.store import Store
-from tests.fakes import FakeEngine
 from tests.servers import free_port
 
 KEY = "bothy-test-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
-
-
-@pytest.fixture
-def fake_engine(tmp_path):
-    engine = FakeEngine.loaded(tmp_path)
-    yield engine
-    engine.close()
 
 
 @pytest.fixture
@@ -44,19 +36,19 @@ def post(server, body) -> httpx.Response:
     return httpx.post(f"{server.url}/chat/completions", json=body, headers=AUTH, timeout=10)
 
 
-def test_models_lists_the_loaded_one_first_then_the_other_local_models(fake_engine, starter):
-    server = serve(fake_engine)
+def test_models_lists_the_loaded_one_first_then_the_other_local_models(fake, starter):
+    server = serve(fake)
     try:
         data = httpx.get(f"{server.url}/models", headers=AUTH, timeout=10).json()["data"]
     finally:
         server.stop()
-    assert data[0]["id"] == "fake-model" and data[0]["context_length"] == fake_engine.loaded.n_ctx
+    assert data[0]["id"] == "fake-model" and data[0]["context_length"] == fake.loaded.n_ctx
     others = {model["id"]: model for model in data[1:]}
     assert others[starter.path.stem]["context_length"] == starter.info.context_length > 0
 
 
-def test_naming_another_model_says_how_to_allow_loading_it(fake_engine, starter):
-    server = serve(fake_engine)
+def test_naming_another_model_says_how_to_allow_loading_it(fake, starter):
+    server = serve(fake)
     try:
         response = post(server, {"model": starter.path.stem, "messages": [{"role": "user", "content": "Hi"}]})
     finally:
@@ -64,12 +56,12 @@ def test_naming_another_model_says_how_to_allow_loading_it(fake_engine, starter)
     error = response.json()["error"]
     assert response.status_code == 403 and error["code"] == "model_loading_not_allowed"
     assert "Let apps load other models" in error["message"] and "fake-model is loaded" in error["message"]
-    assert fake_engine.loads == [fake_engine.loaded.model]  # nothing else was loaded
+    assert fake.loads == [fake.loaded.model]  # nothing else was loaded
 
 
-def test_naming_another_model_loads_it_when_allowed(fake_engine, starter):
+def test_naming_another_model_loads_it_when_allowed(fake, starter):
     loads = []
-    server = serve(fake_engine, allow_loading=True, loader=lambda ref: loads.append(ref) or fake_engine.load(ref))
+    server = serve(fake, allow_loading=True, loader=lambda ref: loads.append(ref) or fake.load(ref))
     try:
         for name in (starter.path.name, starter.path.stem):  # by file name, then by its id: loaded once
             response = post(server, {"model": name, "messages": [{"role": "user", "content": "Hi"}]})
@@ -78,13 +70,13 @@ def test_naming_another_model_loads_it_when_allowed(fake_engine, starter):
     finally:
         server.stop()
     assert loads == [ModelRef.local(starter.path)]
-    assert fake_engine.loaded.model == ModelRef.local(starter.path)
+    assert fake.loaded.model == ModelRef.local(starter.path)
     assert missing.status_code == 404 and starter.path.stem in missing.json()["error"]["message"]
 
 
-def test_a_failed_load_is_the_clients_clear_error(tmp_path, fake_engine, starter):
-    fake_engine.fail_loads[str(starter.path)] = "This model file is damaged."
-    server = serve(fake_engine, allow_loading=True)
+def test_a_failed_load_is_the_clients_clear_error(tmp_path, fake, starter):
+    fake.fail_loads[str(starter.path)] = "This model file is damaged."
+    server = serve(fake, allow_loading=True)
     try:
         response = post(server, {"model": starter.path.stem, "messages": [{"role": "user", "content": "Hi"}]})
     finally:
@@ -92,10 +84,10 @@ def test_a_failed_load_is_the_clients_clear_error(tmp_path, fake_engine, starter
     assert response.status_code == 500 and "damaged" in response.json()["error"]["message"]
 
 
-def test_kept_conversations_follow_the_client_turn_by_turn(tmp_path, fake_engine):
+def test_kept_conversations_follow_the_client_turn_by_turn(tmp_path, fake):
     db = tmp_path / "bothy.db"
     kept = []
-    server = serve(fake_engine, keeper=ConversationKeeper(db, on_kept=kept.append))
+    server = serve(fake, keeper=ConversationKeeper(db, on_kept=kept.append))
     system = {"role": "system", "content": "Be brief."}
     try:
         first = post(server, {"messages": [system, {"role": "user", "content": "Hi"}]}).json()
@@ -124,12 +116,12 @@ def test_kept_conversations_follow_the_client_turn_by_turn(tmp_path, fake_engine
             ("user", "And then?"),
             ("assistant", "Reply 2."),
         ]
-        assert messages[-1]["model_ref"] == fake_engine.loaded.model.key and messages[-1]["status"] == "complete"
+        assert messages[-1]["model_ref"] == fake.loaded.model.key and messages[-1]["status"] == "complete"
         assert [hit["conversation_id"] for hit in store.search("then")] == [kept[0]]
 
 
-def test_nothing_is_kept_unless_chosen(tmp_path, fake_engine):
-    server = serve(fake_engine)
+def test_nothing_is_kept_unless_chosen(tmp_path, fake):
+    server = serve(fake)
     try:
         assert post(server, {"messages": [{"role": "user", "content": "Hi"}]}).status_code == 200
     finally:
