@@ -75,6 +75,11 @@ _STOPWORDS = frozenset(
     ]
 )
 MAX_QUERY_TERMS = 24
+# A passage with where it comes from, as retrieval returns it (each query adds its WHERE).
+_PASSAGE_SELECT = (
+    "SELECT p.id, p.text, p.page, p.line, d.path, d.id FROM passages p JOIN documents d ON d.id = p.document_id"
+)
+_PASSAGE_KEYS = ("id", "text", "page", "line", "path", "document_id")
 
 
 def retrieval_expression(question: str) -> str | None:
@@ -101,14 +106,16 @@ class Documents(StoreBase):
         name = " ".join(name.split())
         if not name:
             raise ValueError("A library needs a name.")
-        with self._write("open the library"):
-            row = self.db.execute("SELECT id, name, created FROM doc_libraries WHERE name = ?", [name]).fetchone()
-            if row is None:
-                if not create:
-                    raise NotFoundError(f"There is no document library called “{name}”.")
-                cursor = self.db.execute("INSERT INTO doc_libraries (name, created) VALUES (?, ?)", [name, now()])
-                row = (cursor.lastrowid, name, now())
-            return {"id": row[0], "name": row[1], "created": row[2]}
+        query = "SELECT id, name, created FROM doc_libraries WHERE name = ?"
+        with self._guard("open the library"):  # a lookup (every answer from documents makes a few) is a read
+            row = self.db.execute(query, [name]).fetchone()
+        if row is None:
+            if not create:
+                raise NotFoundError(f"There is no document library called “{name}”.")
+            with self._write("make the library"):
+                self.db.execute("INSERT OR IGNORE INTO doc_libraries (name, created) VALUES (?, ?)", [name, now()])
+                row = self.db.execute(query, [name]).fetchone()
+        return {"id": row[0], "name": row[1], "created": row[2]}
 
     def libraries(self) -> list[dict[str, Any]]:
         """Every library with its numbers of documents, failed documents and passages."""
@@ -287,23 +294,15 @@ class Documents(StoreBase):
         chosen = {rows[i][0]: float(scores[i]) for i in best}
         with self._guard("search your documents"):
             found = self.db.execute(
-                f"""
-                SELECT p.id, p.text, p.page, p.line, d.path, d.id FROM passages p
-                JOIN documents d ON d.id = p.document_id WHERE p.id IN ({", ".join("?" for _ in chosen)})
-                """,
-                list(chosen),
+                f"{_PASSAGE_SELECT} WHERE p.id IN ({', '.join('?' for _ in chosen)})", list(chosen)
             ).fetchall()
-        keys = ("id", "text", "page", "line", "path", "document_id")
-        hits = [dict(zip(keys, row, strict=True), score=chosen[row[0]]) for row in found]
+        hits = [dict(zip(_PASSAGE_KEYS, row, strict=True), score=chosen[row[0]]) for row in found]
         return sorted(hits, key=lambda hit: -hit["score"])
 
     def document_passages(self, document_id: int) -> list[dict[str, Any]]:
         """Every passage of a document, in order (to give a small document whole)."""
         with self._guard("read the document"):
             rows = self.db.execute(
-                "SELECT p.id, p.text, p.page, p.line, d.path, d.id FROM passages p "
-                "JOIN documents d ON d.id = p.document_id WHERE p.document_id = ? ORDER BY p.seq",
-                [document_id],
+                f"{_PASSAGE_SELECT} WHERE p.document_id = ? ORDER BY p.seq", [document_id]
             ).fetchall()
-        keys = ("id", "text", "page", "line", "path", "document_id")
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        return [dict(zip(_PASSAGE_KEYS, row, strict=True)) for row in rows]
