@@ -159,6 +159,9 @@ class DocumentHandling:
     def _show_documents(self) -> None:
         """The composer says which libraries the chat shown answers from."""
         libraries = self.conversations.documents(self.conversation_id) if self.conversation_id is not None else []
+        if not libraries:  # most chats: no counting of every library on each open
+            self.composer.set_documents([])
+            return
         counts = {library["name"]: library["documents"] - library["failed"] for library in self.store.libraries()}
         libraries = [name for name in libraries if name in counts]
         self.composer.set_documents(libraries, sum(counts[name] for name in libraries))
