@@ -1,13 +1,13 @@
 """Under a reply that used the person's documents: its sources as numbered chips, [1] thesis.pdf,
-p. 3; a click shows the passage the model was given (file, page or line, the text) with a button
-that opens the file itself."""
+p. 3; a click shows the passage the model was given (file, page or line, the text, with the words
+it shares with the question highlighted) with a button that opens the file itself."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QColor, QDesktopServices, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTextBrowser,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -75,6 +76,7 @@ class PassageDialog(QDialog):
         layout.addWidget(heading)
         self.text = QTextBrowser(self)
         self.text.setPlainText(source.get("text") or "")
+        self.highlighted = self._highlight(source.get("terms") or [])
         layout.addWidget(self.text, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.open_button = buttons.addButton(self.tr("Open the file"), QDialogButtonBox.ButtonRole.ActionRole)
@@ -82,6 +84,27 @@ class PassageDialog(QDialog):
         self.open_button.clicked.connect(self.open_file)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _highlight(self, terms: list[str]) -> int:
+        """Mark where the question's terms occur in the passage; the first one is scrolled to.
+        Returns how many places were marked."""
+        marks = []
+        document = self.text.document()
+        for term in terms:
+            cursor = QTextCursor(document)
+            while not (cursor := document.find(term, cursor, QTextDocument.FindFlag(0))).isNull():
+                mark = QTextEdit.ExtraSelection()
+                mark.cursor = cursor
+                mark.format.setBackground(QColor("#fde68a"))
+                mark.format.setForeground(QColor("#1f2937"))
+                marks.append(mark)
+        self.text.setExtraSelections(marks)
+        if marks:
+            start = QTextCursor(document)
+            start.setPosition(min(mark.cursor.selectionStart() for mark in marks))
+            self.text.setTextCursor(start)
+            self.text.ensureCursorVisible()
+        return len(marks)
 
     def open_file(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(self.source.get("path") or ""))

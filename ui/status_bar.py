@@ -132,6 +132,11 @@ class StatusBar(QStatusBar):
         self.documents_label.setText(text)
         self.documents_label.setVisible(bool(text))
 
+    def clear_documents(self, text: str) -> None:
+        """Take a documents notice away, unless something newer replaced it."""
+        if self.documents_label.text() == text:
+            self.set_documents("")
+
     def set_speed(self, tokens_per_s: float | None) -> None:
         self.speed_label.setText(self.tr("%1 tokens/s").replace("%1", f"{tokens_per_s:.1f}") if tokens_per_s else "")
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Slot
+from PySide6.QtCore import QCoreApplication, QTimer, Slot
 from PySide6.QtWidgets import QFileDialog
 
 from assistant.errors import UserFacingError
 from ui.documents_controller import DocumentsController
+from ui.documents_watcher import DocumentsWatcher
 
 ATTACHED_NOTICE_MS = 8000  # "Documents attached" goes by itself; a failure stays until dismissed
+UPDATED_NOTICE_MS = 6000  # "Documents updated" in the status bar
+STARTUP_REFRESH_MS = 3000  # after start, libraries catch up with what changed while Bothy was closed
 
 
 class DocumentHandling:
@@ -26,8 +29,40 @@ class DocumentHandling:
         self.documents_indexer.embedding.connect(self._documents_embedding)
         self.documents_indexer.finished.connect(self._documents_indexed)
         self.documents_indexer.failed.connect(self._documents_failed)
+        self.documents_indexer.refreshed.connect(self._documents_refreshed)
+        self.documents_watcher = DocumentsWatcher(self)
+        self.documents_indexer.watch.connect(self.documents_watcher.watch)
+        self.documents_watcher.changed.connect(self.refresh_documents)
+        self._documents_waiting: set[str] = set()  # changed while the indexer was busy
         self.composer.attach_requested.connect(self.choose_documents)
         self.composer.documents_cleared.connect(self._stop_using_documents)
+        if self.store.has_libraries():
+            QTimer.singleShot(STARTUP_REFRESH_MS, self, self.refresh_documents)
+
+    @Slot(list)
+    def refresh_documents(self, libraries: list[str] | None = None) -> None:
+        """Bring libraries (None: all) up to date in the background: changed files indexed again,
+        deleted ones gone, new ones in their folders added (the watcher calls this)."""
+        if self.documents_indexer.busy:  # once it is done
+            self._documents_waiting |= set(libraries) if libraries else {""}
+            return
+        self.documents_indexer.refresh(libraries)
+
+    def _after_indexing(self) -> None:
+        if self._documents_waiting:
+            waiting, self._documents_waiting = self._documents_waiting, set()
+            QTimer.singleShot(0, self, lambda: self.refresh_documents(None if "" in waiting else sorted(waiting)))
+
+    @Slot(object)
+    def _documents_refreshed(self, results) -> None:
+        changed = [r for r in results if r.state != "unchanged"]
+        if changed:
+            text = QCoreApplication.translate("DocumentHandling", "Documents updated: %1 changed")
+            text = text.replace("%1", str(len(changed)))
+            self.status.set_documents(text)
+            QTimer.singleShot(UPDATED_NOTICE_MS, self.status, lambda: self.status.clear_documents(text))
+            self._show_documents()
+        self._after_indexing()
 
     @Slot()
     def choose_documents(self) -> None:
@@ -102,6 +137,7 @@ class DocumentHandling:
     @Slot(str, object, int)
     def _documents_indexed(self, library: str, results, conversation_id: int) -> None:
         self.status.set_documents("")
+        self._after_indexing()
         if not results:  # only vectors were computed (Settings > Documents)
             text = QCoreApplication.translate("DocumentHandling", "Passages of %1 can now be found by meaning too.")
             self.banner.show_message(text.replace("%1", library), kind="info", timeout_ms=ATTACHED_NOTICE_MS)
@@ -126,6 +162,7 @@ class DocumentHandling:
     @Slot(str)
     def _documents_failed(self, message: str) -> None:
         self.status.set_documents("")
+        self._after_indexing()
         self.show_error(message)
 
     def use_library(self, library: str) -> None:

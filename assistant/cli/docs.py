@@ -132,7 +132,7 @@ def _remove(store, args) -> int:
     library_id = store.library(args.library)["id"]
     code = 0
     for path in args.paths:
-        if store.remove_document(library_id, str(Path(path).expanduser().absolute())):
+        if store.exclude_document(library_id, str(Path(path).expanduser().absolute())):
             print(f"removed  {path}")
         else:
             print(f"bothy: {path} is not in {args.library}", file=sys.stderr)

@@ -86,11 +86,20 @@ def add(
     *,
     progress: Callable[[FileResult], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    files: Iterable[Path] | None = None,
 ) -> list[FileResult]:
-    """Index `paths` (files and folders) into `library` (made when new)."""
+    """Index `paths` (files and folders) into `library` (made when new); the library remembers them,
+    so that bringing it up to date finds new files in those folders. `files`: the files under
+    `paths` when the caller has listed them already (files_under)."""
+    paths = [Path(p).expanduser() for p in paths]
     library_id = store.library(library, create=True)["id"]
+    store.add_roots(library_id, [os.path.abspath(p) for p in paths])
+    return _index(store, library_id, files_under(paths) if files is None else files, progress, cancelled)
+
+
+def _index(store, library_id, files, progress, cancelled) -> list[FileResult]:
     results = []
-    for path in files_under(paths):
+    for path in files:
         if cancelled is not None and cancelled():
             break
         result = index_file(store, library_id, path)
@@ -100,11 +109,20 @@ def add(
     return results
 
 
-def refresh(store, library: str = DEFAULT_LIBRARY, *, progress=None) -> list[FileResult]:
-    """Bring a library up to date: changed files indexed again, deleted ones removed."""
+def refresh(
+    store,
+    library: str = DEFAULT_LIBRARY,
+    *,
+    progress: Callable[[FileResult], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[FileResult]:
+    """Bring a library up to date: changed files indexed again, deleted ones removed, and files new
+    in its folders indexed (not those the person removed from it)."""
     library_id = store.library(library)["id"]
     results = []
+    known = set()
     for document in store.documents(library_id):
+        known.add(document["path"])
         path = Path(document["path"])
         if not path.exists():
             store.remove_document(library_id, document["path"])
@@ -114,4 +132,48 @@ def refresh(store, library: str = DEFAULT_LIBRARY, *, progress=None) -> list[Fil
         results.append(result)
         if progress is not None:
             progress(result)
-    return results
+    skipped = known | set(store.roots(library_id, excluded=True))
+    folders = [Path(root) for root in store.roots(library_id) if os.path.isdir(root)]
+    new = (path for path in files_under(folders) if os.path.abspath(path) not in skipped)
+    return results + _index(store, library_id, new, progress, cancelled)
+
+
+def watched_paths(store, limit: int = 4000) -> dict[str, set[str]]:
+    """What to watch so that libraries stay current: path -> the libraries it concerns. The folders
+    the person added and their sub-folders first (a file saved, deleted or renamed in one changes
+    it), then the indexed files themselves (an edit changes them), `limit` paths in all: a library
+    past that is still brought up to date before each answer from it."""
+    folders: dict[str, set[str]] = {}
+    files: dict[str, set[str]] = {}
+    for library in store.libraries():
+        name = library["name"]
+        for root in store.roots(library["id"]):
+            for folder in _folders_under(root, limit):
+                folders.setdefault(folder, set()).add(name)
+        for document in store.documents(library["id"]):
+            files.setdefault(document["path"], set()).add(name)
+    chosen = dict(list(folders.items())[:limit])
+    for path, names in files.items():
+        if len(chosen) >= limit:
+            break
+        chosen.setdefault(path, set()).update(names)
+    return chosen
+
+
+def _folders_under(root: str, limit: int) -> list[str]:
+    if not os.path.isdir(root):
+        return []
+    found, seen = [], set()
+    for folder, dirs, _ in os.walk(root, followlinks=True):
+        try:
+            info = os.stat(folder)
+        except OSError:
+            dirs[:] = []
+            continue
+        if (info.st_dev, info.st_ino) in seen or len(found) >= limit:
+            dirs[:] = []
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        found.append(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    return found

@@ -28,6 +28,7 @@ class Source:
     text: str
     passage_id: int
     score: float | None = None
+    terms: tuple[str, ...] = ()  # the question's terms found in the passage (highlighted when shown)
 
     @property
     def where(self) -> str:
@@ -43,6 +44,7 @@ class Source:
             "text": self.text,
             "passage_id": self.passage_id,
             "score": self.score,
+            "terms": list(self.terms),
         }
 
 
@@ -80,11 +82,15 @@ def gather(
 ) -> list[Source]:
     """The passages for `question` from these libraries, within `budget` tokens. With an
     embedding model (`embed` and its `embedding_model`), full-text and vector retrieval are fused."""
+    from assistant.store.documents import matched_terms, retrieval_terms
+
     ids = [store.library(name)["id"] for name in libraries]
-    every = [p for library_id in ids for d in store.documents(library_id) if d["state"] == "indexed"
-             for p in store.document_passages(d["id"])]  # fmt: skip
     chosen: list[dict] = []
-    if len(every) <= WHOLE_PASSAGES and sum(count(p["text"]) for p in every) <= budget:
+    every = []
+    if store.passage_count(ids) <= WHOLE_PASSAGES:
+        every = [p for library_id in ids for d in store.documents(library_id) if d["state"] == "indexed"
+                 for p in store.document_passages(d["id"])]  # fmt: skip
+    if every and sum(count(p["text"]) for p in every) <= budget:
         chosen = every
     else:
         used = 0
@@ -96,8 +102,19 @@ def gather(
             used += cost
             if len(chosen) >= MAX_PASSAGES:
                 break
+    terms = retrieval_terms(question)
     return [
-        Source(i + 1, p["path"], p["page"], p["line"], p["text"], p["id"], p.get("score")) for i, p in enumerate(chosen)
+        Source(
+            i + 1,
+            p["path"],
+            p["page"],
+            p["line"],
+            p["text"],
+            p["id"],
+            p.get("score"),
+            tuple(matched_terms(terms, p["text"])),
+        )
+        for i, p in enumerate(chosen)
     ]
 
 

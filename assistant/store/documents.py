@@ -15,6 +15,7 @@ search (search.py), so 违约金 finds passages with 违约 and 约金.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -82,24 +83,46 @@ _PASSAGE_SELECT = (
 _PASSAGE_KEYS = ("id", "text", "page", "line", "path", "document_id")
 
 
-def retrieval_expression(question: str) -> str | None:
-    """An FTS5 expression matching passages with any of the question's terms (None: nothing to find)."""
-    parts = []
+def retrieval_terms(question: str) -> list[str]:
+    """The terms of a question that retrieval looks for: its words (not stop words; a word of four
+    letters or more also as a prefix), and each run of CJK characters as its two-character pairs."""
+    found = []
     for term in search.query_terms(question):
         if term.cjk:
             text = term.text
-            pairs = [text] if len(text) == 1 else [text[i : i + 2] for i in range(len(text) - 1)]
-            parts += ['"' + " ".join(pair) + '"' for pair in pairs]
+            found += [text] if len(text) == 1 else [text[i : i + 2] for i in range(len(text) - 1)]
         else:
-            for word in search._TOKEN.findall(term.text):
-                lowered = word.lower()
-                if lowered not in _STOPWORDS and (len(word) > 1 or word.isdigit()):
-                    parts.append('"' + word.replace('"', '""') + '"' + ("*" if len(word) >= 4 else ""))
-    unique = list(dict.fromkeys(parts))[:MAX_QUERY_TERMS]
-    return " OR ".join(unique) or None
+            found += [
+                word
+                for word in search.words(term.text)
+                if word.lower() not in _STOPWORDS and (len(word) > 1 or word.isdigit())
+            ]
+    return list(dict.fromkeys(found))[:MAX_QUERY_TERMS]
+
+
+def retrieval_expression(question: str) -> str | None:
+    """An FTS5 expression matching passages with any of the question's terms (None: nothing to find)."""
+    parts = []
+    for term in retrieval_terms(question):
+        if search.is_cjk_text(term):
+            parts.append('"' + " ".join(term) + '"')
+        else:
+            parts.append('"' + term.replace('"', '""') + '"' + ("*" if len(term) >= 4 else ""))
+    return " OR ".join(parts) or None
+
+
+def matched_terms(terms: Sequence[str], text: str) -> list[str]:
+    """Which of the question's `terms` occur in a passage's text (case aside), for highlighting."""
+    lowered = text.casefold()
+    return [term for term in terms if term.casefold() in lowered]
 
 
 class Documents(StoreBase):
+    # Vectors read for search (_vector_matrix), and a count of this connection's writes to passages
+    # or vectors that tells when they must be read again.
+    _vectors_read: tuple = ()
+    _passage_writes = 0
+
     # -- libraries --------------------------------------------------------------------------------
     def library(self, name: str, *, create: bool = False) -> dict[str, Any]:
         """The library called `name`; made when `create`, else NotFoundError when there is none."""
@@ -116,6 +139,10 @@ class Documents(StoreBase):
                 self.db.execute("INSERT OR IGNORE INTO doc_libraries (name, created) VALUES (?, ?)", [name, now()])
                 row = self.db.execute(query, [name]).fetchone()
         return {"id": row[0], "name": row[1], "created": row[2]}
+
+    def has_libraries(self) -> bool:
+        with self._guard("list the document libraries"):
+            return self.db.execute("SELECT 1 FROM doc_libraries LIMIT 1").fetchone() is not None
 
     def libraries(self) -> list[dict[str, Any]]:
         """Every library with its numbers of documents, failed documents and passages."""
@@ -135,6 +162,7 @@ class Documents(StoreBase):
     def delete_library(self, name: str) -> int:
         """Forget a library and everything indexed in it (the files stay). Returns its documents."""
         library = self.library(name)
+        self._passage_writes += 1
         with self._write("remove the library"):
             count = self.db.execute("SELECT count(*) FROM documents WHERE library_id = ?", [library["id"]]).fetchone()[
                 0
@@ -144,8 +172,51 @@ class Documents(StoreBase):
                 [library["id"]],
             )
             self.db.execute("DELETE FROM documents WHERE library_id = ?", [library["id"]])
+            self.db.execute("DELETE FROM doc_roots WHERE library_id = ?", [library["id"]])
             self.db.execute("DELETE FROM doc_libraries WHERE id = ?", [library["id"]])
         return count
+
+    def add_roots(self, library_id: int, paths: Sequence[str]) -> None:
+        """Remember the files and folders the person added to a library (absolute paths)."""
+        with self._write("remember the library's folders"):
+            self.db.conn.executemany(
+                "INSERT INTO doc_roots (library_id, path) VALUES (?, ?) "
+                "ON CONFLICT (library_id, path) DO UPDATE SET excluded = 0",
+                [(library_id, p) for p in paths],
+            )
+
+    def roots(self, library_id: int, *, excluded: bool = False) -> list[str]:
+        """The files and folders the person added to a library (or, with `excluded`, the files
+        they removed from its folders)."""
+        with self._guard("read the library's folders"):
+            rows = self.db.execute(
+                "SELECT path FROM doc_roots WHERE library_id = ? AND excluded = ? ORDER BY path",
+                [library_id, int(excluded)],
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def exclude_document(self, library_id: int, path: str) -> bool:
+        """The person removes a file from a library: it is forgotten, and stays out when the folder
+        that holds it is walked again. False when the library did not have it."""
+        folders = [root for root in self.roots(library_id) if path.startswith(root.rstrip("/\\") + os.sep)]
+        with self._write("remove the document"):
+            removed = self._drop_document(library_id, path)
+            self.db.execute("DELETE FROM doc_roots WHERE library_id = ? AND path = ?", [library_id, path])
+            if folders:
+                self.db.execute(
+                    "INSERT INTO doc_roots (library_id, path, excluded) VALUES (?, ?, 1)", [library_id, path]
+                )
+        return removed
+
+    def passage_count(self, library_ids: Sequence[int]) -> int:
+        """How many passages these libraries hold (to decide whether they can be given whole)."""
+        marks = ", ".join("?" for _ in library_ids)
+        with self._guard("count the passages"):
+            row = self.db.execute(
+                f"SELECT coalesce(sum(passages), 0) FROM documents WHERE state = 'indexed' AND library_id IN ({marks})",
+                list(library_ids),
+            ).fetchone()
+        return int(row[0])
 
     # -- documents --------------------------------------------------------------------------------
     def documents(self, library_id: int) -> list[dict[str, Any]]:
@@ -178,6 +249,7 @@ class Documents(StoreBase):
     ) -> int:
         """Write a document's passages ((text, page, line) each), replacing what it had, in one
         transaction; with a `reason` it is recorded as failed (and keeps no passages)."""
+        self._passage_writes += 1
         with self._write("index the document"):
             self._drop_document(library_id, path)
             state = "failed" if reason else "indexed"
@@ -205,6 +277,7 @@ class Documents(StoreBase):
             return self._drop_document(library_id, path)
 
     def _drop_document(self, library_id: int, path: str) -> bool:
+        self._passage_writes += 1
         row = self.db.execute(
             "SELECT id FROM documents WHERE library_id = ? AND path = ?", [library_id, path]
         ).fetchone()
@@ -261,6 +334,7 @@ class Documents(StoreBase):
         import numpy as np
 
         rows = [(pid, model, np.asarray(v, dtype="<f4").tobytes()) for pid, v in vectors]
+        self._passage_writes += 1
         with self._write("save the passages' vectors"):
             self.db.conn.executemany(
                 "INSERT OR REPLACE INTO passage_vectors (passage_id, model, vector) VALUES (?, ?, ?)", rows
@@ -274,6 +348,31 @@ class Documents(StoreBase):
 
         if not library_ids:
             return []
+        keys, matrix = self._vector_matrix(tuple(sorted(library_ids)), model)
+        query = np.asarray(vector, dtype="<f4")
+        if not len(keys) or matrix.shape[1] != query.shape[0]:
+            return []
+        scores = matrix @ query
+        count = min(limit, len(keys))
+        best = np.argpartition(-scores, count - 1)[:count]
+        chosen = {int(keys[i]): float(scores[i]) for i in best}
+        with self._guard("search your documents"):
+            found = self.db.execute(
+                f"{_PASSAGE_SELECT} WHERE p.id IN ({', '.join('?' for _ in chosen)})", list(chosen)
+            ).fetchall()
+        hits = [dict(zip(_PASSAGE_KEYS, row, strict=True), score=chosen[row[0]]) for row in found]
+        return sorted(hits, key=lambda hit: -hit["score"])
+
+    def _vector_matrix(self, library_ids: tuple[int, ...], model: str):
+        """(passage ids, their vectors as one float32 matrix), read once and kept while nothing
+        changes: this connection's writes and other connections' commits (PRAGMA data_version)
+        both make it read again. A question over 100,000 passages then costs one product."""
+        import numpy as np
+
+        with self._guard("search your documents"):
+            version = (self.db.execute("PRAGMA data_version").fetchone()[0], self._passage_writes)
+        if self._vectors_read[:2] == ((library_ids, model), version):
+            return self._vectors_read[2:]
         marks = ", ".join("?" for _ in library_ids)
         with self._guard("search your documents"):
             rows = self.db.execute(
@@ -283,21 +382,11 @@ class Documents(StoreBase):
                 """,
                 [model, *library_ids],
             ).fetchall()
-        if not rows:
-            return []
-        query = np.asarray(vector, dtype="<f4")
-        matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype="<f4").reshape(len(rows), -1)
-        if matrix.shape[1] != query.shape[0]:
-            return []
-        scores = matrix @ query
-        best = np.argsort(-scores)[:limit]
-        chosen = {rows[i][0]: float(scores[i]) for i in best}
-        with self._guard("search your documents"):
-            found = self.db.execute(
-                f"{_PASSAGE_SELECT} WHERE p.id IN ({', '.join('?' for _ in chosen)})", list(chosen)
-            ).fetchall()
-        hits = [dict(zip(_PASSAGE_KEYS, row, strict=True), score=chosen[row[0]]) for row in found]
-        return sorted(hits, key=lambda hit: -hit["score"])
+        keys = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype="<f4")
+        matrix = matrix.reshape(len(rows), -1) if rows else matrix.reshape(0, 0)
+        self._vectors_read = ((library_ids, model), version, keys, matrix)  # one set of libraries at a time
+        return keys, matrix
 
     def document_passages(self, document_id: int) -> list[dict[str, Any]]:
         """Every passage of a document, in order (to give a small document whole)."""

@@ -330,3 +330,22 @@ def m008_passage_vectors(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX passage_vectors_model ON passage_vectors (model)")
+
+
+@migration
+def m009_document_roots(db: Database) -> None:
+    # What the person added to each library, as given: files and folders. Bringing a library up to
+    # date walks its folders again, so a file saved into one later is indexed too (the window also
+    # watches them, ui/documents_watcher.py). A file the person removed from a library that one of its
+    # folders holds is kept here as `excluded`, so that it does not come back.
+    db.execute(
+        """
+        CREATE TABLE doc_roots (
+            library_id INTEGER NOT NULL REFERENCES doc_libraries (id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            excluded INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (library_id, path)
+        )
+        """
+    )
+    db.execute("INSERT INTO doc_roots (library_id, path) SELECT library_id, path FROM documents")

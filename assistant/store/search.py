@@ -83,6 +83,16 @@ MIN_PREFIX = 3
 _TOKEN = re.compile(r"[^\W_]+")
 
 
+def is_cjk_text(text: str) -> bool:
+    """Whether `text` is all CJK characters (searched as single-character tokens)."""
+    return bool(_CJK_RUN.fullmatch(text))
+
+
+def words(text: str) -> list[str]:
+    """The words (runs of letters and digits) of a Latin segment, as search splits them."""
+    return _TOKEN.findall(text)
+
+
 def index_text(text: str) -> str:
     """The copy of `text` that goes into the index: each CJK character set apart by SEP."""
     text = _OURS.sub(" ", text)

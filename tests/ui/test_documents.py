@@ -4,6 +4,8 @@ chip opens the passage; "Stop using them" switches them off. With the scripted e
 
 from __future__ import annotations
 
+import os
+
 from tests.ui.conftest import send
 
 
@@ -33,6 +35,8 @@ def test_attach_answer_from_documents_and_open_a_source(qtbot, window, tmp_path)
     assert chip.text() == "[1] keeper.md, l. 1"
     dialog = reply.show_source(reply.message["sources"][0])
     assert "40 litres" in dialog.text.toPlainText() and dialog.open_button.isEnabled()
+    marked = sorted(mark.cursor.selectedText() for mark in dialog.text.extraSelections())
+    assert marked == ["hold", "oil", "tank"] and dialog.highlighted == 3  # the question's words, highlighted
     dialog.close()
 
     window.composer.documents_clear.click()
@@ -62,6 +66,10 @@ def test_settings_documents_lists_libraries_adds_a_folder_and_uses_one_in_the_ch
     assert library.text(0) == "Company handbook" and library.text(1) == "2 documents · 1 failed"
     states = {library.child(i).text(0): library.child(i).text(1) for i in range(2)}
     assert states == {"empty.txt": "failed: empty", "holidays.md": "indexed"}
+    (folder / "boats.md").write_text("The supply boat comes on Tuesdays.", encoding="utf-8")
+    with qtbot.waitSignal(window.documents_indexer.refreshed, timeout=10_000):
+        assert tab.refresh_library()  # in the background, like indexing
+    assert tab.state.text() == "Up to date (1 changed)" and tab.tree.topLevelItem(0).childCount() == 3
     assert window.conversation_id is None and not tab.use_button.isEnabled()  # no chat shown
     dialog.close()
     send(qtbot, window, "Hello")
@@ -70,7 +78,7 @@ def test_settings_documents_lists_libraries_adds_a_folder_and_uses_one_in_the_ch
     dialog.documents_tab.load()
     dialog.documents_tab.use_selected()
     assert window.conversations.documents(window.conversation_id) == ["Company handbook"]
-    assert window.composer.documents_label.text() == "Answers from your documents: Company handbook (1 document)"
+    assert window.composer.documents_label.text() == "Answers from your documents: Company handbook (2 documents)"
     dialog.documents_tab.tree.setCurrentItem(dialog.documents_tab.tree.topLevelItem(0))
     dialog.documents_tab.remove_selected()
     assert dialog.documents_tab.tree.topLevelItemCount() == 0 and window.store.libraries() == []
@@ -115,3 +123,40 @@ def test_with_an_embedding_model_new_passages_get_vectors_and_answers_use_them(q
     result = send(qtbot, window, "Where does the cat sleep?")
     assert result.status == "complete"
     assert window.store.message(result.reply_message_id)["sources"][0]["path"].endswith("keeper.md")
+
+
+def test_libraries_stay_current_while_the_window_is_open(qtbot, window, tmp_path):
+    """A folder added to a library is watched: a file saved into it later is indexed, an edited one
+    indexed again, a deleted one forgotten, each without Refresh or a restart."""
+    from assistant.docs.indexer import add
+
+    folder = tmp_path / "handbook"
+    folder.mkdir()
+    (folder / "holidays.md").write_text("Keepers get 25 days of holiday a year.", encoding="utf-8")
+    add(window.store, [folder], "Handbook")
+    window.documents_watcher._timer.setInterval(100)
+    with qtbot.waitSignal(window.documents_indexer.watch, timeout=10_000):
+        window.refresh_documents()
+    assert str(folder) in window.documents_watcher.watched
+    library_id = window.store.library("Handbook")["id"]
+
+    def changes(action) -> dict:
+        with qtbot.waitSignal(window.documents_indexer.refreshed, timeout=10_000) as blocker:
+            action()
+        return {r.path.rsplit("/", 1)[-1]: r.state for r in blocker.args[0] if r.state != "unchanged"}
+
+    assert changes(lambda: (folder / "boats.md").write_text("The supply boat comes on Tuesdays.")) == {
+        "boats.md": "indexed"
+    }
+    assert window.store.search_passages("supply boat", [library_id])[0]["path"].endswith("boats.md")
+    qtbot.waitUntil(lambda: str(folder / "boats.md") in window.documents_watcher.watched, timeout=5000)
+    assert "Documents updated: 1 changed" in window.status.documents_label.text()
+
+    def edit() -> None:
+        (folder / "holidays.md").write_text("Keepers get 30 days of holiday a year.", encoding="utf-8")
+        os.utime(folder / "holidays.md", (1, 1))
+
+    assert changes(edit) == {"holidays.md": "indexed"}
+    assert "30 days" in window.store.search_passages("holiday", [library_id])[0]["text"]
+    assert changes(lambda: (folder / "boats.md").unlink()) == {"boats.md": "removed"}
+    assert window.store.search_passages("supply boat", [library_id]) == []

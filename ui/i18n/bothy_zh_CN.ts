@@ -618,73 +618,73 @@
 <context>
     <name>DiscoverWidget</name>
     <message>
-        <location filename="../discover.py" line="101" />
+        <location filename="../discover.py" line="102" />
         <source>Search models (name, family, licence, use)…</source>
         <translation>搜索模型（名称、系列、许可证、用途）…</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="102" />
+        <location filename="../discover.py" line="103" />
         <source>Search models</source>
         <translation>搜索模型</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="106" />
+        <location filename="../discover.py" line="107" />
         <source>Family</source>
         <translation>系列</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="107" />
+        <location filename="../discover.py" line="108" />
         <source>All families</source>
         <translation>全部系列</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="111" />
+        <location filename="../discover.py" line="112" />
         <source>Only models that fit this computer</source>
         <translation>只显示这台电脑放得下的模型</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="120" />
+        <location filename="../discover.py" line="121" />
         <source>Models you can download</source>
         <translation>可下载的模型</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="143" />
+        <location filename="../discover.py" line="144" />
         <source>Parameters:</source>
         <translation>参数量：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="144" />
+        <location filename="../discover.py" line="145" />
         <source>Trained context:</source>
         <translation>训练上下文：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="145" />
+        <location filename="../discover.py" line="146" />
         <source>Licence:</source>
         <translation>许可证：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="146" />
+        <location filename="../discover.py" line="147" />
         <source>From:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="148" />
+        <location filename="../discover.py" line="149" />
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="150" />
+        <location filename="../discover.py" line="151" />
         <source>Quantization:</source>
         <translation>量化：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="153" />
+        <location filename="../discover.py" line="154" />
         <source>On this computer:</source>
         <translation>在这台电脑上：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="156" />
-        <location filename="../discover.py" line="298" />
+        <location filename="../discover.py" line="157" />
+        <location filename="../discover.py" line="299" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
@@ -725,52 +725,52 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="192" />
+        <location filename="../discover.py" line="193" />
         <source>Fits</source>
         <translation>放得下</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="193" />
+        <location filename="../discover.py" line="194" />
         <source>Tight fit</source>
         <translation>勉强放得下</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="194" />
+        <location filename="../discover.py" line="195" />
         <source>Won't fit</source>
         <translation>放不下</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="211" />
+        <location filename="../discover.py" line="212" />
         <source>{name}  ·  {params}  ·  {verdict}</source>
         <translation>{name}  ·  {params}  ·  {verdict}</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="215" />
+        <location filename="../discover.py" line="216" />
         <source>for documents</source>
         <translation>用于文档</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="250" />
+        <location filename="../discover.py" line="251" />
         <source>No model matches the search.</source>
         <translation>没有符合搜索的模型。</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="256" />
+        <location filename="../discover.py" line="257" />
         <source>{n} tokens</source>
         <translation>{n} 个词元</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="264" />
+        <location filename="../discover.py" line="265" />
         <source>{quant} — size known at download (about {size})</source>
         <translation>{quant} — 下载时才知道确切大小（约 {size}）</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="292" />
+        <location filename="../discover.py" line="293" />
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="295" />
+        <location filename="../discover.py" line="296" />
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
@@ -948,57 +948,62 @@
 <context>
     <name>DocumentHandling</name>
     <message>
-        <location filename="../window_documents.py" line="35" />
+        <location filename="../window_documents.py" line="60" />
+        <source>Documents updated: %1 changed</source>
+        <translation>文档已更新：%1 个有变化</translation>
+    </message>
+    <message>
+        <location filename="../window_documents.py" line="70" />
         <source>Documents (%1);;All files (*)</source>
         <translation>文档 (%1);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="36" />
+        <location filename="../window_documents.py" line="71" />
         <source>Attach documents</source>
         <translation>附加文档</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="45" />
+        <location filename="../window_documents.py" line="80" />
         <source>Documents are still being indexed; try again when that is done.</source>
         <translation>文档仍在建立索引，完成后再试。</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="63" />
+        <location filename="../window_documents.py" line="98" />
         <source>Indexing documents…</source>
         <translation>正在为文档建立索引…</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="94" />
+        <location filename="../window_documents.py" line="129" />
         <source>Finding what passages mean: %1</source>
         <translation>正在理解段落含义：%1</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="99" />
+        <location filename="../window_documents.py" line="134" />
         <source>Indexing %1 of %2: %3</source>
         <translation>正在建立索引（%1/%2）：%3</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="106" />
+        <location filename="../window_documents.py" line="142" />
         <source>Passages of %1 can now be found by meaning too.</source>
         <translation>现在也可以按语义查找“%1”中的段落了。</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="114" />
+        <location filename="../window_documents.py" line="150" />
         <source>Documents attached: %1 · passages: %2</source>
         <translation>已附加文档：%1 · 段落：%2</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="118" />
+        <location filename="../window_documents.py" line="154" />
         <source>could not be used: %1 (%2)</source>
         <translation>无法使用：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="147" />
+        <location filename="../window_documents.py" line="184" />
         <source>Nothing was sent.</source>
         <translation>没有发送任何内容。</translation>
     </message>
     <message>
-        <location filename="../window_documents.py" line="149" />
+        <location filename="../window_documents.py" line="186" />
         <source>Allow for this chat</source>
         <translation>允许本对话这样做</translation>
     </message>
@@ -1071,69 +1076,74 @@
         <translation>计算向量</translation>
     </message>
     <message numerus="yes">
-        <location filename="../settings/documents_tab.py" line="103" />
+        <location filename="../settings/documents_tab.py" line="104" />
         <source>%n document(s)</source>
         <translation>
             <numerusform>%n 个文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="105" />
+        <location filename="../settings/documents_tab.py" line="106" />
         <source>%1 failed</source>
         <translation>%1 个失败</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="110" />
+        <location filename="../settings/documents_tab.py" line="111" />
         <source>indexed</source>
         <translation>已建立索引</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="112" />
+        <location filename="../settings/documents_tab.py" line="113" />
         <source>failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="140" />
+        <location filename="../settings/documents_tab.py" line="141" />
         <source>Indexing %1 of %2: %3</source>
         <translation>正在建立索引（%1/%2）：%3</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="149" />
+        <location filename="../settings/documents_tab.py" line="150" />
         <source>Off (by their words only)</source>
         <translation>关闭（只按字词）</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="173" />
+        <location filename="../settings/documents_tab.py" line="174" />
         <source>New library</source>
         <translation>新建文档库</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="173" />
+        <location filename="../settings/documents_tab.py" line="174" />
         <source>Name, e.g. My thesis:</source>
         <translation>名称，例如“我的论文”：</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="189" />
+        <location filename="../settings/documents_tab.py" line="190" />
         <source>Add files to the library</source>
         <translation>向文档库添加文件</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="195" />
+        <location filename="../settings/documents_tab.py" line="196" />
         <source>Add a folder to the library</source>
         <translation>向文档库添加文件夹</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="204" />
+        <location filename="../settings/documents_tab.py" line="205" />
         <source>Indexing…</source>
         <translation>正在建立索引…</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="218" />
-        <source>%1: up to date (%2 changed)</source>
-        <translation>%1：已是最新（%2 个有变化）</translation>
+        <location filename="../settings/documents_tab.py" line="216" />
+        <source>Checking %1…</source>
+        <translation>正在检查 %1…</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="240" />
+        <location filename="../settings/documents_tab.py" line="224" />
+        <source>Up to date (%1 changed)</source>
+        <translation>已是最新（%1 个有变化）</translation>
+    </message>
+    <message>
+        <location filename="../settings/documents_tab.py" line="245" />
         <source>The chat shown now answers from %1.</source>
         <translation>当前对话现在会根据“%1”回答。</translation>
     </message>
@@ -1141,27 +1151,27 @@
 <context>
     <name>FirstRunCard</name>
     <message>
-        <location filename="../first_run.py" line="31" />
+        <location filename="../first_run.py" line="32" />
         <source>You are chatting with the starter model, a tiny demo: good for trying Bothy, not for real work. These suit this computer:</source>
         <translation>你正在使用入门模型，它只是一个很小的演示：适合试用 Bothy，不适合正式使用。下面这些模型适合这台电脑：</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="42" />
+        <location filename="../first_run.py" line="43" />
         <source>about %1 min at %2</source>
         <translation>按 %2 约需 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="50" />
+        <location filename="../first_run.py" line="52" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="57" />
+        <location filename="../first_run.py" line="59" />
         <source>Not now</source>
         <translation>以后再说</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="64" />
+        <location filename="../first_run.py" line="66" />
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
@@ -1403,52 +1413,52 @@
         <translation>Bothy</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="220" />
+        <location filename="../main_window.py" line="223" />
         <source>%1 could not be loaded: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="223" />
+        <location filename="../main_window.py" line="226" />
         <source>Still using %1.</source>
         <translation>仍在使用 %1。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="237" />
+        <location filename="../main_window.py" line="240" />
         <source>Loading %1… you can write your message meanwhile.</source>
         <translation>正在加载 %1…你可以先写消息。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242" />
+        <location filename="../main_window.py" line="245" />
         <source>No model is loaded, so Bothy cannot answer yet. Add a GGUF model file in Settings &gt; Models (or drop a .gguf file on this window), then choose Use this model.</source>
         <translation>尚未加载模型，Bothy 暂时无法回答。请在“设置 &gt; 模型”中添加 GGUF 模型文件（或把 .gguf 文件拖到此窗口），然后选择“保存并使用此模型”。</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="305" />
+        <location filename="../main_window.py" line="310" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311" />
+        <location filename="../main_window.py" line="316" />
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311" />
+        <location filename="../main_window.py" line="316" />
         <source>How Bothy should behave in this chat:</source>
         <translation>Bothy 在此对话中应如何表现：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="322" />
+        <location filename="../main_window.py" line="327" />
         <source>Export this chat</source>
         <translation>导出此对话</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="322" />
+        <location filename="../main_window.py" line="327" />
         <source>Markdown (*.md)</source>
         <translation>Markdown（*.md）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="377" />
+        <location filename="../main_window.py" line="382" />
         <source>Your settings could not be saved: %1</source>
         <translation>无法保存设置：%1</translation>
     </message>
@@ -2190,22 +2200,22 @@
 <context>
     <name>PassageDialog</name>
     <message>
-        <location filename="../message_sources.py" line="67" />
+        <location filename="../message_sources.py" line="68" />
         <source>Source [%1]: %2</source>
         <translation>来源 [%1]：%2</translation>
     </message>
     <message>
-        <location filename="../message_sources.py" line="70" />
+        <location filename="../message_sources.py" line="71" />
         <source>%1, page %2</source>
         <translation>%1，第 %2 页</translation>
     </message>
     <message>
-        <location filename="../message_sources.py" line="70" />
+        <location filename="../message_sources.py" line="71" />
         <source>%1, line %2</source>
         <translation>%1，第 %2 行</translation>
     </message>
     <message>
-        <location filename="../message_sources.py" line="80" />
+        <location filename="../message_sources.py" line="82" />
         <source>Open the file</source>
         <translation>打开文件</translation>
     </message>
@@ -2440,17 +2450,17 @@
 <context>
     <name>SourceChips</name>
     <message>
-        <location filename="../message_sources.py" line="33" />
+        <location filename="../message_sources.py" line="34" />
         <source>Sources:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../message_sources.py" line="56" />
+        <location filename="../message_sources.py" line="57" />
         <source>%1, p. %2</source>
         <translation>%1，第 %2 页</translation>
     </message>
     <message>
-        <location filename="../message_sources.py" line="57" />
+        <location filename="../message_sources.py" line="58" />
         <source>%1, l. %2</source>
         <translation>%1，第 %2 行</translation>
     </message>
@@ -2525,33 +2535,33 @@
         <translation>其他应用可以在 http://127.0.0.1:%1/v1 使用此模型</translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="142" />
+        <location filename="../status_bar.py" line="147" />
         <source>Summarizing %n earlier message(s)…</source>
         <translation>
             <numerusform>正在总结 %n 条较早的消息…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="160" />
+        <location filename="../status_bar.py" line="165" />
         <source>%n earlier message(s) left out</source>
         <translation>
             <numerusform>%n 条较早的消息已被略去</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="163" />
+        <location filename="../status_bar.py" line="168" />
         <source>The model no longer sees these messages, and no summary stands for them. Summarize them from their marker in the chat, or raise the context length in Settings &gt; Models.</source>
         <translation>模型已看不到这些消息，也没有摘要代替它们。可以在对话中它们的标记处进行总结，或在“设置 &gt; 模型”中增大上下文长度。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../status_bar.py" line="169" />
+        <location filename="../status_bar.py" line="174" />
         <source>%n earlier message(s) summarized</source>
         <translation>
             <numerusform>%n 条较早的消息已总结为摘要</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="171" />
+        <location filename="../status_bar.py" line="176" />
         <source>The model reads a summary of these messages instead; open it from its marker in the chat.</source>
         <translation>模型改为读取这些消息的摘要；可在对话中它们的标记处打开查看。</translation>
     </message>
@@ -2576,12 +2586,12 @@
         <translation>模板：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="136" />
+        <location filename="../status_bar.py" line="141" />
         <source>%1 tokens/s</source>
         <translation>%1 词元/秒</translation>
     </message>
     <message>
-        <location filename="../status_bar.py" line="156" />
+        <location filename="../status_bar.py" line="161" />
         <source>Context %1%</source>
         <translation>上下文 %1%</translation>
     </message>

@@ -88,8 +88,10 @@ class DocumentsTab(QWidget):
         if indexer is not None:
             indexer.progress.connect(self._progress)
             indexer.finished.connect(lambda *_: self.load())
+            indexer.refreshed.connect(self._refreshed)
             indexer.failed.connect(self.state.setText)
         self._pending_library: str | None = None
+        self._checking = False  # Refresh was clicked: say what it found
         self._fill_embedding_models()
         self.load()
 
@@ -207,17 +209,25 @@ class DocumentsTab(QWidget):
         return True
 
     @Slot()
-    def refresh_library(self) -> None:
-        from assistant.docs.indexer import refresh
+    def refresh_library(self) -> bool:
+        """Bring the selected library up to date (in the background). False when busy."""
+        library, indexer = self.selected_library(), self.context.documents
+        if library is None or indexer is None or indexer.busy:
+            return False
+        self.state.setText(self.tr("Checking %1…").replace("%1", library))
+        self._checking = True
+        indexer.refresh([library])
+        self._selection_changed()
+        return True
 
-        library = self.selected_library()
-        if library is not None:
-            results = refresh(self.context.store, library)
+    @Slot(object)
+    def _refreshed(self, results) -> None:
+        """A library was brought up to date: by Refresh here, or because its files changed."""
+        if self._checking:
             changed = sum(1 for r in results if r.state != "unchanged")
-            self.state.setText(
-                self.tr("%1: up to date (%2 changed)").replace("%1", library).replace("%2", str(changed))
-            )
-            self.load()
+            self.state.setText(self.tr("Up to date (%1 changed)").replace("%1", str(changed)))
+            self._checking = False
+        self.load()
 
     @Slot()
     def remove_selected(self) -> None:
@@ -227,7 +237,7 @@ class DocumentsTab(QWidget):
         store, library = self.context.store, item.data(0, LIBRARY_ROLE)
         path = item.data(0, Qt.ItemDataRole.UserRole)
         if path:
-            store.remove_document(store.library(library)["id"], path)
+            store.exclude_document(store.library(library)["id"], path)
         else:
             store.delete_library(library)
         self.load()

@@ -47,6 +47,8 @@ def test_the_model_gets_the_passages_and_the_reply_records_them(store, fake, lib
     assert store.messages(cid)[0]["content"] == "How much oil does the tank hold?"  # stored as typed
     passages_tokens = sum(fake.count_text(s.text) for s in turn.sources)
     assert passages_tokens <= fake.loaded.n_ctx // 4
+    # each source records which of the question's words it holds (the passage dialog highlights them)
+    assert reply["sources"][0]["terms"] == ["oil", "tank", "hold"]
 
 
 def test_an_unknown_library_and_a_server_model_are_refused_before_anything_is_sent(store, fake, library):

@@ -127,3 +127,37 @@ def test_a_huge_file_a_vanishing_file_and_ten_thousand_small_files(tmp_path, sto
     ids = [store.library("Big")["id"]]
     assert store.search_passages("ship 4242", ids)[0]["path"].endswith("n04242.txt")
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_library_remembers_its_folders_new_files_join_and_removed_ones_stay_out(tmp_path, store):
+    root = folder_of_documents(tmp_path / "docs")
+    add(store, [root], "Keeper")
+    library_id = store.library("Keeper")["id"]
+    assert store.roots(library_id) == [str(root)]
+    (root / "notes" / "tides.md").write_text("High tide today at 14:20.", encoding="utf-8")  # saved later
+    new = [r for r in refresh(store, "Keeper") if r.state != "unchanged"]
+    assert [(os.path.basename(r.path), r.state) for r in new] == [("tides.md", "indexed")]
+    assert store.search_passages("tide", [library_id])[0]["path"].endswith("tides.md")
+    # the person removes one file from the library: walking its folder again does not bring it back
+    assert store.exclude_document(library_id, str(root / "keeper.md"))
+    assert all(r.state == "unchanged" for r in refresh(store, "Keeper"))
+    assert store.search_passages("litres", [library_id]) == []
+    assert store.roots(library_id, excluded=True) == [str(root / "keeper.md")]
+    add(store, [root / "keeper.md"], "Keeper")  # added again on purpose: it is back
+    assert store.search_passages("litres", [library_id])[0]["path"].endswith("keeper.md")
+    assert store.roots(library_id, excluded=True) == []
+
+
+def test_what_to_watch_is_the_folders_then_the_files_within_a_limit(tmp_path, store):
+    from assistant.docs.indexer import watched_paths
+
+    root = folder_of_documents(tmp_path / "docs")
+    add(store, [root], "Keeper")
+    single = tmp_path / "single.md"
+    single.write_text("One file on its own.", encoding="utf-8")
+    add(store, [single], "Single")
+    watched = watched_paths(store)
+    assert watched[str(root)] == {"Keeper"} and watched[str(root / "notes")] == {"Keeper"}
+    assert watched[str(root / "keeper.md")] == {"Keeper"} and watched[str(single)] == {"Single"}
+    assert not any(".git" in path for path in watched)  # hidden folders are not watched, like not indexed
+    assert list(watched_paths(store, limit=2)) == [str(root), str(root / "notes")]

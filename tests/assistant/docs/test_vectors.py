@@ -74,3 +74,20 @@ def test_the_cli_embeds_and_searches_by_meaning_too(library):
     done = subprocess.run([*run, "search", query, "--embedding-model", model, "--json"], capture_output=True, text=True)
     hits = json.loads(done.stdout)
     assert hits[0]["path"].endswith("cat.md") and len(hits) >= 1
+
+
+def test_vectors_are_read_once_and_again_after_any_change(tmp_path, store, library):
+    """Searching by meaning keeps the library's vectors in memory between questions; a write from
+    this connection or another one (the window indexes on its own connection) reads them again."""
+    from assistant.store import Store
+
+    ids = [store.library("Keeper")["id"]]
+    store.put_vectors("m", [(p["id"], [1.0, 0.0]) for p in store.search_passages("oil fog cat", ids, limit=9)])
+    [first, *_] = store.search_vectors([1.0, 0.0], ids, "m", limit=3)
+    read = store._vectors_read
+    store.search_vectors([0.0, 1.0], ids, "m")
+    assert store._vectors_read is read  # the second question reused them
+    with Store(store.path) as other:
+        other.put_vectors("m", [(first["id"], [0.0, 1.0])])
+    [best] = store.search_vectors([0.0, 1.0], ids, "m", limit=1)
+    assert best["id"] == first["id"] and store._vectors_read is not read
