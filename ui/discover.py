@@ -42,6 +42,7 @@ from assistant.library import (
 )
 from assistant.library.quant_sizes import BITS_PER_WEIGHT
 from assistant.models.gguf_info import format_parameter_count
+from ui import i18n
 from ui.background import Task
 from ui.discover_downloads import REFRESH_DELAY_MS, DiscoverDownloads, IdRole
 
@@ -215,7 +216,7 @@ class DiscoverWidget(DiscoverDownloads, QWidget):
                 label += "  ·  " + self.tr("for documents")
             item = QListWidgetItem(label, self.model_list)
             item.setData(IdRole, m.id)
-            item.setToolTip(m.description)
+            item.setToolTip(m.description_for(i18n.language()))
         self.model_list.blockSignals(False)
         row = 0
         for i in range(self.model_list.count()):
@@ -251,7 +252,7 @@ class DiscoverWidget(DiscoverDownloads, QWidget):
             self.quant_combo.blockSignals(False)
             return
         self.name_label.setText(model.name)
-        self.description_label.setText(model.description)
+        self.description_label.setText(model.description_for(i18n.language()))
         self.params_label.setText(format_parameter_count(model.parameters))
         self.context_label.setText(self.tr("{n} tokens").format(n=f"{model.context_length:,}"))
         self.license_label.setText(model.license)

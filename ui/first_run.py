@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from assistant.library import format_bytes
 from assistant.library.suggest import ASSUMED_SPEED, Suggestion
+from ui import i18n
 
 
 class FirstRunCard(QFrame):
@@ -40,9 +41,10 @@ class FirstRunCard(QFrame):
         for suggestion in suggestions:
             row = QHBoxLayout()
             minutes = self.tr("about %1 min at %2").replace("%1", str(suggestion.minutes)).replace("%2", speed)
+            description = suggestion.model.description_for(i18n.language())
             label = QLabel(
                 f"<b>{suggestion.model.name}</b> · {suggestion.file.quantization} · "
-                f"{format_bytes(suggestion.size)} · {minutes}<br><span>{suggestion.model.description}</span>",
+                f"{format_bytes(suggestion.size)} · {minutes}<br><span>{description}</span>",
                 self,
             )
             label.setWordWrap(True)

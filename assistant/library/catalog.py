@@ -28,7 +28,7 @@ HF_BASE = "https://huggingface.co"
 KNOWN_QUANTIZATIONS = frozenset(v for v in FILE_TYPES.values() if not v.endswith("_SOME_F16"))
 
 _MODEL_KEYS = {"id", "name", "family", "parameters", "context_length", "license", "description", "arch", "files"}
-_OPTIONAL_MODEL_KEYS = {"architecture", "modelscope", "kind"}
+_OPTIONAL_MODEL_KEYS = {"architecture", "modelscope", "kind", "description_zh"}
 KINDS = ("chat", "embedding")
 _FILE_KEYS = {"repo", "file", "url", "quantization", "size", "sha256", "source", "confirmed"}
 _ARCH_KEYS = {"layers", "kv_heads", "head_dim"}
@@ -89,12 +89,25 @@ class CatalogModel:
     kind: str = "chat"  # or "embedding": for the person's documents (Settings > Documents), not for chatting
     modelscope: str | None = None  # the same files on ModelScope, in this repository (confirmed, never guessed)
     architecture: str | None = None  # the GGUF general.architecture (e.g. "qwen2"); the llama.cpp build must know it
+    description_zh: str | None = None  # the description in Simplified Chinese, for the window in Chinese
+
+    def description_for(self, language: str) -> str:
+        """The description in the window's language ('zh_CN' or other), English where none."""
+        return self.description_zh if language.startswith("zh") and self.description_zh else self.description
 
     def matches(self, text: str) -> bool:
         """Whether a search string matches the name, family, licence, description or a quantization."""
         words = text.lower().split()
         hay = " ".join(
-            [self.id, self.name, self.family, self.license, self.description, *(f.quantization for f in self.files)]
+            [
+                self.id,
+                self.name,
+                self.family,
+                self.license,
+                self.description,
+                self.description_zh or "",
+                *(f.quantization for f in self.files),
+            ]
         ).lower()
         return all(w in hay for w in words)
 
@@ -155,6 +168,8 @@ def parse_catalog(data: Any) -> list[CatalogModel]:
         if architecture is not None and (not isinstance(architecture, str) or not architecture.strip()):
             raise fail(f"model {m.get('id')!r}", "'architecture' must be a GGUF architecture name, e.g. qwen2")
         where = f"model {m.get('id')!r}"
+        if "description_zh" in m and (not isinstance(m["description_zh"], str) or not m["description_zh"].strip()):
+            raise fail(where, "'description_zh' must be a non-empty string")
         for key in ("id", "name", "family", "license", "description"):
             if not isinstance(m[key], str) or not m[key].strip():
                 raise fail(where, f"'{key}' must be a non-empty string")
@@ -187,6 +202,7 @@ def parse_catalog(data: Any) -> list[CatalogModel]:
                 architecture=architecture,
                 modelscope=modelscope,
                 kind=kind,
+                description_zh=m.get("description_zh"),
             )
         )
     return models

@@ -13,6 +13,12 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 log = logging.getLogger("bothy.ui.i18n")
 HERE = Path(__file__).resolve().parent
 _installed: list[QTranslator] = []
+_language = ["en"]  # the language install() chose last
+
+
+def language() -> str:
+    """The window's language now: 'en' or 'zh_CN'."""
+    return _language[0]
 
 
 def wanted_language(setting: str) -> str:
@@ -27,6 +33,7 @@ def install(app, setting: str) -> str:
         app.removeTranslator(t)
     _installed.clear()
     language = wanted_language(setting)
+    _language[0] = "zh_CN" if language == "zh_CN" else "en"
     if language != "zh_CN":
         return "en"
     ours = QTranslator(app)

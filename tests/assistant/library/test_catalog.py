@@ -19,7 +19,7 @@ FILE_KEYS = {"repo", "file", "url", "quantization", "size", "sha256", "source", 
 
 def test_the_shipped_catalog_loads_and_is_curated():
     models = load_catalog()
-    assert 12 <= len(models) <= 25
+    assert 12 <= len(models) <= 30
     assert {"Qwen", "Llama", "Gemma", "Phi", "Mistral"} <= {m.family for m in models}
     params = sorted(m.parameters for m in models)
     assert params[0] >= 400_000_000 and params[-1] <= 15_000_000_000  # about 0.5B to 14B
@@ -29,7 +29,7 @@ def test_the_shipped_catalog_loads_and_is_curated():
 def test_every_entry_has_exactly_the_schema_fields():
     assert set(SHIPPED) == {"version", "about", "models"}
     for m in SHIPPED["models"]:
-        assert set(m) - {"modelscope", "kind"} == MODEL_KEYS | {"architecture"}, m["id"]
+        assert set(m) - {"modelscope", "kind"} == MODEL_KEYS | {"architecture", "description_zh"}, m["id"]
         assert m["arch"] is None or set(m["arch"]) == {"layers", "kv_heads", "head_dim"}
         for f in m["files"]:
             assert set(f) == FILE_KEYS, f["file"]
@@ -62,9 +62,16 @@ def test_sizes_and_checksums_only_with_a_cited_source_and_confirmation_recorded(
             assert len(f["confirmed"]) > 20, f["file"]
 
 
-def test_descriptions_are_one_line():
+def test_descriptions_are_one_line_in_english_and_in_chinese():
     for m in SHIPPED["models"]:
         assert "\n" not in m["description"] and len(m["description"]) <= 120, m["id"]
+        assert "\n" not in m["description_zh"] and len(m["description_zh"]) <= 60, m["id"]
+        assert re.search(r"[\u4e00-\u9fff]", m["description_zh"]), m["id"]
+    qwen = next(m for m in load_catalog() if m.id == "qwen3-8b")
+    shipped = next(m for m in SHIPPED["models"] if m["id"] == "qwen3-8b")
+    assert qwen.description_for("zh_CN") == shipped["description_zh"]
+    assert qwen.description_for("en") == qwen.description
+    assert [m.id for m in load_catalog() if m.matches("编程")] == ["qwen2.5-coder-7b-instruct"]
 
 
 def test_search_matches_words_in_any_field():
@@ -94,6 +101,7 @@ def _bad(mutate) -> dict:
         (lambda d: d["models"][1].update(id=d["models"][0]["id"]), "duplicate id"),
         (lambda d: d["models"][0]["files"][0].update(file="x.bin"), "bad file name"),
         (lambda d: d["models"][0].pop("license"), "missing"),
+        (lambda d: d["models"][0].update(description_zh=""), "'description_zh' must be"),
     ],
 )
 def test_malformed_catalogs_are_refused_with_a_reason(mutate, why):
@@ -108,12 +116,12 @@ def test_missing_catalog_file(tmp_path):
 
 def test_learned_sizes_live_in_the_cache_not_the_catalog(bothy_home):
     models = load_catalog()
-    f = models[0].files[0]
-    assert f.size is None and f.known_size is None and learned_file(f.url) is None
+    i, f = next((i, m.files[0]) for i, m in enumerate(models) if m.files[0].size is None)
+    assert f.known_size is None and learned_file(f.url) is None
     before = catalog_path().read_bytes()
     record_learned(f.url, size=123, sha256="b" * 64)
     assert learned_file(f.url) == {"size": 123, "sha256": "b" * 64}
-    assert load_catalog()[0].files[0].known_size == 123
+    assert load_catalog()[i].files[0].known_size == 123
     assert catalog_path().read_bytes() == before
     assert (bothy_home / "cache" / "learned-files.json").is_file()
 
