@@ -160,3 +160,30 @@ def test_libraries_stay_current_while_the_window_is_open(qtbot, window, tmp_path
     assert "30 days" in window.store.search_passages("holiday", [library_id])[0]["text"]
     assert changes(lambda: (folder / "boats.md").unlink()) == {"boats.md": "removed"}
     assert window.store.search_passages("supply boat", [library_id]) == []
+
+
+def test_a_folder_of_documents_dropped_on_the_window_is_attached_not_imported(qtbot, window, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from ui.dropped import holds_exports
+
+    folder = tmp_path / "manuals"
+    folder.mkdir()
+    (folder / "lamp.md").write_text("Trim the wick before dusk.", encoding="utf-8")
+    (folder / "settings.json").write_text('{"lamp": "oil"}', encoding="utf-8")  # a JSON file among documents
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "chat.json").write_text("[]", encoding="utf-8")
+    assert not holds_exports(folder) and holds_exports(exports)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(folder))])
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    with qtbot.waitSignal(window.documents_indexer.finished, timeout=10_000) as blocker:
+        window.dropEvent(event)
+    library, results, _ = blocker.args
+    assert library == "manuals" and sorted(os.path.basename(r.path) for r in results) == ["lamp.md", "settings.json"]
+    assert window.conversations.documents(window.conversation_id) == ["manuals"]
+    assert window.store.roots(window.store.library("manuals")["id"]) == [str(folder)]  # kept current from now on
