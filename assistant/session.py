@@ -315,6 +315,15 @@ class ChatSession:
         for name in documents:
             self.store.library(name)  # NotFoundError (a StoreError people read) for an unknown library
 
+    def prepare(self, conversation_id: int) -> bool:
+        """The person opened this conversation: the engine puts back its kept KV state now (a copy of
+        tens of MB), so that their next message does not wait for it. False when there was none, or
+        the engine keeps no states (a server's model)."""
+        prepare = getattr(self.engine, "prepare", None)
+        if prepare is None or not self.engine.capabilities().kv_snapshots or self.engine.loaded is None:
+            return False
+        return bool(prepare(self._conversation_key(conversation_id)))
+
     def _conversation_key(self, conversation_id: int) -> str:
         """What the engine keeps the KV cache under: the conversation, and on a conversation with
         branches, the branch shown (its newest alternative), so that going back and forth between

@@ -106,6 +106,7 @@ class EngineWorker(QObject):
         context(int request_id, object ContextInfo)
         turn_finished(object TurnResult)
         memory_done(object MemoryResult): memory work asked for by the person ended
+        prepared(int conversation_id, bool): the window opened it; whether its kept KV state went back
     """
 
     load_started = Signal(object)
@@ -119,6 +120,7 @@ class EngineWorker(QObject):
     memory_status = Signal(int)
     memory_changed = Signal(int)
     memory_done = Signal(object)
+    prepared = Signal(int, bool)  # a conversation opened: whether its kept KV state went back
 
     def __init__(self, *, engine: Engine, store: Store):
         super().__init__()
@@ -160,6 +162,21 @@ class EngineWorker(QObject):
         self.current = (model, settings)
         self.loaded.emit(loaded)
         return None
+
+    @Slot(int)
+    def prepare(self, conversation_id: int) -> None:
+        """The window opened a conversation: its kept KV state goes back into the engine now, unless
+        the engine is busy (a reply, the local API): then the turn does it, as before."""
+        if not self.engine_lock.acquire(blocking=False):
+            return
+        done = False
+        try:
+            done = self.session.prepare(conversation_id)
+        except Exception as exc:  # only a head start: the turn does it anyway, and says what fails
+            log.debug("preparing conversation %s: %s", conversation_id, exc)
+        finally:
+            self.engine_lock.release()
+        self.prepared.emit(conversation_id, done)
 
     @Slot(object)
     def run_turn(self, req: TurnRequest) -> None:
@@ -249,6 +266,7 @@ class EngineBridge(QObject):
     request_load = Signal(object, object)
     request_turn = Signal(object)
     request_memory = Signal(object)
+    request_prepare = Signal(int)
 
     def __init__(
         self, *, store: Store, engine: Engine | None = None, close_engine: bool = True, parent: QObject | None = None
@@ -264,12 +282,17 @@ class EngineBridge(QObject):
         self.request_load.connect(self.worker.load, queued)
         self.request_turn.connect(self.worker.run_turn, queued)
         self.request_memory.connect(self.worker.run_memory, queued)
+        self.request_prepare.connect(self.worker.prepare, queued)
         self.thread.start()
         self._next_id = 0
         self._closed = False
 
     def load(self, model: ModelRef, settings: LoadSettings) -> None:
         self.request_load.emit(model, settings)
+
+    def prepare(self, conversation_id: int) -> None:
+        """Have the engine put back the conversation's kept KV state in the background (it was opened)."""
+        self.request_prepare.emit(conversation_id)
 
     def start_turn(self, kind: str, conversation_id: int, **kwargs) -> int:
         self._next_id += 1

@@ -277,6 +277,8 @@ class MainWindow(
             self.status.set_speed(None)
         self.sidebar.select_conversation(conversation_id)
         self._show_documents()
+        if not self.turns.busy:
+            self.bridge.prepare(conversation_id)  # its KV state goes back while the person types
         if message_id is None:
             self.composer.focus()
 

@@ -51,14 +51,15 @@ class KVSnapshots:
         self._snapshots.clear()
         self.current = None
 
-    def switch_to(self, key: str | None, model: LlamaModel) -> None:
-        """Make the context hold conversation `key`'s state, when a snapshot of it exists.
+    def switch_to(self, key: str | None, model: LlamaModel) -> bool:
+        """Make the context hold conversation `key`'s state, when a snapshot of it exists. Returns
+        whether a snapshot was put back.
 
         The snapshot put back leaves the store (the context holds it now, and the next turn changes
         it), so saving the state it replaces never pushes it out.
         """
         if key == self.current:
-            return
+            return False
         snap = self._snapshots.pop(key, None) if key else None
         if snap is None and key and BRANCH in key:
             # A branch seen for the first time: the conversation's state from before it had branches
@@ -66,8 +67,12 @@ class KVSnapshots:
             snap = self._snapshots.pop(key.split(BRANCH, 1)[0], None)
         self._save_current(model)
         self.current = key
-        if snap is not None and not model.load_state(snap.buffer, snap.used, snap.tokens):
+        if snap is None:
+            return False
+        if not model.load_state(snap.buffer, snap.used, snap.tokens):
             log.warning("could not restore the KV snapshot of %s", key)
+            return False
+        return True
 
     def _save_current(self, model: LlamaModel) -> None:
         key = self.current

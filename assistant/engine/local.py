@@ -255,6 +255,13 @@ class LocalEngine:
         """Tokens the request's prompt takes, the model's chat template applied."""
         return self._ask(pipe.CountPrompt(request))
 
+    def prepare(self, conversation_key: str) -> bool:
+        """Put a conversation's kept KV state back before its next turn (the person opened it): the
+        copy happens while they type, not while they wait for the reply. False when none was kept."""
+        if self.busy or self._load_args is None or self._process is None or not self._process.alive():
+            return False
+        return self._ask(pipe.Prepare(conversation_key))
+
     def embed(self, model_path: str, texts: list[str]) -> list[list[float]]:
         """Vectors for `texts` from an embedding model (a GGUF file), run in the engine process beside
         the chat model (assistant/engine/embedder.py): normalized, one per text."""

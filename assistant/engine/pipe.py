@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.engine.types import ChatRequest, ContextInfo, LoadSettings, ModelRef, ReplyStats
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 
 
 # -- commands (app -> engine process) ------------------------------------------------------------
@@ -54,6 +54,14 @@ class Embed:
 
     model_path: str
     texts: list[str]
+
+
+@dataclass(frozen=True)
+class Prepare:
+    """The person opened this conversation: put its KV state back now, while they type, so the reply
+    does not wait for it (answered with Ok(bool): whether a kept state was put back)."""
+
+    conversation_key: str
 
 
 @dataclass(frozen=True)

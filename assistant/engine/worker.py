@@ -297,6 +297,8 @@ class Worker:
                 self.embedder = None
                 self.embedder = Embedder(self.llama_cpp, command.model_path)
             return pipe.Ok(self.embedder.embed(command.texts))
+        if isinstance(command, pipe.Prepare):
+            return pipe.Ok(self.model is not None and self.snapshots.switch_to(command.conversation_key, self.model))
         if isinstance(command, pipe.InjectFault):
             if not self._faults_allowed:
                 raise RuntimeError("fault injection is for tests only (BOTHY_TEST_FAULTS=1)")

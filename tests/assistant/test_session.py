@@ -200,6 +200,32 @@ def test_switching_back_to_a_branch_finds_its_cache(store, engine):
     assert back.stats.prompt_eval_tokens <= question_tokens + 4
 
 
+def test_opening_a_conversation_puts_its_kv_state_back_before_the_next_turn(store, engine):
+    """The real model: coming back to a conversation after another one, `prepare` (the window calls
+    it when the chat is opened) restores its KV state; the turn then has nothing left to restore and
+    reads only the new question."""
+    chat = ChatSession(store, engine)
+    first, other = store.create_conversation()["id"], store.create_conversation()["id"]
+    chat.send(first, "Tell me about rivers.", GEN).consume()
+    chat.send(other, "Tell me about mountains.", GEN).consume()
+    assert chat.prepare(first) is True
+    assert chat.prepare(first) is False  # already there: nothing to copy
+    back = chat.send(first, "And lakes?", GEN).consume()
+    assert back.stats.prompt_eval_tokens < back.stats.prompt_tokens / 2
+    assert ChatSession(store, FakeEngineWithoutSnapshots()).prepare(first) is False
+
+
+class FakeEngineWithoutSnapshots:
+    """A server's model: no KV states kept, nothing to prepare."""
+
+    loaded = object()
+
+    def capabilities(self):
+        from assistant.engine.types import Capabilities
+
+        return Capabilities()
+
+
 def test_an_edit_that_cannot_be_saved_loses_nothing(chat, store):
     conversation = store.create_conversation()
     first = chat.send(conversation["id"], "Hello", GEN).consume()

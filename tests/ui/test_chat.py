@@ -48,6 +48,22 @@ def test_send_streams_the_reply_and_stores_it(qtbot, real_window):
     assert window.status.context_label.text()  # the context meter saw the turn
 
 
+def test_opening_a_chat_puts_its_kv_state_back_before_the_person_types(qtbot, real_window):
+    """The real model: coming back to a chat after another one, opening it has the engine put its
+    kept KV state back at once (in the engine thread), so the next reply does not wait for that."""
+    window = real_window
+    assert send(qtbot, window, "Name a river.").status == "complete"
+    first = window.conversation_id
+    window.new_chat()
+    assert send(qtbot, window, "Name a mountain.").status == "complete"
+    with qtbot.waitSignal(window.bridge.worker.prepared, timeout=10_000) as blocker:
+        window.open_conversation(first)
+    assert blocker.args == [first, True]
+    session, lock = window.bridge.worker.session, window.bridge.worker.engine_lock
+    with lock:
+        assert session.prepare(first) is False  # already there: nothing to copy
+
+
 def test_stop_mid_reply_with_escape(qtbot, window):
     engine = window.bridge.engine
     engine.script.append(Scripted("Once upon a time there was a lighthouse keeper", hold=True))
