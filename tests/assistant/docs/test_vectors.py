@@ -91,3 +91,23 @@ def test_vectors_are_read_once_and_again_after_any_change(tmp_path, store, libra
         other.put_vectors("m", [(first["id"], [0.0, 1.0])])
     [best] = store.search_vectors([0.0, 1.0], ids, "m", limit=1)
     assert best["id"] == first["id"] and store._vectors_read is not read
+
+
+def test_an_embedding_model_is_pooled_as_its_file_says(tmp_path):
+    """BGE-M3 says CLS and Qwen3 Embedding the last token in their GGUF: llama.cpp pools as the file
+    says; a model that says nothing (the starter chat model) is mean-pooled."""
+    import llama_cpp
+
+    from assistant.engine.embedder import Embedder
+    from tests.assistant.models.ggufs import copy_with_strings
+
+    last = copy_with_strings(starter_path(), tmp_path / "last.gguf", {"llama.pooling_type": 3})
+    plain, pooled = Embedder(llama_cpp, str(starter_path())), Embedder(llama_cpp, str(last))
+    try:
+        assert plain.llm.pooling_type() == llama_cpp.LLAMA_POOLING_TYPE_MEAN
+        assert pooled.llm.pooling_type() == llama_cpp.LLAMA_POOLING_TYPE_LAST
+        [a], [b] = plain.embed(["The lamp is lit at dusk."]), pooled.embed(["The lamp is lit at dusk."])
+        assert math.isclose(sum(x * x for x in b), 1.0, rel_tol=1e-3) and a != b
+    finally:
+        plain.close()
+        pooled.close()

@@ -103,8 +103,9 @@ def _skip_value(data: bytes, at: int, vtype: int) -> int:
     raise ValueError(f"unknown GGUF value type {vtype}")
 
 
-def copy_with_strings(src: Path, dst: Path, strings: Mapping[str, str | None]) -> Path:
-    """A copy of the GGUF `src` whose string metadata `strings` is set (None: removed), fast.
+def copy_with_strings(src: Path, dst: Path, strings: Mapping[str, str | int | None]) -> Path:
+    """A copy of the GGUF `src` whose metadata `strings` is set (a string, or an int as uint32; None:
+    removed), fast.
 
     Only the header is rewritten (gguf.GGUFWriter would re-encode every tensor): the metadata, the
     tensor table as it is, padding to the file's alignment, then the tensor data copied byte for byte
@@ -133,7 +134,7 @@ def copy_with_strings(src: Path, dst: Path, strings: Mapping[str, str | None]) -
         tensor_table = head[table_start:at]
         kept = [(k, raw) for k, raw in entries if k not in strings]
         kept += [
-            (k, gguf_string(k) + struct.pack("<I", _STRING) + gguf_string(v))
+            (k, gguf_string(k) + struct.pack("<I", _STRING) + gguf_string(v) if isinstance(v, str) else kv_u32(k, v))
             for k, v in strings.items()
             if v is not None
         ]
