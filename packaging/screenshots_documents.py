@@ -1,6 +1,7 @@
 """Screenshots of the person's documents (called by packaging/screenshots.py): a chat with attached
-documents being indexed (the status bar), a reply with its [n] source chips, a source opened, and
-Settings > Documents; in English, then in Chinese. The
+documents being indexed (the status bar), a reply with its [n] source chips, a source opened (the
+question's words highlighted), Settings > Documents, and the status bar after a file changed on
+disk; in English, then in Chinese. The
 documents are written here (a Markdown manual, and a Chinese contract in GBK)."""
 
 from __future__ import annotations
@@ -62,4 +63,9 @@ def document_shots(window, shot, wait, wait_for) -> None:
             settings.documents_tab.tree.expandAll()
             shot(settings, f"29-settings-documents{suffix}.png")
             settings.close()
+            # the file changes on disk: the window notices and indexes it again by itself
+            path.write_bytes((text + "\n" + text).encode(encoding))
+            wait_for(window.documents_indexer.refreshed, 30_000)
+            wait(200)
+            shot(window, f"30-documents-updated{suffix}.png")
         window.set_language("en")
