@@ -67,5 +67,5 @@ def document_shots(window, shot, wait, wait_for) -> None:
             path.write_bytes((text + "\n" + text).encode(encoding))
             wait_for(window.documents_indexer.refreshed, 30_000)
             wait(200)
-            shot(window, f"30-documents-updated{suffix}.png")
+            shot(window, f"29b-documents-updated{suffix}.png")
         window.set_language("en")

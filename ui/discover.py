@@ -45,6 +45,7 @@ from assistant.models.gguf_info import format_parameter_count
 from ui import i18n
 from ui.background import Task
 from ui.discover_downloads import REFRESH_DELAY_MS, DiscoverDownloads, IdRole
+from ui.fit_message import fit_message
 
 
 class DiscoverWidget(DiscoverDownloads, QWidget):
@@ -281,7 +282,7 @@ class DiscoverWidget(DiscoverDownloads, QWidget):
         self.repo_label.setText(where)
         e = self._estimate(model, f)
         self.verdict_label.setText(self._verdict_text(e.verdict))
-        self.fit_label.setText(e.message)
+        self.fit_label.setText(fit_message(e))
         self._update_download_button()
 
     def _update_download_button(self) -> None:

@@ -191,7 +191,9 @@ class MemoryHandling:
         if not loaded.backend.gpu_offload:
             settings = dataclasses.replace(settings, n_gpu_layers=0)  # a CPU build keeps it all in RAM
         try:
-            return estimate_for_file(loaded.model.path, settings).message
+            from ui.fit_message import fit_message
+
+            return fit_message(estimate_for_file(loaded.model.path, settings))
         except UserFacingError as exc:
             return str(exc)
 

@@ -109,7 +109,9 @@ class FitEstimate:
     gpu_available: int | None
     suggested_n_ctx: int | None  # the largest context that fits (None: not even the smallest)
     suggested_n_gpu_layers: int | None  # the most GPU layers that fit (None: GPU memory unknown)
-    message: str
+    message: str  # all of it in English (the window says it in its language: ui/fit_message.py)
+    name: str = ""  # the model (and quantization) it is for
+    exact: bool = True  # False: the model's shape was guessed from its size, so the figures are "about"
 
     @property
     def total_bytes(self) -> int:
@@ -233,6 +235,8 @@ def estimate(
         suggested_n_ctx=best_ctx,
         suggested_n_gpu_layers=best_gl,
         message=message,
+        name=shape.name,
+        exact=shape.exact,
     )
 
 

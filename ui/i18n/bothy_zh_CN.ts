@@ -618,73 +618,73 @@
 <context>
     <name>DiscoverWidget</name>
     <message>
-        <location filename="../discover.py" line="102" />
+        <location filename="../discover.py" line="103" />
         <source>Search models (name, family, licence, use)…</source>
         <translation>搜索模型（名称、系列、许可证、用途）…</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="103" />
+        <location filename="../discover.py" line="104" />
         <source>Search models</source>
         <translation>搜索模型</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="107" />
+        <location filename="../discover.py" line="108" />
         <source>Family</source>
         <translation>系列</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="108" />
+        <location filename="../discover.py" line="109" />
         <source>All families</source>
         <translation>全部系列</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="112" />
+        <location filename="../discover.py" line="113" />
         <source>Only models that fit this computer</source>
         <translation>只显示这台电脑放得下的模型</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="121" />
+        <location filename="../discover.py" line="122" />
         <source>Models you can download</source>
         <translation>可下载的模型</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="144" />
+        <location filename="../discover.py" line="145" />
         <source>Parameters:</source>
         <translation>参数量：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="145" />
+        <location filename="../discover.py" line="146" />
         <source>Trained context:</source>
         <translation>训练上下文：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="146" />
+        <location filename="../discover.py" line="147" />
         <source>Licence:</source>
         <translation>许可证：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="147" />
+        <location filename="../discover.py" line="148" />
         <source>From:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="149" />
+        <location filename="../discover.py" line="150" />
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="151" />
+        <location filename="../discover.py" line="152" />
         <source>Quantization:</source>
         <translation>量化：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="154" />
+        <location filename="../discover.py" line="155" />
         <source>On this computer:</source>
         <translation>在这台电脑上：</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="157" />
-        <location filename="../discover.py" line="299" />
+        <location filename="../discover.py" line="158" />
+        <location filename="../discover.py" line="300" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
@@ -725,52 +725,52 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="193" />
+        <location filename="../discover.py" line="194" />
         <source>Fits</source>
         <translation>放得下</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="194" />
+        <location filename="../discover.py" line="195" />
         <source>Tight fit</source>
         <translation>勉强放得下</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="195" />
+        <location filename="../discover.py" line="196" />
         <source>Won't fit</source>
         <translation>放不下</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="212" />
+        <location filename="../discover.py" line="213" />
         <source>{name}  ·  {params}  ·  {verdict}</source>
         <translation>{name}  ·  {params}  ·  {verdict}</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="216" />
+        <location filename="../discover.py" line="217" />
         <source>for documents</source>
         <translation>用于文档</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="251" />
+        <location filename="../discover.py" line="252" />
         <source>No model matches the search.</source>
         <translation>没有符合搜索的模型。</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="257" />
+        <location filename="../discover.py" line="258" />
         <source>{n} tokens</source>
         <translation>{n} 个词元</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="265" />
+        <location filename="../discover.py" line="266" />
         <source>{quant} — size known at download (about {size})</source>
         <translation>{quant} — 下载时才知道确切大小（约 {size}）</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="293" />
+        <location filename="../discover.py" line="294" />
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../discover.py" line="296" />
+        <location filename="../discover.py" line="297" />
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
@@ -1076,74 +1076,74 @@
         <translation>计算向量</translation>
     </message>
     <message numerus="yes">
-        <location filename="../settings/documents_tab.py" line="104" />
+        <location filename="../settings/documents_tab.py" line="105" />
         <source>%n document(s)</source>
         <translation>
             <numerusform>%n 个文档</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="106" />
+        <location filename="../settings/documents_tab.py" line="107" />
         <source>%1 failed</source>
         <translation>%1 个失败</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="111" />
+        <location filename="../settings/documents_tab.py" line="112" />
         <source>indexed</source>
         <translation>已建立索引</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="113" />
+        <location filename="../settings/documents_tab.py" line="114" />
         <source>failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="141" />
+        <location filename="../settings/documents_tab.py" line="142" />
         <source>Indexing %1 of %2: %3</source>
         <translation>正在建立索引（%1/%2）：%3</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="150" />
+        <location filename="../settings/documents_tab.py" line="151" />
         <source>Off (by their words only)</source>
         <translation>关闭（只按字词）</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="174" />
+        <location filename="../settings/documents_tab.py" line="175" />
         <source>New library</source>
         <translation>新建文档库</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="174" />
+        <location filename="../settings/documents_tab.py" line="175" />
         <source>Name, e.g. My thesis:</source>
         <translation>名称，例如“我的论文”：</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="190" />
+        <location filename="../settings/documents_tab.py" line="191" />
         <source>Add files to the library</source>
         <translation>向文档库添加文件</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="196" />
+        <location filename="../settings/documents_tab.py" line="197" />
         <source>Add a folder to the library</source>
         <translation>向文档库添加文件夹</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="205" />
+        <location filename="../settings/documents_tab.py" line="206" />
         <source>Indexing…</source>
         <translation>正在建立索引…</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="216" />
+        <location filename="../settings/documents_tab.py" line="217" />
         <source>Checking %1…</source>
         <translation>正在检查 %1…</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="224" />
+        <location filename="../settings/documents_tab.py" line="228" />
         <source>Up to date (%1 changed)</source>
         <translation>已是最新（%1 个有变化）</translation>
     </message>
     <message>
-        <location filename="../settings/documents_tab.py" line="245" />
+        <location filename="../settings/documents_tab.py" line="250" />
         <source>The chat shown now answers from %1.</source>
         <translation>当前对话现在会根据“%1”回答。</translation>
     </message>
@@ -1174,6 +1174,64 @@
         <location filename="../first_run.py" line="66" />
         <source>Downloading…</source>
         <translation>正在下载…</translation>
+    </message>
+</context>
+<context>
+    <name>FitMessage</name>
+    <message>
+        <location filename="../fit_message.py" line="22" />
+        <source>%1 needs %2 with %3 tokens of context (%4 for the weights, %5 for the context (%6 cache), %7 of working memory and %8 for the engine itself)</source>
+        <translation>%1 在 %3 词元的上下文下需要 %2（权重 %4，上下文 %5（%6 缓存），工作内存 %7，引擎本身 %8）</translation>
+    </message>
+    <message>
+        <location filename="../fit_message.py" line="28" />
+        <source>%1 needs about %2 with %3 tokens of context (%4 for the weights, %5 for the context (%6 cache), %7 of working memory and %8 for the engine itself)</source>
+        <translation>%1 在 %3 词元的上下文下约需 %2（权重 %4，上下文 %5（%6 缓存），工作内存 %7，引擎本身 %8）</translation>
+    </message>
+    <message>
+        <location filename="../fit_message.py" line="46" />
+        <source>, %1 of it on the GPU (%2 layers)</source>
+        <translation>，其中 %1 在 GPU 上（%2 层）</translation>
+    </message>
+    <message>
+        <location filename="../fit_message.py" line="51" />
+        <source>. Bothy could not read how much memory this computer has, so it may or may not fit.</source>
+        <translation>。Bothy 读不到这台电脑有多少内存，所以不确定是否放得下。</translation>
+    </message>
+    <message>
+        <location filename="../fit_message.py" line="56" />
+        <source>; this computer has %1 of memory free and %2 of GPU memory.</source>
+        <translation>；这台电脑有 %1 空闲内存和 %2 GPU 显存。</translation>
+    </message>
+    <message>
+        <location filename="../fit_message.py" line="62" />
+        <source>; this computer has %1 of memory free.</source>
+        <translation>；这台电脑有 %1 空闲内存。</translation>
+    </message>
+    <message>
+        <location filename="../fit_message.py" line="67" />
+        <source> It fits.</source>
+        <translation>放得下。</translation>
+    </message>
+    <message>
+        <location filename="../fit_message.py" line="70" />
+        <source> It should just fit; close other programs first, or use a context of %1 tokens.</source>
+        <translation>应该刚好放得下；请先关闭其他程序，或使用 %1 词元的上下文。</translation>
+    </message>
+    <message>
+        <location filename="../fit_message.py" line="76" />
+        <source> It should just fit; close other programs first.</source>
+        <translation>应该刚好放得下；请先关闭其他程序。</translation>
+    </message>
+    <message>
+        <location filename="../fit_message.py" line="79" />
+        <source> It won't fit; it would with a context of %1 tokens.</source>
+        <translation>放不下；使用 %1 词元的上下文就可以。</translation>
+    </message>
+    <message>
+        <location filename="../fit_message.py" line="82" />
+        <source> It won't fit: choose a smaller model or quantization.</source>
+        <translation>放不下：请选择更小的模型或量化。</translation>
     </message>
 </context>
 <context>
@@ -1594,7 +1652,7 @@
     <name>MemoryHandling</name>
     <message>
         <location filename="../window_memory.py" line="91" />
-        <location filename="../window_memory.py" line="220" />
+        <location filename="../window_memory.py" line="222" />
         <source>Load a model first: it writes the summary.</source>
         <translation>请先加载模型：摘要由模型来写。</translation>
     </message>
@@ -1614,12 +1672,12 @@
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../window_memory.py" line="223" />
+        <location filename="../window_memory.py" line="225" />
         <source>Summarizing this chat for a new one… your message is sent there next.</source>
         <translation>正在为新对话总结此对话…随后会在新对话中发送你的消息。</translation>
     </message>
     <message>
-        <location filename="../window_memory.py" line="231" />
+        <location filename="../window_memory.py" line="233" />
         <source>The new chat could not be started: %1</source>
         <translation>无法开始新对话：%1</translation>
     </message>
@@ -1883,260 +1941,260 @@
 <context>
     <name>ModelsTab</name>
     <message>
-        <location filename="../settings/models_tab.py" line="50" />
+        <location filename="../settings/models_tab.py" line="51" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="52" />
+        <location filename="../settings/models_tab.py" line="53" />
         <source>Add model…</source>
         <translation>添加模型…</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="54" />
+        <location filename="../settings/models_tab.py" line="55" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="56" />
+        <location filename="../settings/models_tab.py" line="57" />
         <source>Open models folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="62" />
+        <location filename="../settings/models_tab.py" line="63" />
         <source>Drop .gguf files here to add them.</source>
         <translation>把 .gguf 文件拖到这里即可添加。</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="75" />
+        <location filename="../settings/models_tab.py" line="76" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="76" />
+        <location filename="../settings/models_tab.py" line="77" />
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="77" />
+        <location filename="../settings/models_tab.py" line="78" />
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="78" />
+        <location filename="../settings/models_tab.py" line="79" />
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="79" />
+        <location filename="../settings/models_tab.py" line="80" />
         <source>Size on disk</source>
         <translation>磁盘占用</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="80" />
+        <location filename="../settings/models_tab.py" line="81" />
         <source>Trained context</source>
         <translation>训练上下文</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="81" />
+        <location filename="../settings/models_tab.py" line="82" />
         <source>Chat template</source>
         <translation>对话模板</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="82" />
+        <location filename="../settings/models_tab.py" line="83" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="83" />
+        <location filename="../settings/models_tab.py" line="84" />
         <source>On this computer</source>
         <translation>在这台电脑上</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="90" />
+        <location filename="../settings/models_tab.py" line="91" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="93" />
+        <location filename="../settings/models_tab.py" line="94" />
         <source>How it loads</source>
         <translation>加载方式</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="99" />
+        <location filename="../settings/models_tab.py" line="100" />
         <source>Automatic (trained, at most 8,192)</source>
         <translation>自动（训练值，最多 8,192）</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="100" />
+        <location filename="../settings/models_tab.py" line="101" />
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="101" />
+        <location filename="../settings/models_tab.py" line="102" />
         <source>Context length:</source>
         <translation>上下文长度：</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="104" />
+        <location filename="../settings/models_tab.py" line="105" />
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="110" />
+        <location filename="../settings/models_tab.py" line="111" />
         <source>GPU layers:</source>
         <translation>GPU 层数：</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="113" />
+        <location filename="../settings/models_tab.py" line="114" />
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="114" />
+        <location filename="../settings/models_tab.py" line="115" />
         <source>Threads</source>
         <translation>线程</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="115" />
+        <location filename="../settings/models_tab.py" line="116" />
         <source>Threads:</source>
         <translation>线程：</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="116" />
+        <location filename="../settings/models_tab.py" line="117" />
         <source>Flash attention</source>
         <translation>Flash Attention</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="120" />
+        <location filename="../settings/models_tab.py" line="121" />
         <source>KV-cache type</source>
         <translation>KV 缓存类型</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="121" />
+        <location filename="../settings/models_tab.py" line="122" />
         <source>KV-cache type:</source>
         <translation>KV 缓存类型：</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="125" />
+        <location filename="../settings/models_tab.py" line="126" />
         <source>Backend:</source>
         <translation>后端：</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="130" />
+        <location filename="../settings/models_tab.py" line="131" />
         <source>Set as default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="132" />
+        <location filename="../settings/models_tab.py" line="133" />
         <source>Save and use this model</source>
         <translation>保存并使用此模型</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="179" />
+        <location filename="../settings/models_tab.py" line="180" />
         <source>in use</source>
         <translation>使用中</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="181" />
+        <location filename="../settings/models_tab.py" line="182" />
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="183" />
+        <location filename="../settings/models_tab.py" line="184" />
         <source>starter</source>
         <translation>入门模型</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="238" />
+        <location filename="../settings/models_tab.py" line="239" />
         <source>embedded in the file</source>
         <translation>内嵌于文件</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="238" />
+        <location filename="../settings/models_tab.py" line="239" />
         <source>none: guessed when loaded</source>
         <translation>无：加载时推测</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="241" />
+        <location filename="../settings/models_tab.py" line="242" />
         <source>Ready</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="243" />
+        <location filename="../settings/models_tab.py" line="244" />
         <source>The file is missing.</source>
         <translation>文件不存在。</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="244" />
+        <location filename="../settings/models_tab.py" line="245" />
         <source>Cannot be used: %1</source>
         <translation>无法使用：%1</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="258" />
+        <location filename="../settings/models_tab.py" line="259" />
         <source>Known once a model is loaded.</source>
         <translation>加载模型后可知。</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="262" />
+        <location filename="../settings/models_tab.py" line="263" />
         <source>GPU offload is possible.</source>
         <translation>可以使用 GPU 加速。</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="264" />
+        <location filename="../settings/models_tab.py" line="265" />
         <source>This build of llama.cpp runs on the CPU only, so GPU layers have no effect.</source>
         <translation>此 llama.cpp 版本只能在 CPU 上运行，GPU 层数设置无效。</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="293" />
+        <location filename="../settings/models_tab.py" line="294" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="343" />
+        <location filename="../settings/models_tab.py" line="344" />
         <source>Delete %1 from the models folder?</source>
         <translation>从模型文件夹中删除 %1？</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="345" />
+        <location filename="../settings/models_tab.py" line="346" />
         <source>Remove %1 from the list? The file stays where it is.</source>
         <translation>从列表中移除 %1？文件本身会保留。</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="347" />
-        <location filename="../settings/models_tab.py" line="352" />
+        <location filename="../settings/models_tab.py" line="348" />
+        <location filename="../settings/models_tab.py" line="353" />
         <source>Remove model</source>
         <translation>移除模型</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="361" />
-        <location filename="../settings/models_tab.py" line="369" />
-        <location filename="../settings/models_tab.py" line="409" />
+        <location filename="../settings/models_tab.py" line="362" />
+        <location filename="../settings/models_tab.py" line="370" />
+        <location filename="../settings/models_tab.py" line="410" />
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="361" />
+        <location filename="../settings/models_tab.py" line="362" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型（*.gguf）</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="370" />
+        <location filename="../settings/models_tab.py" line="371" />
         <source>Add %1 to Bothy:</source>
         <translation>将 %1 添加到 Bothy：</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="371" />
+        <location filename="../settings/models_tab.py" line="372" />
         <source>Copy into the models folder</source>
         <translation>复制到模型文件夹</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="372" />
+        <location filename="../settings/models_tab.py" line="373" />
         <source>Use it where it is</source>
         <translation>在原位置使用</translation>
     </message>
     <message>
-        <location filename="../settings/models_tab.py" line="380" />
+        <location filename="../settings/models_tab.py" line="381" />
         <source>Adding %1…</source>
         <translation>正在添加 %1…</translation>
     </message>

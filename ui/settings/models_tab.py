@@ -34,6 +34,7 @@ from assistant.library.units import format_bytes
 from assistant.settings import LOAD_RANGES
 from ui.background import Task, run_in_background
 from ui.dropped import dropped_ggufs
+from ui.fit_message import fit_message
 from ui.settings import server_models
 from ui.settings.context import SettingsContext
 
@@ -283,7 +284,7 @@ class ModelsTab(QWidget):
         if backend is not None and not backend.gpu_offload:
             settings = dataclasses.replace(settings, n_gpu_layers=0)  # a CPU build keeps it all in RAM
         try:
-            label.setText(estimate_for_file(e.path, settings).message)
+            label.setText(fit_message(estimate_for_file(e.path, settings)))
         except UserFacingError as exc:
             label.setText(str(exc))
 
