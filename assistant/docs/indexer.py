@@ -141,22 +141,27 @@ def refresh(
 def watched_paths(store, limit: int = 4000) -> dict[str, set[str]]:
     """What to watch so that libraries stay current: path -> the libraries it concerns. The folders
     the person added and their sub-folders first (a file saved, deleted or renamed in one changes
-    it), then the indexed files themselves (an edit changes them), `limit` paths in all: a library
-    past that is still brought up to date before each answer from it."""
+    it), then the files they added one by one, then the files found in those folders (an edit in
+    place changes only the file), `limit` paths in all: a library past that is still brought up to
+    date before each answer from it."""
     folders: dict[str, set[str]] = {}
-    files: dict[str, set[str]] = {}
+    added: dict[str, set[str]] = {}
+    found: dict[str, set[str]] = {}
     for library in store.libraries():
         name = library["name"]
-        for root in store.roots(library["id"]):
+        roots = store.roots(library["id"])
+        for root in roots:
             for folder in _folders_under(root, limit):
                 folders.setdefault(folder, set()).add(name)
+        given = set(roots)
         for document in store.documents(library["id"]):
-            files.setdefault(document["path"], set()).add(name)
+            (added if document["path"] in given else found).setdefault(document["path"], set()).add(name)
     chosen = dict(list(folders.items())[:limit])
-    for path, names in files.items():
-        if len(chosen) >= limit:
-            break
-        chosen.setdefault(path, set()).update(names)
+    for group in (added, found):
+        for path, names in group.items():
+            if len(chosen) >= limit:
+                return chosen
+            chosen.setdefault(path, set()).update(names)
     return chosen
 
 

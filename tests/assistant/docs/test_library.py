@@ -161,3 +161,5 @@ def test_what_to_watch_is_the_folders_then_the_files_within_a_limit(tmp_path, st
     assert watched[str(root / "keeper.md")] == {"Keeper"} and watched[str(single)] == {"Single"}
     assert not any(".git" in path for path in watched)  # hidden folders are not watched, like not indexed
     assert list(watched_paths(store, limit=2)) == [str(root), str(root / "notes")]
+    # a file added on its own goes before the many a folder may hold
+    assert list(watched_paths(store, limit=3)) == [str(root), str(root / "notes"), str(single)]
