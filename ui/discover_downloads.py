@@ -41,7 +41,7 @@ from assistant.library import (
     parse_hf_reference,
 )
 from assistant.library.fit import Verdict, estimate_for_size
-from assistant.library.sources import MODELSCOPE_BASE, Source, pick_files
+from assistant.library.sources import MODELSCOPE_BASE, Source, SourceUnreachable, pick_files
 from ui.background import run_in_background
 
 SPLIT_PART = re.compile(r"-\d{5}-of-\d{5}\.gguf$", re.IGNORECASE)
@@ -122,6 +122,13 @@ class DiscoverDownloads:
         pl.addWidget(self.paste_edit, 1)
         pl.addWidget(self.paste_button)
         outer.addLayout(pl)
+        # Hugging Face out of reach (as in mainland China): one click searches ModelScope instead
+        self.switch_source_button = QPushButton(
+            QCoreApplication.translate("DiscoverWidget", "Try ModelScope instead"), paste
+        )
+        self.switch_source_button.setVisible(False)
+        self.switch_source_button.clicked.connect(self.switch_to_modelscope)
+        pl.addWidget(self.switch_source_button)
         found = QHBoxLayout()
         found.addWidget(self.repo_results_combo, 1)
         found.addWidget(self.repo_files_combo, 2)
@@ -316,8 +323,21 @@ class DiscoverDownloads:
 
     def _begin_listing(self, text: str, work, done) -> None:
         self.paste_button.setEnabled(False)
+        self.switch_source_button.setVisible(False)
         self.status_label.setText(text)
-        self._lister = run_in_background(self, work, name="hub-list", on_success=done, on_error=self._repo_list_failed)
+        self._out_of_reach = None
+        kind = self.source_combo.currentData()
+
+        def listing(task):
+            try:
+                return work(task)
+            except SourceUnreachable:
+                self._out_of_reach = kind  # read on the GUI thread once the task has failed
+                raise
+
+        self._lister = run_in_background(
+            self, listing, name="hub-list", on_success=done, on_error=self._repo_list_failed
+        )
         self._lister.finished.connect(self._repo_listing_ended)  # in time: a Task's signals come queued
 
     def _search_done(self, query: str, repos) -> None:
@@ -359,6 +379,16 @@ class DiscoverDownloads:
     @Slot(str)
     def _repo_list_failed(self, error: str) -> None:
         self.message_label.setText(error)
+        self.switch_source_button.setVisible(getattr(self, "_out_of_reach", None) == "hf")
+
+    @Slot()
+    def switch_to_modelscope(self) -> None:
+        """Hugging Face could not be reached: choose ModelScope (kept in the settings) and do again
+        what was asked."""
+        self.switch_source_button.setVisible(False)
+        self.message_label.clear()
+        self.source_combo.setCurrentIndex(self.source_combo.findData("modelscope"))
+        self._paste_go()
 
     def _repo_listed(self, repo: str, files: list[RepoFile]) -> None:
         if not files:

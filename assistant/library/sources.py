@@ -37,6 +37,10 @@ class SourceError(UserFacingError):
     """A source that could not answer, said so people can act on it."""
 
 
+class SourceUnreachable(SourceError):
+    """The source could not be reached at all (offline, blocked, no such host): another may be."""
+
+
 @dataclass(frozen=True)
 class Repo:
     name: str  # OWNER/REPO
@@ -132,7 +136,7 @@ class Source:
             with httpx.Client(timeout=httpx.Timeout(20.0, connect=10.0), follow_redirects=True) as client:
                 response = client.request(method, url, headers=headers, **kwargs)
         except httpx.HTTPError as exc:
-            raise SourceError(
+            raise SourceUnreachable(
                 f"Bothy could not reach {self.label}: {type(exc).__name__}.",
                 hint=self._other_sources(),
             ) from None

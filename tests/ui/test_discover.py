@@ -326,6 +326,40 @@ def test_search_a_source_see_the_files_fit_and_download_one(qtbot, server, paylo
         manager.close()
 
 
+def test_hugging_face_out_of_reach_offers_modelscope_in_one_click(qtbot, server):
+    """As in mainland China: the Hub cannot be reached (here: a closed port), the search says so and
+    offers ModelScope; one click chooses it (kept in the settings) and searches there."""
+    import socket
+
+    from ui.discover import DiscoverWidget
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    server.search = [{"id": "someone/Listed-GGUF", "downloads": 1234}]
+    server.api["someone/Listed-GGUF"] = {"siblings": []}
+    manager = DownloadManager(base_url=nowhere, backoff=0.01, timeout=5)
+    settings = Settings()
+    w = DiscoverWidget(manager=manager, catalog=CATALOG, settings=settings, save_settings=lambda: True)
+    qtbot.addWidget(w)
+    w.modelscope_base = server.base_url
+    try:
+        assert w.source_combo.currentData() == "hf"
+        w.paste_edit.setText("listed")
+        qtbot.mouseClick(w.paste_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not w.switch_source_button.isHidden(), timeout=10_000)
+        assert "could not reach Hugging Face" in w.message_label.text()
+        qtbot.mouseClick(w.switch_source_button, Qt.MouseButton.LeftButton)
+        assert settings.download_source == "modelscope" and w.switch_source_button.isHidden()
+        qtbot.waitUntil(lambda: w.repo_results_combo.count() == 1, timeout=10_000)
+        assert w.repo_results_combo.itemText(0) == "someone/Listed-GGUF — 1,234 downloads"
+        qtbot.waitUntil(lambda: "has no GGUF files" in w.message_label.text(), timeout=10_000)
+        assert w.switch_source_button.isHidden()  # a failure that is not about reaching it: no offer
+    finally:
+        w.shutdown()
+        manager.close()
+
+
 def test_an_access_token_is_kept_for_the_source_chosen(qtbot, discover, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 

@@ -704,23 +704,23 @@
         <translation>下载文件</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="135" />
-        <location filename="../discover_downloads.py" line="138" />
+        <location filename="../discover_downloads.py" line="142" />
+        <location filename="../discover_downloads.py" line="145" />
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="147" />
+        <location filename="../discover_downloads.py" line="154" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="148" />
+        <location filename="../discover_downloads.py" line="155" />
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="149" />
+        <location filename="../discover_downloads.py" line="156" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -835,112 +835,117 @@
         <translation>找到的仓库</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="205" />
+        <location filename="../discover_downloads.py" line="127" />
+        <source>Try ModelScope instead</source>
+        <translation>改从魔搭 ModelScope 下载</translation>
+    </message>
+    <message>
+        <location filename="../discover_downloads.py" line="212" />
         <source>Bothy does not know {model} on ModelScope: search ModelScope for it above, or download from Hugging Face or a mirror.</source>
         <translation>Bothy 不知道 {model} 在魔搭上的位置：请在上方搜索魔搭，或从 Hugging Face 或镜像站下载。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="259" />
+        <location filename="../discover_downloads.py" line="266" />
         <source>Access token</source>
         <translation>访问令牌</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="260" />
+        <location filename="../discover_downloads.py" line="267" />
         <source>Access token for {source}:</source>
         <translation>{source} 的访问令牌：</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="267" />
+        <location filename="../discover_downloads.py" line="274" />
         <source>The token is kept; it is sent to {host} only.</source>
         <translation>令牌已保存；只会发送给 {host}。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="271" />
+        <location filename="../discover_downloads.py" line="278" />
         <source>The token is forgotten.</source>
         <translation>令牌已删除。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="296" />
+        <location filename="../discover_downloads.py" line="303" />
         <source>Searching {source}…</source>
         <translation>正在搜索 {source}…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="312" />
+        <location filename="../discover_downloads.py" line="319" />
         <source>Listing the files of {repo}…</source>
         <translation>正在列出 {repo} 的文件…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="330" />
+        <location filename="../discover_downloads.py" line="350" />
         <source>No repositories with GGUF files match “{query}”.</source>
         <translation>没有与“{query}”匹配且含 GGUF 文件的仓库。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="336" />
+        <location filename="../discover_downloads.py" line="356" />
         <source>{n} downloads</source>
         <translation>{n} 次下载</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="366" />
+        <location filename="../discover_downloads.py" line="396" />
         <source>{repo} has no GGUF files.</source>
         <translation>{repo} 中没有 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="376" />
+        <location filename="../discover_downloads.py" line="406" />
         <source>size known at download</source>
         <translation>下载时才知道大小</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="388" />
+        <location filename="../discover_downloads.py" line="418" />
         <source>fits this computer</source>
         <translation>适合这台电脑</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="389" />
+        <location filename="../discover_downloads.py" line="419" />
         <source>slow on this computer</source>
         <translation>在这台电脑上较慢</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="390" />
+        <location filename="../discover_downloads.py" line="420" />
         <source>won't fit</source>
         <translation>装不下</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="417" />
+        <location filename="../discover_downloads.py" line="447" />
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="421" />
+        <location filename="../discover_downloads.py" line="451" />
         <source>Done ({size}); the model is in your models folder.</source>
         <translation>完成（{size}）；模型已放入你的模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="427" />
+        <location filename="../discover_downloads.py" line="457" />
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="429" />
+        <location filename="../discover_downloads.py" line="459" />
         <source>Paused at {amount}.</source>
         <translation>已暂停，已下载 {amount}。</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="431" />
+        <location filename="../discover_downloads.py" line="461" />
         <source>Checking the file…</source>
         <translation>正在校验文件…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="433" />
+        <location filename="../discover_downloads.py" line="463" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="436" />
+        <location filename="../discover_downloads.py" line="466" />
         <source>{speed}/s</source>
         <translation>{speed}/秒</translation>
     </message>
     <message>
-        <location filename="../discover_downloads.py" line="439" />
+        <location filename="../discover_downloads.py" line="469" />
         <source>about {time} left</source>
         <translation>约剩 {time}</translation>
     </message>
