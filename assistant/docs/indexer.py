@@ -5,6 +5,7 @@ failed (and why), or removed (it is gone from disk)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -39,17 +40,7 @@ def files_under(paths: Iterable[Path]) -> Iterator[Path]:
                 seen_files.add(key)
                 yield given
             continue
-        for root, dirs, names in os.walk(given, followlinks=True):
-            try:
-                info = os.stat(root)
-            except OSError:
-                dirs[:] = []
-                continue
-            if (info.st_dev, info.st_ino) in seen_dirs:
-                dirs[:] = []
-                continue
-            seen_dirs.add((info.st_dev, info.st_ino))
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for root, names in _walk(given, seen_dirs):
             for name in sorted(names):
                 path = Path(root) / name
                 if not name.startswith(".") and path.suffix.lower() in SUFFIXES:
@@ -57,6 +48,23 @@ def files_under(paths: Iterable[Path]) -> Iterator[Path]:
                     if key not in seen_files:
                         seen_files.add(key)
                         yield path
+
+
+def _walk(folder: Path | str, seen: set[tuple[int, int]]) -> Iterator[tuple[str, list[str]]]:
+    """(folder, its file names) for a folder and those below it that are not hidden, each folder
+    once (`seen` holds device and inode numbers: a symbolic-link loop ends there)."""
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        try:
+            info = os.stat(root)
+        except OSError:
+            dirs[:] = []
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        yield root, names
 
 
 def index_file(store, library_id: int, path: Path) -> FileResult:
@@ -168,17 +176,4 @@ def watched_paths(store, limit: int = 4000) -> dict[str, set[str]]:
 def _folders_under(root: str, limit: int) -> list[str]:
     if not os.path.isdir(root):
         return []
-    found, seen = [], set()
-    for folder, dirs, _ in os.walk(root, followlinks=True):
-        try:
-            info = os.stat(folder)
-        except OSError:
-            dirs[:] = []
-            continue
-        if (info.st_dev, info.st_ino) in seen or len(found) >= limit:
-            dirs[:] = []
-            continue
-        seen.add((info.st_dev, info.st_ino))
-        found.append(folder)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-    return found
+    return [folder for folder, _ in itertools.islice(_walk(root, set()), limit)]
