@@ -52,7 +52,12 @@ def files_under(paths: Iterable[Path]) -> Iterator[Path]:
 
 def _walk(folder: Path | str, seen: set[tuple[int, int]]) -> Iterator[tuple[str, list[str]]]:
     """(folder, its file names) for a folder and those below it that are not hidden, each folder
-    once (`seen` holds device and inode numbers: a symbolic-link loop ends there)."""
+    once (`seen` holds device and inode numbers: a symbolic-link loop ends there), leaving out
+    Bothy's own folders (a home folder added on macOS holds them, not hidden: its log would be
+    indexed again at every line written)."""
+    if not seen:  # Bothy's own folders (its database, logs, models) are never documents
+        for own in _own_folders():
+            seen.add(own)
     for root, dirs, names in os.walk(folder, followlinks=True):
         try:
             info = os.stat(root)
@@ -171,6 +176,19 @@ def watched_paths(store, limit: int = 4000) -> dict[str, set[str]]:
                 return chosen
             chosen.setdefault(path, set()).update(names)
     return chosen
+
+
+def _own_folders() -> list[tuple[int, int]]:
+    from assistant import paths
+
+    found = []
+    for folder in (paths.data_dir(), paths.config_dir(), paths.log_dir(), paths.cache_dir(), paths.models_dir()):
+        try:
+            info = os.stat(folder)
+        except OSError:
+            continue
+        found.append((info.st_dev, info.st_ino))
+    return found
 
 
 def _folders_under(root: str, limit: int) -> list[str]:

@@ -163,3 +163,16 @@ def test_what_to_watch_is_the_folders_then_the_files_within_a_limit(tmp_path, st
     assert list(watched_paths(store, limit=2)) == [str(root), str(root / "notes")]
     # a file added on its own goes before the many a folder may hold
     assert list(watched_paths(store, limit=3)) == [str(root), str(root / "notes"), str(single)]
+
+
+def test_bothys_own_folders_are_never_indexed(tmp_path, store, bothy_home):
+    """A folder that holds Bothy's own (a home folder added on macOS, where they are not hidden):
+    its log and its database would otherwise be read, and the log indexed again at every line."""
+    from assistant import paths
+
+    (paths.log_dir() / "bothy.log").write_text("engine started\n" * 50)
+    notes = bothy_home / "notes"
+    notes.mkdir()
+    (notes / "tides.md").write_text("High tide today at 14:20.", encoding="utf-8")
+    results = add(store, [bothy_home], "Home")
+    assert [os.path.basename(r.path) for r in results] == ["tides.md"]
