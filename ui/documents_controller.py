@@ -7,6 +7,7 @@ Signals (DocumentsController):
     refreshed(object results: the FileResults of libraries brought up to date, unchanged ones included)
     watch(object paths: dict path -> library names, what to watch next: assistant.docs.indexer.watched_paths)
     failed(str message)
+    idle(): the background work has ended (after any of the above): another may start
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class DocumentsController(QObject):
     refreshed = Signal(object)
     watch = Signal(object)
     failed = Signal(str)
+    idle = Signal()
 
     def __init__(self, db_path: Path, parent=None, *, embedder=None):
         super().__init__(parent)
@@ -38,7 +40,8 @@ class DocumentsController(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        thread = self._thread
+        return thread is not None and thread.is_alive()
 
     def index(self, paths: list[str], library: str, conversation_id: int) -> None:
         """Index `paths` into `library` for the conversation; results come as `finished`."""
@@ -72,6 +75,9 @@ class DocumentsController(QObject):
 
             logging.getLogger("bothy.ui.documents").exception("indexing failed")
             self.failed.emit(f"Indexing stopped: {type(exc).__name__}.")
+        finally:
+            self._thread = None  # not busy any more, even before this thread has quite ended
+            self.idle.emit()
 
     def _run(self, store, paths: list[str], library: str, conversation_id: int) -> None:
         from assistant.docs.indexer import add, files_under
@@ -115,5 +121,6 @@ class DocumentsController(QObject):
 
     def close(self) -> None:
         self.cancel()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        thread = self._thread  # the thread clears it as it ends
+        if thread is not None:
+            thread.join(timeout=5)

@@ -30,6 +30,7 @@ class DocumentHandling:
         self.documents_indexer.finished.connect(self._documents_indexed)
         self.documents_indexer.failed.connect(self._documents_failed)
         self.documents_indexer.refreshed.connect(self._documents_refreshed)
+        self.documents_indexer.idle.connect(self._after_indexing)
         self.documents_watcher = DocumentsWatcher(self)
         self.documents_indexer.watch.connect(self.documents_watcher.watch)
         self.documents_watcher.changed.connect(self.refresh_documents)
@@ -48,10 +49,12 @@ class DocumentHandling:
             return
         self.documents_indexer.refresh(libraries)
 
+    @Slot()
     def _after_indexing(self) -> None:
+        """The indexer is free: libraries that changed meanwhile are brought up to date now."""
         if self._documents_waiting:
             waiting, self._documents_waiting = self._documents_waiting, set()
-            QTimer.singleShot(0, self, lambda: self.refresh_documents(None if "" in waiting else sorted(waiting)))
+            self.refresh_documents(None if "" in waiting else sorted(waiting))
 
     @Slot(object)
     def _documents_refreshed(self, results) -> None:
@@ -62,7 +65,6 @@ class DocumentHandling:
             self.status.set_documents(text)
             QTimer.singleShot(UPDATED_NOTICE_MS, self.status, lambda: self.status.clear_documents(text))
             self._show_documents()
-        self._after_indexing()
 
     @Slot()
     def choose_documents(self) -> None:
@@ -137,7 +139,6 @@ class DocumentHandling:
     @Slot(str, object, int)
     def _documents_indexed(self, library: str, results, conversation_id: int) -> None:
         self.status.set_documents("")
-        self._after_indexing()
         if not results:  # only vectors were computed (Settings > Documents)
             text = QCoreApplication.translate("DocumentHandling", "Passages of %1 can now be found by meaning too.")
             self.banner.show_message(text.replace("%1", library), kind="info", timeout_ms=ATTACHED_NOTICE_MS)
@@ -162,7 +163,6 @@ class DocumentHandling:
     @Slot(str)
     def _documents_failed(self, message: str) -> None:
         self.status.set_documents("")
-        self._after_indexing()
         self.show_error(message)
 
     def use_library(self, library: str) -> None:

@@ -5,6 +5,7 @@ chip opens the passage; "Stop using them" switches them off. With the scripted e
 from __future__ import annotations
 
 import os
+import threading
 
 from tests.ui.conftest import send
 
@@ -160,6 +161,20 @@ def test_libraries_stay_current_while_the_window_is_open(qtbot, window, tmp_path
     assert "30 days" in window.store.search_passages("holiday", [library_id])[0]["text"]
     assert changes(lambda: (folder / "boats.md").unlink()) == {"boats.md": "removed"}
     assert window.store.search_passages("supply boat", [library_id]) == []
+
+    # a change while the indexer is busy with something else is taken up once it is free
+    other = tmp_path / "other.md"
+    other.write_text("Another file, attached to a chat.", encoding="utf-8")
+    qtbot.waitUntil(lambda: not window.documents_indexer.busy, timeout=5000)
+    gate = threading.Event()
+    window.documents_indexer.embedder = lambda: gate.wait(10) and None  # holds the indexer busy
+    assert window.attach_documents([str(other)]) and window.documents_indexer.busy
+    (folder / "tides.md").write_text("High tide at 14:20.", encoding="utf-8")
+    window.refresh_documents(["Handbook"])  # busy: it waits
+    assert window._documents_waiting == {"Handbook"}
+    with qtbot.waitSignal(window.documents_indexer.refreshed, timeout=10_000) as blocker:
+        gate.set()
+    assert [r.path for r in blocker.args[0] if r.state == "indexed"] == [str(folder / "tides.md")]
 
 
 def test_a_folder_of_documents_dropped_on_the_window_is_attached_not_imported(qtbot, window, tmp_path):
