@@ -71,6 +71,7 @@ def test_settings_documents_lists_libraries_adds_a_folder_and_uses_one_in_the_ch
     with qtbot.waitSignal(window.documents_indexer.refreshed, timeout=10_000):
         assert tab.refresh_library()  # in the background, like indexing
     assert tab.state.text() == "Up to date (1 changed)" and tab.tree.topLevelItem(0).childCount() == 3
+    qtbot.waitUntil(tab.refresh_button.isEnabled, timeout=5000)  # free again: the buttons say so
     assert window.conversation_id is None and not tab.use_button.isEnabled()  # no chat shown
     dialog.close()
     send(qtbot, window, "Hello")

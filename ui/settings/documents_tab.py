@@ -89,6 +89,7 @@ class DocumentsTab(QWidget):
             indexer.progress.connect(self._progress)
             indexer.finished.connect(lambda *_: self.load())
             indexer.refreshed.connect(self._refreshed)
+            indexer.idle.connect(self._selection_changed)  # the buttons, once the indexer is free again
             indexer.failed.connect(self.state.setText)
         self._pending_library: str | None = None
         self._checking = False  # Refresh was clicked: say what it found
@@ -129,6 +130,7 @@ class DocumentsTab(QWidget):
         item = self.tree.currentItem()
         return item.data(0, LIBRARY_ROLE) if item is not None else None
 
+    @Slot()
     def _selection_changed(self) -> None:
         has = self.selected_library() is not None
         busy = self.context.documents is not None and self.context.documents.busy
