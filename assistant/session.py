@@ -217,6 +217,7 @@ class ChatSession:
         self.documents_to_servers = False  # passages may go to a model on a server (the person said so)
         self.embedding_model: str | None = None  # a GGUF path: vectors join full-text retrieval
         self.memory = ConversationMemory(store, engine, default_policy=memory_policy)
+        self._sent: dict[int, ChatRequest] = {}  # the last request sent, for after_turn
 
     def _reply_fields(self) -> dict:
         """Which engine and model write the reply; for a local file also its name, size and sha256.
@@ -286,9 +287,20 @@ class ChatSession:
         return tuple(self.documents) or conversation_libraries(self.store, conversation_id)
 
     def after_turn(self, conversation_id: int, settings: GenerationSettings | None = None) -> dict | None:
-        """Right after a reply: prepare the conversation's memory for the next message (a summary of
-        what will not fit any more, written now while the person reads). Returns a new mark or None."""
-        return self.memory.after_reply(conversation_id, settings or GenerationSettings())
+        """Right after a complete reply, while the person reads: prepare the conversation for the
+        next message. Its memory first (a summary of what will not fit any more); then, when the
+        window stays, the engine reads the conversation as the next prompt will render it, this
+        reply included: a template renders a reply otherwise than it was generated (trimmed, its
+        thinking left out), so the next turn would read it again before the new message. Returns
+        a new mark or None."""
+        mark = self.memory.after_reply(conversation_id, settings or GenerationSettings())
+        sent = self._sent.pop(conversation_id, None)
+        if sent is not None and mark is None:
+            try:
+                self._read_ahead(conversation_id, sent)
+            except Exception as exc:  # only a head start: the next turn reads what it needs
+                log.info("reading conversation %s ahead failed: %s", conversation_id, exc)
+        return mark
 
     def _begin(
         self, conversation_id: int, text: str, settings, *, replace_from: int | None, documents: Sequence[str] = ()
@@ -372,8 +384,8 @@ class ChatSession:
             )
             reply = self.engine.chat(request)
         except Exception as exc:  # the turn is stored: it fails when read, and the reply records why
-            planned, reply = None, Reply(_raising(exc), stop=lambda: None)
-        return Turn(
+            planned, reply, request = None, Reply(_raising(exc), stop=lambda: None), None
+        turn = Turn(
             self.store,
             reply,
             conversation_id=conversation_id,
@@ -383,3 +395,20 @@ class ChatSession:
             memory_tokens=self.memory.take_overhead(conversation_id),
             sources=sources,
         )
+        if request is not None:
+            self._sent = {conversation_id: request}  # after_turn reads ahead from it (the latest only)
+        return turn
+
+    def _read_ahead(self, conversation_id: int, request: ChatRequest) -> None:
+        """The next turn's prompt, up to this reply: this turn's window of messages as the store
+        gives them back (the question as typed, the reply as kept), when they line up with it."""
+        prepare = getattr(self.engine, "prepare", None)
+        if prepare is None or not self.engine.capabilities().kv_snapshots:
+            return
+        stored = history_for_model(self.store.messages(conversation_id))
+        window = stored[-(len(request.history) + 1) :]
+        if len(window) != len(request.history) + 1 or window[:-2] != request.history[:-1]:
+            return  # the window moved or holds something else: the next turn reads what it needs
+        if window[-1].role != "assistant":
+            return
+        prepare(request.conversation_key, replace(request, history=window))

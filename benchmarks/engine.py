@@ -161,8 +161,11 @@ def _rate(n: int, first: float | None, end: float) -> float:
     return (n - 1) / (end - first) if first is not None and n > 1 and end > first else 0.0
 
 
-def bothy_turn(setup: Setup, text: str, *, seed: int, max_tokens: int, conversation_id: int | None = None):
-    """One stored chat turn; returns (tok/s after the first text, seconds to the first text, turn)."""
+def bothy_turn(
+    setup: Setup, text: str, *, seed: int, max_tokens: int, conversation_id: int | None = None, after: bool = False
+):
+    """One stored chat turn; returns (tok/s after the first text, seconds to the first text, turn).
+    With `after`, then what the app does while the person reads (ChatSession.after_turn)."""
     from assistant.engine import GenerationSettings
 
     if conversation_id is None:
@@ -176,6 +179,8 @@ def bothy_turn(setup: Setup, text: str, *, seed: int, max_tokens: int, conversat
             first = time.perf_counter()
     end = time.perf_counter()
     n = turn.stats.reply_tokens if turn.stats else 0
+    if after and turn.status == "complete":
+        setup.session.after_turn(conversation_id, gen)
     return _rate(n, first, end), (first or end) - started, turn
 
 
@@ -291,7 +296,7 @@ def memory_reuse(setup: Setup, *, quick: bool) -> list[Figure]:
         ttft = {}
         for t in range(1, turns + 1):
             _, ttft[t], turn = bothy_turn(
-                setup, _question(t), seed=r, max_tokens=max_tokens, conversation_id=conversation
+                setup, _question(t), seed=r, max_tokens=max_tokens, conversation_id=conversation, after=True
             )
             if r == 0 and t in (2, turns):
                 evals[t] = (turn.stats.prompt_tokens, turn.stats.prompt_eval_tokens)
@@ -300,7 +305,7 @@ def memory_reuse(setup: Setup, *, quick: bool) -> list[Figure]:
             first = conversation
         _three_others(setup, r, max_tokens)
         _, again, turn = bothy_turn(
-            setup, _question(turns + 1), seed=r, max_tokens=max_tokens, conversation_id=conversation
+            setup, _question(turns + 1), seed=r, max_tokens=max_tokens, conversation_id=conversation, after=True
         )
         # the window's way back: the person opens the chat (its KV state goes back then), then types
         _three_others(setup, r, max_tokens)
@@ -308,7 +313,7 @@ def memory_reuse(setup: Setup, *, quick: bool) -> list[Figure]:
         setup.session.prepare(conversation)
         swaps.append((time.perf_counter() - started) * 1000)
         _, again_opened, turn = bothy_turn(
-            setup, _question(turns + 2), seed=r, max_tokens=max_tokens, conversation_id=conversation
+            setup, _question(turns + 2), seed=r, max_tokens=max_tokens, conversation_id=conversation, after=True
         )
         late.append(ttft[turns] / ttft[2])
         back.append(again / ttft[2])
@@ -334,7 +339,9 @@ def _three_others(setup: Setup, r: int, max_tokens: int) -> None:
     for other in range(3):
         cid = setup.store.create_conversation()["id"]
         for t in range(2):
-            bothy_turn(setup, _question(50 + other * 2 + t), seed=r, max_tokens=max_tokens, conversation_id=cid)
+            bothy_turn(
+                setup, _question(50 + other * 2 + t), seed=r, max_tokens=max_tokens, conversation_id=cid, after=True
+            )
 
 
 def _decode_floor(setup: Setup, conversation: int, evals: dict, turns: int, *, repeats: int) -> tuple[float, str]:

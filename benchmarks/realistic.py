@@ -38,8 +38,8 @@ def engine(load, cache: Path, binary: Path | None, log) -> list[Figure]:
 
 
 def versus(load, cache: Path, log) -> list[Figure]:
-    """Item 12 on the 1B model: 6 turns of 24-token replies."""
+    """Item 12 on the 1B model: 10 turns of 24-token replies."""
     model, why = model_path(cache, log)
     if model is None:
         return [not_measured(versus_server.ITEM, f"{LABEL}: time to first token", "ratio", why, 1.0)]
-    return versus_server.run(model, load, quick=False, turns=6, max_tokens=24, model_label=LABEL)
+    return versus_server.run(model, load, quick=False, turns=10, max_tokens=24, model_label=LABEL)

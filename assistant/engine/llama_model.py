@@ -94,6 +94,22 @@ class LlamaModel:
         """The tokens whose KV state the context holds now."""
         return self.llm.input_ids[: self.llm.n_tokens].tolist()
 
+    def read_ahead(self, tokens: list[int]) -> int:
+        """Evaluate what of `tokens` the cache does not hold yet (after their common start), so that
+        a prompt beginning with them later finds them cached. Returns how many were evaluated."""
+        from assistant.engine.kv_reuse import common_prefix
+
+        common = common_prefix(self.cached_tokens(), tokens)
+        if common >= len(tokens):
+            return 0
+        self.llm.n_tokens = common  # eval() drops the cells after n_tokens first
+        self.llm.eval(tokens[common:])
+        return len(tokens) - common
+
+    def forget_cache(self) -> None:
+        """The cache is in doubt: the next prompt is read whole."""
+        self.llm.reset()
+
     def state_size(self) -> int:
         """Bytes a KV-state snapshot of the context takes now."""
         return self._llama_cpp.llama_state_get_size(self.llm._ctx.ctx)

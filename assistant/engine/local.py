@@ -255,12 +255,13 @@ class LocalEngine:
         """Tokens the request's prompt takes, the model's chat template applied."""
         return self._ask(pipe.CountPrompt(request))
 
-    def prepare(self, conversation_key: str) -> bool:
-        """Put a conversation's kept KV state back before its next turn (the person opened it): the
-        copy happens while they type, not while they wait for the reply. False when none was kept."""
+    def prepare(self, conversation_key: str, ahead: ChatRequest | None = None) -> bool:
+        """Get a conversation ready for its next turn while the person reads or types (pipe.Prepare):
+        its kept KV state put back, and with `ahead` the conversation so far read as the next prompt
+        renders it. False when no state was kept."""
         if self.busy or self._load_args is None or self._process is None or not self._process.alive():
             return False
-        return self._ask(pipe.Prepare(conversation_key))
+        return self._ask(pipe.Prepare(conversation_key, ahead))
 
     def embed(self, model_path: str, texts: list[str]) -> list[list[float]]:
         """Vectors for `texts` from an embedding model (a GGUF file), run in the engine process beside

@@ -58,10 +58,14 @@ class Embed:
 
 @dataclass(frozen=True)
 class Prepare:
-    """The person opened this conversation: put its KV state back now, while they type, so the reply
-    does not wait for it (answered with Ok(bool): whether a kept state was put back)."""
+    """Get a conversation ready for its next turn while the person reads or types: put its KV state
+    back (it was opened), and with `ahead`, read the conversation as the next prompt will render
+    it, the last reply included (templates render a reply differently from how it was generated:
+    trimmed, without its thinking), so the next turn reads only the new message. Answered with
+    Ok(bool): whether a kept state was put back."""
 
     conversation_key: str
+    ahead: ChatRequest | None = None
 
 
 @dataclass(frozen=True)

@@ -139,21 +139,42 @@ class Worker:
         return self.model
 
     # -- prompts ---------------------------------------------------------------------------------
-    def _render(self, messages: list[dict]) -> list[int]:
+    def _render(self, messages: list[dict], *, add_generation_prompt: bool = True) -> list[int]:
         model = self.model
-        tokens = model.tokenize(self.template.render(messages))
+        tokens = model.tokenize(self.template.render(messages, add_generation_prompt=add_generation_prompt))
         bos = model.token_bos()
         if model.wants_bos and bos >= 0 and (not tokens or tokens[0] != bos):
             tokens.insert(0, bos)
         return tokens
 
-    def _prompt(self, request: ChatRequest) -> list[int]:
+    def _prompt(self, request: ChatRequest, *, add_generation_prompt: bool = True) -> list[int]:
         """The request's tokens: its system prompt and history, the chat template applied.
 
         What to send is decided by the caller (assistant/memory.py); this only renders it.
         """
         head = [{"role": "system", "content": request.system_prompt}] if request.system_prompt else []
-        return self._render(head + [{"role": m.role, "content": m.content} for m in request.history])
+        messages = head + [{"role": m.role, "content": m.content} for m in request.history]
+        return self._render(messages, add_generation_prompt=add_generation_prompt)
+
+    # -- between turns -----------------------------------------------------------------------------
+    def prepare(self, key: str, ahead: ChatRequest | None) -> bool:
+        """Make the context hold conversation `key` (its snapshot put back, if one is kept); with
+        `ahead` (its history up to the last reply), read what the next prompt will have that the
+        cache does not. Returns whether a snapshot was put back."""
+        model = self.model
+        if model is None:
+            return False
+        restored = self.snapshots.switch_to(key, model)
+        if ahead is not None:
+            try:
+                tokens = self._prompt(ahead, add_generation_prompt=False)
+                if len(tokens) < model.n_ctx() - memory.reply_reserve(model.n_ctx(), ahead.settings.max_tokens):
+                    read = model.read_ahead(tokens)
+                    log.info("read %d tokens of the conversation ahead of its next turn", read)
+            except Exception:  # only a head start: the next turn reads what is missing anyway
+                log.exception("reading ahead failed")
+                model.forget_cache()
+        return restored
 
     # -- chat ------------------------------------------------------------------------------------
     def chat(self, request_id: int, request: ChatRequest) -> ReplyStats:
@@ -298,7 +319,7 @@ class Worker:
                 self.embedder = Embedder(self.llama_cpp, command.model_path)
             return pipe.Ok(self.embedder.embed(command.texts))
         if isinstance(command, pipe.Prepare):
-            return pipe.Ok(self.model is not None and self.snapshots.switch_to(command.conversation_key, self.model))
+            return pipe.Ok(self.prepare(command.conversation_key, command.ahead))
         if isinstance(command, pipe.InjectFault):
             if not self._faults_allowed:
                 raise RuntimeError("fault injection is for tests only (BOTHY_TEST_FAULTS=1)")

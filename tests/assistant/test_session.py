@@ -215,6 +215,24 @@ def test_opening_a_conversation_puts_its_kv_state_back_before_the_next_turn(stor
     assert ChatSession(store, FakeEngineWithoutSnapshots()).prepare(first) is False
 
 
+def test_after_a_reply_the_engine_reads_it_as_the_next_prompt_will_so_the_next_turn_reads_only_the_new(store, engine):
+    """The real model, two conversations alike: in one the app lets the engine read the reply ahead
+    (after_turn, while the person reads), in the other not. The next turn then processes fewer
+    tokens: the reply's end as the template renders it was read already."""
+    chat = ChatSession(store, engine)
+    evaluated = []
+    for read_ahead in (True, False):
+        cid = store.create_conversation()["id"]
+        first = chat.send(cid, "Tell me about rivers.", GEN).consume()
+        if read_ahead:
+            chat.after_turn(cid, GEN)
+        second = chat.send(cid, "And lakes?", GEN).consume()
+        assert first.status == second.status == "complete"
+        evaluated.append(second.stats.prompt_eval_tokens)
+    with_ahead, without = evaluated  # the new message alike; without, the reply's end is read first
+    assert with_ahead < without and with_ahead <= engine.count_text("And lakes?") + 10  # + the turn markers
+
+
 class FakeEngineWithoutSnapshots:
     """A server's model: no KV states kept, nothing to prepare."""
 
