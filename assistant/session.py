@@ -331,10 +331,15 @@ class ChatSession:
         """The person opened this conversation: the engine puts back its kept KV state now (a copy of
         tens of MB), so that their next message does not wait for it. False when there was none, or
         the engine keeps no states (a server's model)."""
-        prepare = getattr(self.engine, "prepare", None)
-        if prepare is None or not self.engine.capabilities().kv_snapshots or self.engine.loaded is None:
+        prepare = self._engine_prepare()
+        if prepare is None or self.engine.loaded is None:
             return False
         return bool(prepare(self._conversation_key(conversation_id)))
+
+    def _engine_prepare(self):
+        """The engine's `prepare` (LocalEngine's), or None where it keeps no KV states (a server's)."""
+        prepare = getattr(self.engine, "prepare", None)
+        return prepare if prepare is not None and self.engine.capabilities().kv_snapshots else None
 
     def _conversation_key(self, conversation_id: int) -> str:
         """What the engine keeps the KV cache under: the conversation, and on a conversation with
@@ -402,8 +407,8 @@ class ChatSession:
     def _read_ahead(self, conversation_id: int, request: ChatRequest) -> None:
         """The next turn's prompt, up to this reply: this turn's window of messages as the store
         gives them back (the question as typed, the reply as kept), when they line up with it."""
-        prepare = getattr(self.engine, "prepare", None)
-        if prepare is None or not self.engine.capabilities().kv_snapshots:
+        prepare = self._engine_prepare()
+        if prepare is None:
             return
         stored = history_for_model(self.store.messages(conversation_id))
         window = stored[-(len(request.history) + 1) :]
