@@ -249,8 +249,7 @@ class Documents(StoreBase):
     ) -> int:
         """Write a document's passages ((text, page, line) each), replacing what it had, in one
         transaction; with a `reason` it is recorded as failed (and keeps no passages)."""
-        self._passage_writes += 1
-        with self._write("index the document"):
+        with self._write("index the document"):  # _drop_document counts the write
             self._drop_document(library_id, path)
             state = "failed" if reason else "indexed"
             document_id = self.db.execute(
