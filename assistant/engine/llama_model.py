@@ -9,8 +9,12 @@ llama-cpp-python that renames one breaks one module, and its tests.
 from __future__ import annotations
 
 import ctypes
+import queue
+import threading
 from collections.abc import Callable, Iterator
 
+from assistant.engine.kv_reuse import common_prefix
+from assistant.engine.sampler import Sampler, Sampling
 from assistant.engine.types import BackendInfo
 
 GGML_TYPES = {"f16": 1, "q4_0": 2, "q8_0": 8}
@@ -82,12 +86,26 @@ class LlamaModel:
         """The text of `tokens` with special (control) tokens written out, as a chat template writes them."""
         return self.llm.detokenize(tokens, special=True)
 
-    def set_seed(self, seed: int) -> None:
-        self.llm.set_seed(seed)
+    def generate(
+        self, tokens: list[int], sampling: Sampling, *, limit: int, may_end: Callable[[int], bool] | None = None
+    ) -> Iterator[int]:
+        """Evaluate what the cache does not hold of `tokens`, then yield up to `limit` sampled tokens.
 
-    def generate(self, tokens: list[int], **sampling) -> Iterator[int]:
-        """llama-cpp-python's generator: evaluates what is new in `tokens`, then yields sampled tokens."""
-        return self.llm.generate(tokens, **sampling)
+        The prompt is evaluated with the abort callback the caller set, which is then removed (a
+        Python call per graph node would cost speed; the caller checks for a stop each token).
+        Tokens are sampled and decoded on a thread of its own (`_TokenLoop`), so that the caller's
+        work on each token, its text and the pipe, happens while llama.cpp decodes it. A token for
+        which `may_end(token)` is true (it could complete a stop string) is decoded only once the
+        caller asks for the next one, so that a reply ending there does not wait for a decode."""
+        llm = self.llm
+        llm.n_tokens = min(common_prefix(self.cached_tokens(), tokens), len(tokens) - 1)
+        llm.eval(tokens[llm.n_tokens :])  # drops the cells after n_tokens first
+        self.set_abort(None)
+        loop = _TokenLoop(self, sampling, limit, may_end)
+        try:
+            yield from loop.tokens()
+        finally:
+            loop.close()
 
     # -- the token cache and KV state -------------------------------------------------------------
     def cached_tokens(self) -> list[int]:
@@ -97,8 +115,6 @@ class LlamaModel:
     def read_ahead(self, tokens: list[int]) -> int:
         """Evaluate what of `tokens` the cache does not hold yet (after their common start), so that
         a prompt beginning with them later finds them cached. Returns how many were evaluated."""
-        from assistant.engine.kv_reuse import common_prefix
-
         common = common_prefix(self.cached_tokens(), tokens)
         if common >= len(tokens):
             return 0
@@ -171,3 +187,78 @@ class LlamaModel:
 
     def close(self) -> None:
         self.llm.close()
+
+
+class _TokenLoop:
+    """Sample a token, hand it to the caller, decode it; on a thread of its own.
+
+    llama_decode lets go of the GIL, so the caller handles each token while the next is computed,
+    instead of between tokens. The thread stops after `limit` tokens, at an end of generation
+    (neither decoded: nothing follows them) or when the caller stops reading (`close()`): then the
+    tokens it decoded meanwhile stay in the cache, booked in llama-cpp-python's token list. A
+    token `may_end` flags waits for the caller's go-ahead (its next read) before it is decoded."""
+
+    def __init__(self, model: LlamaModel, sampling: Sampling, limit: int, may_end: Callable[[int], bool] | None):
+        llama_cpp = model._llama_cpp
+        self._model = model
+        self._ctx = model.llm._ctx.ctx
+        self._sampler = Sampler(llama_cpp, self._ctx, sampling)
+        self._batch = llama_cpp.llama_batch_init(1, 0, 1)
+        batch = self._batch
+        batch.n_tokens = 1
+        batch.n_seq_id[0] = 1
+        batch.seq_id[0][0] = 0
+        batch.logits[0] = 1
+        self._may_end = may_end
+        self._out: queue.SimpleQueue = queue.SimpleQueue()  # (token, waits), then None or an exception
+        self._go: queue.SimpleQueue = queue.SimpleQueue()  # the caller's answer to a token that waits
+        self._halt = False
+        self._thread = threading.Thread(target=self._run, args=(limit,), name="llama-tokens", daemon=True)
+        self._thread.start()
+
+    def _run(self, limit: int) -> None:
+        try:
+            self._loop(limit)
+        except BaseException as exc:  # handed to the caller's thread
+            self._out.put(exc)
+        else:
+            self._out.put(None)
+
+    def _loop(self, limit: int) -> None:
+        model, llm, batch = self._model, self._model.llm, self._batch
+        decode = model._llama_cpp.llama_decode
+        for n in range(1, limit + 1):
+            token = self._sampler.sample()
+            waits = self._may_end is not None and self._may_end(token)
+            self._out.put((token, waits))
+            if n == limit or self._halt or model.is_end_of_generation(token):
+                return
+            if waits and not self._go.get():
+                return
+            batch.token[0] = token
+            batch.pos[0] = llm.n_tokens
+            status = decode(self._ctx, batch)
+            if status != 0:
+                llm.reset()  # what the context holds is in doubt
+                raise RuntimeError(f"llama_decode returned {status}")
+            llm.input_ids[llm.n_tokens] = token
+            llm.n_tokens += 1
+            if self._halt:
+                return
+
+    def tokens(self) -> Iterator[int]:
+        while (item := self._out.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            token, waits = item
+            yield token
+            if waits:
+                self._go.put(True)
+
+    def close(self) -> None:
+        """Stop after the token being decoded, and free the sampler and the batch."""
+        self._halt = True
+        self._go.put(False)  # in case the thread waits for an answer
+        self._thread.join()
+        self._sampler.close()
+        self._model._llama_cpp.llama_batch_free(self._batch)

@@ -184,8 +184,9 @@ class ReplyStats:
     prompt_tokens: int = 0  # tokens in the whole prompt
     prompt_eval_tokens: int = 0  # of those, how many had to be processed (the rest came from the KV cache)
     reply_tokens: int = 0
+    generated_tokens: int = 0  # tokens the model generated: the reply's and an end-of-generation token
     ttft_ms: float = 0.0  # time to first token, from the request to the first text
-    tokens_per_s: float = 0.0  # reply tokens per second after the first token
+    tokens_per_s: float = 0.0  # generated tokens per second after the first one (llama.cpp's measure)
     total_ms: float = 0.0
     finish_reason: str = "stop"  # stop, length, cancelled, error
     seed: int | None = None

@@ -13,6 +13,7 @@ import os
 import random
 import time
 import traceback
+from collections.abc import Callable
 
 from assistant import memory
 from assistant.engine import kv_reuse, pipe, thinking_markers
@@ -20,6 +21,7 @@ from assistant.engine.embedder import Embedder
 from assistant.engine.kv_snapshots import KVSnapshots
 from assistant.engine.llama_log import LlamaLog, explain
 from assistant.engine.llama_model import GGML_TYPES, LlamaModel, backend_info
+from assistant.engine.sampler import Sampling
 from assistant.engine.text_sender import TextSender
 from assistant.engine.text_stream import TextStream
 from assistant.engine.types import (
@@ -198,7 +200,6 @@ class Worker:
         )
         self.conn.send(pipe.ContextEvent(info))
         seed = gen.seed if gen.seed is not None else random.randrange(2**31)
-        model.set_seed(seed)
         max_tokens = gen.max_tokens if gen.max_tokens and gen.max_tokens > 0 else n_ctx
         max_tokens = min(max_tokens, n_ctx - len(tokens))
         cached = self._reuse(model, tokens)
@@ -210,21 +211,22 @@ class Worker:
         first_at = None
         n = 0
         finish = "length"
-        # The abort callback lets a stop interrupt prompt processing; it is removed once generation
-        # starts, where the per-token check suffices and a Python call per graph node would cost speed.
+        # The abort callback lets a stop interrupt prompt processing; generate() removes it before
+        # the first token, where the per-token check suffices.
         model.set_abort(lambda: stopping.value >= request_id)
-        generator = model.generate(
-            tokens,
+        sampling = Sampling(
+            temp=gen.temperature,
             top_k=gen.top_k,
             top_p=gen.top_p,
             min_p=gen.min_p,
-            temp=gen.temperature,
             repeat_penalty=gen.repeat_penalty,
+            seed=seed,
         )
+        generator = model.generate(tokens, sampling, limit=max_tokens, may_end=self._may_end())
+        generated = 0
         try:
             for token in generator:
-                if first_at is None:
-                    model.set_abort(None)
+                generated += 1
                 if stopping.value >= request_id:
                     finish = "cancelled"
                     break
@@ -242,9 +244,6 @@ class Worker:
                 if stream.stopped:
                     finish = "stop"
                     break
-                if n >= max_tokens:
-                    finish = "length"
-                    break
         except RuntimeError as exc:
             if stopping.value >= request_id:
                 finish = "cancelled"  # llama_decode was aborted while processing the prompt
@@ -261,13 +260,30 @@ class Worker:
         sender.flush()
         end = time.perf_counter()
         stats.reply_tokens = n
+        stats.generated_tokens = generated
         stats.finish_reason = finish
         stats.total_ms = (end - started) * 1000
         if first_at is not None:
             stats.ttft_ms = (first_at - started) * 1000
-            if n > 1 and end > first_at:
-                stats.tokens_per_s = (n - 1) / (end - first_at)
+            if generated > 1 and end > first_at:
+                stats.tokens_per_s = (generated - 1) / (end - first_at)
         return stats
+
+    def _may_end(self) -> Callable[[int], bool]:
+        """Whether a token could complete one of the template's stop strings: its text holds the
+        last character of one (a hint to the token loop, which then waits before decoding it)."""
+        finals = {stop[-1].encode("utf-8") for stop in self.template.stop if stop}
+        model = self.model
+        answers: dict[int, bool] = {}
+
+        def may_end(token: int) -> bool:
+            answer = answers.get(token)
+            if answer is None:
+                piece = model.token_bytes(token)
+                answer = answers[token] = any(final in piece for final in finals)
+            return answer
+
+        return may_end
 
     @staticmethod
     def _reuse(model: LlamaModel, tokens: list[int]) -> int:

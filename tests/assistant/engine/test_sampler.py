@@ -1,0 +1,129 @@
+"""Bothy's token loop (LlamaModel.generate: llama.cpp's sampler chain, the repetition penalty on the
+window's logits, each token decoded while the caller handles it) against llama-cpp-python's own
+`Llama.generate`, on the real starter model: the same settings and seed give the same tokens, and
+the token cache says what the KV cache holds."""
+
+import llama_cpp
+import numpy as np
+import pytest
+
+from assistant.engine.llama_model import LlamaModel
+from assistant.engine.sampler import PENALTY_WINDOW, Sampling
+from tests.starter import starter_path
+
+N = 80  # more than the penalty window, so tokens leave it
+
+
+@pytest.fixture(scope="module")
+def model():
+    loaded = LlamaModel(llama_cpp, model_path=str(starter_path()), n_ctx=1024, verbose=False)
+    yield loaded
+    loaded.close()
+
+
+def _prompt(model: LlamaModel, text: str) -> list[int]:
+    return [model.token_bos()] + model.tokenize(f"<|im_start|>user\n{text}<|im_end|>\n<|im_start|>assistant\n")
+
+
+def _theirs(model: LlamaModel, tokens: list[int], s: Sampling, n: int = N) -> list[int]:
+    llm = model.llm
+    llm.reset()
+    llm.set_seed(s.seed)
+    out = []
+    options = dict(top_k=s.top_k, top_p=s.top_p, min_p=s.min_p, temp=s.temp, repeat_penalty=s.repeat_penalty)
+    for token in llm.generate(tokens, **options):
+        out.append(token)
+        if len(out) == n or model.is_end_of_generation(token):
+            break
+    return out
+
+
+def _ours(model: LlamaModel, tokens: list[int], s: Sampling, n: int = N) -> list[int]:
+    model.forget_cache()
+    out = []
+    for token in model.generate(tokens, s, limit=n):
+        out.append(token)
+    return out
+
+
+SETTINGS = [
+    Sampling(temp=0.7, top_k=40, top_p=0.95, min_p=0.05, repeat_penalty=1.1, seed=1),  # the app's defaults
+    Sampling(temp=0.7, top_k=40, top_p=0.95, min_p=0.05, repeat_penalty=1.1, seed=2),
+    Sampling(temp=1.3, top_k=0, top_p=1.0, min_p=0.0, repeat_penalty=1.0, seed=3),  # no penalty, wide open
+    Sampling(temp=0.9, top_k=20, top_p=0.8, min_p=0.1, repeat_penalty=1.8, seed=4),  # a strong penalty
+    Sampling(temp=0.0, repeat_penalty=1.3, seed=5),  # greedy, penalised
+]
+
+
+@pytest.mark.parametrize("sampling", SETTINGS, ids=lambda s: f"temp{s.temp}-pen{s.repeat_penalty}-seed{s.seed}")
+def test_the_same_settings_and_seed_give_llama_cpp_pythons_tokens(model, sampling):
+    tokens = _prompt(model, "Write a long poem about the sea, the wind and the old harbour.")
+    theirs = _theirs(model, tokens, sampling)
+    ours = _ours(model, tokens, sampling)
+    assert len(theirs) > PENALTY_WINDOW or model.is_end_of_generation(theirs[-1])
+    assert ours == theirs
+
+
+def test_a_strong_penalty_changes_the_reply(model):
+    """The penalty is really applied: without it, greedy decoding repeats itself."""
+    tokens = _prompt(model, "Write a long poem about the sea, the wind and the old harbour.")
+    plain = _ours(model, tokens, Sampling(temp=0.0, repeat_penalty=1.0))
+    penalised = _ours(model, tokens, Sampling(temp=0.0, repeat_penalty=2.0))
+    assert plain != penalised
+    assert len(set(penalised)) > len(set(plain))
+
+
+def test_the_token_cache_holds_what_was_decoded(model):
+    """Stopping early keeps the token the caller stopped at (it was decoded meanwhile); the last
+    token of a limit is not decoded. Either way the next prompt reuses the cache and samples as
+    a fresh context would."""
+    tokens = _prompt(model, "Name three rivers.")
+    s = Sampling(temp=0.7, repeat_penalty=1.1, seed=7)
+    model.forget_cache()
+    reply = []
+    generator = model.generate(tokens, s, limit=30)
+    for token in generator:
+        reply.append(token)
+        if len(reply) == 5:
+            break
+    generator.close()
+    assert model.cached_tokens() == tokens + reply
+
+    model.forget_cache()
+    limited = list(model.generate(tokens, s, limit=6))
+    assert len(limited) == 6 and not any(model.is_end_of_generation(t) for t in limited)
+    assert model.cached_tokens() == tokens + limited[:-1]
+
+    rest = model.tokenize("<|im_end|>\n<|im_start|>user\nAnd two more.<|im_end|>\n<|im_start|>assistant\n")
+    follow = tokens + limited + rest
+    assert model.read_ahead(follow) == len(rest) + 1
+    after_cache = _last_logits(model)
+    # llama-cpp-python's own eval, in batches of the same sizes (other sizes round otherwise).
+    model.forget_cache()
+    for batch in [tokens, *([t] for t in limited[:-1]), limited[-1:] + rest]:
+        model.llm.eval(batch)
+    assert np.array_equal(after_cache, _last_logits(model))
+
+
+def _last_logits(model: LlamaModel) -> np.ndarray:
+    llm = model.llm
+    return np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1), shape=(llm.n_vocab(),)).copy()
+
+
+def test_a_token_that_may_end_the_reply_waits_to_be_decoded(model):
+    """A token the caller may stop at (it could complete a stop string) is decoded only when the
+    caller reads on, so a reply that ends there leaves it out of the cache, and waits for nothing."""
+    tokens = _prompt(model, "Name three rivers.")
+    s = Sampling(temp=0.7, repeat_penalty=1.1, seed=11)
+    plain = _ours(model, tokens, s, 12)
+    target = plain[3]
+    model.forget_cache()
+    reply = []
+    generator = model.generate(tokens, s, limit=12, may_end=lambda token: token == target)
+    for token in generator:
+        reply.append(token)
+        if token == target:
+            break
+    generator.close()
+    assert reply == plain[: len(reply)]
+    assert model.cached_tokens() == tokens + reply[:-1]
