@@ -34,7 +34,7 @@ def engine(load, cache: Path, binary: Path | None, log) -> list[Figure]:
     model, why = model_path(cache, log)
     if model is None:
         return [not_measured("1 engine", f"{LABEL}: Bothy tg / raw tg", "ratio", why, 0.97, ">=")]
-    return engine_items.overhead_on(model, load, binary, model_label=LABEL, rounds=2, max_tokens=64)
+    return engine_items.overhead_on(model, load, binary, model_label=LABEL, rounds=3, max_tokens=64)
 
 
 def versus(load, cache: Path, log) -> list[Figure]:
