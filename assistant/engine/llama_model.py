@@ -14,8 +14,8 @@ import threading
 from collections.abc import Callable, Iterator
 
 from assistant.engine.kv_reuse import common_prefix
-from assistant.engine.sampler import Sampler, Sampling
-from assistant.engine.types import BackendInfo
+from assistant.engine.sampler import Sampler
+from assistant.engine.types import BackendInfo, GenerationSettings
 
 GGML_TYPES = {"f16": 1, "q4_0": 2, "q8_0": 8}
 _GPU_BACKENDS = ("CUDA", "Metal", "Vulkan", "ROCm", "HIP", "SYCL", "OpenCL", "CANN", "MUSA")
@@ -87,7 +87,12 @@ class LlamaModel:
         return self.llm.detokenize(tokens, special=True)
 
     def generate(
-        self, tokens: list[int], sampling: Sampling, *, limit: int, may_end: Callable[[int], bool] | None = None
+        self,
+        tokens: list[int],
+        settings: GenerationSettings,
+        *,
+        limit: int,
+        may_end: Callable[[int], bool] | None = None,
     ) -> Iterator[int]:
         """Evaluate what the cache does not hold of `tokens`, then yield up to `limit` sampled tokens.
 
@@ -101,7 +106,7 @@ class LlamaModel:
         llm.n_tokens = min(common_prefix(self.cached_tokens(), tokens), len(tokens) - 1)
         llm.eval(tokens[llm.n_tokens :])  # drops the cells after n_tokens first
         self.set_abort(None)
-        loop = _TokenLoop(self, sampling, limit, may_end)
+        loop = _TokenLoop(self, settings, limit, may_end)
         try:
             yield from loop.tokens()
         finally:
@@ -198,11 +203,13 @@ class _TokenLoop:
     tokens it decoded meanwhile stay in the cache, booked in llama-cpp-python's token list. A
     token `may_end` flags waits for the caller's go-ahead (its next read) before it is decoded."""
 
-    def __init__(self, model: LlamaModel, sampling: Sampling, limit: int, may_end: Callable[[int], bool] | None):
+    def __init__(
+        self, model: LlamaModel, settings: GenerationSettings, limit: int, may_end: Callable[[int], bool] | None
+    ):
         llama_cpp = model._llama_cpp
         self._model = model
         self._ctx = model.llm._ctx.ctx
-        self._sampler = Sampler(llama_cpp, self._ctx, sampling)
+        self._sampler = Sampler(llama_cpp, self._ctx, settings)
         self._batch = llama_cpp.llama_batch_init(1, 0, 1)
         batch = self._batch
         batch.n_tokens = 1

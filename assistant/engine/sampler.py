@@ -15,49 +15,39 @@ from __future__ import annotations
 
 import ctypes
 from collections import Counter, deque
-from dataclasses import dataclass
+
+from assistant.engine.types import GenerationSettings
 
 PENALTY_WINDOW = 64  # llama-cpp-python's last_n_tokens_size, which it passes as penalty_last_n
 
 
-@dataclass(frozen=True)
-class Sampling:
-    """What a reply is sampled with (llama-cpp-python's `generate` arguments of the same names)."""
-
-    temp: float = 0.8
-    top_k: int = 40
-    top_p: float = 0.95
-    min_p: float = 0.05
-    repeat_penalty: float = 1.0
-    seed: int = 0
-
-
 class Sampler:
-    """One reply's sampler: `sample()` picks the next token from the context's last logits."""
+    """One reply's sampler: `sample()` picks the next token from the context's last logits.
+    `settings.seed` must be set (the worker picks one when the request leaves it to chance)."""
 
-    def __init__(self, llama_cpp, ctx, sampling: Sampling):
+    def __init__(self, llama_cpp, ctx, settings: GenerationSettings):
         self._llama_cpp = llama_cpp
         self._context = ctx
-        self._penalty = float(ctypes.c_float(sampling.repeat_penalty).value)  # llama.cpp keeps a float
+        self._penalty = float(ctypes.c_float(settings.repeat_penalty).value)  # llama.cpp keeps a float
         self._window: deque[int] = deque(maxlen=PENALTY_WINDOW)
         self._counts: Counter[int] = Counter()
         self._chain = llama_cpp.llama_sampler_chain_init(llama_cpp.llama_sampler_chain_default_params())
-        for sampler in self._links(llama_cpp, sampling):
+        for sampler in self._links(llama_cpp, settings):
             llama_cpp.llama_sampler_chain_add(self._chain, sampler)
 
     @staticmethod
-    def _links(llama_cpp, s: Sampling) -> list:
+    def _links(llama_cpp, s: GenerationSettings) -> list:
         """llama-cpp-python's `Llama._init_sampler` chain after its penalties sampler."""
-        if s.temp < 0:
+        if s.temperature < 0:
             return [llama_cpp.llama_sampler_init_dist(s.seed)]
-        if s.temp == 0:
+        if s.temperature == 0:
             return [llama_cpp.llama_sampler_init_greedy()]
         return [
             llama_cpp.llama_sampler_init_top_k(s.top_k),
             llama_cpp.llama_sampler_init_typical(1.0, 1),
             llama_cpp.llama_sampler_init_top_p(s.top_p, 1),
             llama_cpp.llama_sampler_init_min_p(s.min_p, 1),
-            llama_cpp.llama_sampler_init_temp(s.temp),
+            llama_cpp.llama_sampler_init_temp(s.temperature),
             llama_cpp.llama_sampler_init_dist(s.seed),
         ]
 

@@ -8,6 +8,7 @@ request to stop into shared memory, which the token loop and llama.cpp's abort c
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import logging
 import os
 import random
@@ -21,7 +22,6 @@ from assistant.engine.embedder import Embedder
 from assistant.engine.kv_snapshots import KVSnapshots
 from assistant.engine.llama_log import LlamaLog, explain
 from assistant.engine.llama_model import GGML_TYPES, LlamaModel, backend_info
-from assistant.engine.sampler import Sampling
 from assistant.engine.text_sender import TextSender
 from assistant.engine.text_stream import TextStream
 from assistant.engine.types import (
@@ -214,15 +214,9 @@ class Worker:
         # The abort callback lets a stop interrupt prompt processing; generate() removes it before
         # the first token, where the per-token check suffices.
         model.set_abort(lambda: stopping.value >= request_id)
-        sampling = Sampling(
-            temp=gen.temperature,
-            top_k=gen.top_k,
-            top_p=gen.top_p,
-            min_p=gen.min_p,
-            repeat_penalty=gen.repeat_penalty,
-            seed=seed,
+        generator = model.generate(
+            tokens, dataclasses.replace(gen, seed=seed), limit=max_tokens, may_end=self._may_end()
         )
-        generator = model.generate(tokens, sampling, limit=max_tokens, may_end=self._may_end())
         generated = 0
         try:
             for token in generator:

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from assistant.engine.llama_model import LlamaModel
-from assistant.engine.sampler import PENALTY_WINDOW, Sampling
+from assistant.engine.sampler import PENALTY_WINDOW
+from assistant.engine.types import GenerationSettings
 from tests.starter import starter_path
 
 N = 80  # more than the penalty window, so tokens leave it
@@ -25,12 +26,12 @@ def _prompt(model: LlamaModel, text: str) -> list[int]:
     return [model.token_bos()] + model.tokenize(f"<|im_start|>user\n{text}<|im_end|>\n<|im_start|>assistant\n")
 
 
-def _theirs(model: LlamaModel, tokens: list[int], s: Sampling, n: int = N) -> list[int]:
+def _theirs(model: LlamaModel, tokens: list[int], s: GenerationSettings, n: int = N) -> list[int]:
     llm = model.llm
     llm.reset()
     llm.set_seed(s.seed)
     out = []
-    options = dict(top_k=s.top_k, top_p=s.top_p, min_p=s.min_p, temp=s.temp, repeat_penalty=s.repeat_penalty)
+    options = dict(top_k=s.top_k, top_p=s.top_p, min_p=s.min_p, temp=s.temperature, repeat_penalty=s.repeat_penalty)
     for token in llm.generate(tokens, **options):
         out.append(token)
         if len(out) == n or model.is_end_of_generation(token):
@@ -38,7 +39,7 @@ def _theirs(model: LlamaModel, tokens: list[int], s: Sampling, n: int = N) -> li
     return out
 
 
-def _ours(model: LlamaModel, tokens: list[int], s: Sampling, n: int = N) -> list[int]:
+def _ours(model: LlamaModel, tokens: list[int], s: GenerationSettings, n: int = N) -> list[int]:
     model.forget_cache()
     out = []
     for token in model.generate(tokens, s, limit=n):
@@ -46,16 +47,17 @@ def _ours(model: LlamaModel, tokens: list[int], s: Sampling, n: int = N) -> list
     return out
 
 
+# the app's defaults, twice; no penalty and wide open; a strong penalty; greedy, penalised
 SETTINGS = [
-    Sampling(temp=0.7, top_k=40, top_p=0.95, min_p=0.05, repeat_penalty=1.1, seed=1),  # the app's defaults
-    Sampling(temp=0.7, top_k=40, top_p=0.95, min_p=0.05, repeat_penalty=1.1, seed=2),
-    Sampling(temp=1.3, top_k=0, top_p=1.0, min_p=0.0, repeat_penalty=1.0, seed=3),  # no penalty, wide open
-    Sampling(temp=0.9, top_k=20, top_p=0.8, min_p=0.1, repeat_penalty=1.8, seed=4),  # a strong penalty
-    Sampling(temp=0.0, repeat_penalty=1.3, seed=5),  # greedy, penalised
+    GenerationSettings(temperature=0.7, top_k=40, top_p=0.95, min_p=0.05, repeat_penalty=1.1, seed=1),
+    GenerationSettings(temperature=0.7, top_k=40, top_p=0.95, min_p=0.05, repeat_penalty=1.1, seed=2),
+    GenerationSettings(temperature=1.3, top_k=0, top_p=1.0, min_p=0.0, repeat_penalty=1.0, seed=3),
+    GenerationSettings(temperature=0.9, top_k=20, top_p=0.8, min_p=0.1, repeat_penalty=1.8, seed=4),
+    GenerationSettings(temperature=0.0, repeat_penalty=1.3, seed=5),
 ]
 
 
-@pytest.mark.parametrize("sampling", SETTINGS, ids=lambda s: f"temp{s.temp}-pen{s.repeat_penalty}-seed{s.seed}")
+@pytest.mark.parametrize("sampling", SETTINGS, ids=lambda s: f"temp{s.temperature}-pen{s.repeat_penalty}-seed{s.seed}")
 def test_the_same_settings_and_seed_give_llama_cpp_pythons_tokens(model, sampling):
     tokens = _prompt(model, "Write a long poem about the sea, the wind and the old harbour.")
     theirs = _theirs(model, tokens, sampling)
@@ -67,8 +69,8 @@ def test_the_same_settings_and_seed_give_llama_cpp_pythons_tokens(model, samplin
 def test_a_strong_penalty_changes_the_reply(model):
     """The penalty is really applied: without it, greedy decoding repeats itself."""
     tokens = _prompt(model, "Write a long poem about the sea, the wind and the old harbour.")
-    plain = _ours(model, tokens, Sampling(temp=0.0, repeat_penalty=1.0))
-    penalised = _ours(model, tokens, Sampling(temp=0.0, repeat_penalty=2.0))
+    plain = _ours(model, tokens, GenerationSettings(temperature=0.0, repeat_penalty=1.0))
+    penalised = _ours(model, tokens, GenerationSettings(temperature=0.0, repeat_penalty=2.0))
     assert plain != penalised
     assert len(set(penalised)) > len(set(plain))
 
@@ -78,7 +80,7 @@ def test_the_token_cache_holds_what_was_decoded(model):
     token of a limit is not decoded. Either way the next prompt reuses the cache and samples as
     a fresh context would."""
     tokens = _prompt(model, "Name three rivers.")
-    s = Sampling(temp=0.7, repeat_penalty=1.1, seed=7)
+    s = GenerationSettings(temperature=0.7, repeat_penalty=1.1, seed=7)
     model.forget_cache()
     reply = []
     generator = model.generate(tokens, s, limit=30)
@@ -114,7 +116,7 @@ def test_a_token_that_may_end_the_reply_waits_to_be_decoded(model):
     """A token the caller may stop at (it could complete a stop string) is decoded only when the
     caller reads on, so a reply that ends there leaves it out of the cache, and waits for nothing."""
     tokens = _prompt(model, "Name three rivers.")
-    s = Sampling(temp=0.7, repeat_penalty=1.1, seed=11)
+    s = GenerationSettings(temperature=0.7, repeat_penalty=1.1, seed=11)
     plain = _ours(model, tokens, s, 12)
     target = plain[3]
     model.forget_cache()
