@@ -168,7 +168,7 @@ def _rate(n: int, first: float | None, end: float) -> float:
 
 def attended_cells(tokens: int) -> int:
     """The KV cells llama.cpp attends over with `tokens` in the cache: rounded up to 256
-    (llama_kv_cache::get_n_kv), but never more than the context holds."""
+    (llama_kv_cache::get_n_kv; it also caps them at the context's size, which these runs stay within)."""
     return -(-tokens // 256) * 256
 
 
@@ -254,14 +254,12 @@ def _overhead(setup: Setup, *, quick: bool, llama_bench=None, rounds=None, max_t
             for path in order:
                 if path == "llama-bench":  # a reply that stopped early: run on to the same cells
                     rate, n = llama_bench(attended_cells(len(tokens) + length) - len(tokens), len(tokens)), length
-                elif path == "bothy":
-                    rate, _, turn = bothy_turn(setup, STORY, seed=seed, max_tokens=max_tokens)
-                    n = turn.stats.reply_tokens
-                    length = max(2, min(max_tokens, n))
-                    prompt_tokens = turn.context.prompt_tokens
-                elif path in setups:  # the same reply (same seed) at another context size
+                elif path in setups:  # Bothy, then the same reply (same seed) at another context size
                     rate, _, turn = bothy_turn(setups[path], STORY, seed=seed, max_tokens=max_tokens)
                     n = turn.stats.reply_tokens
+                    if path == "bothy":
+                        length = max(2, min(max_tokens, n))
+                        prompt_tokens = turn.context.prompt_tokens
                 else:
                     rate, n = getattr(raw, path)(tokens, seed, length)
                 samples[path].append(rate)
