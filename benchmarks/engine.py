@@ -375,7 +375,7 @@ def memory_reuse(setup: Setup, *, quick: bool) -> list[Figure]:
         late.append(ttft[turns] / ttft[2])
         back.append(again / ttft[2])
         opened.append(again_opened / ttft[2])
-    floor, floor_note = _decode_floor(setup, first, evals, turns, repeats=3 if quick else 9)
+    floor, floor_note = _decode_floor(setup, first, evals, turns, repeats=3 if quick else 21)
     note = f"{repeats} conversation(s), prompt {median(prompt):.0f} tokens at turn {turns}, max_tokens {max_tokens}"
     return [
         Figure(item, f"TTFT turn {turns} / turn 2", median(late), "ratio", 1.3, note=note, samples=late),

@@ -143,7 +143,7 @@ class Worker:
     # -- prompts ---------------------------------------------------------------------------------
     def _render(self, messages: list[dict], *, add_generation_prompt: bool = True) -> list[int]:
         model = self.model
-        tokens = model.tokenize(self.template.render(messages, add_generation_prompt=add_generation_prompt))
+        tokens = model.tokenize_prompt(self.template.render(messages, add_generation_prompt=add_generation_prompt))
         bos = model.token_bos()
         if model.wants_bos and bos >= 0 and (not tokens or tokens[0] != bos):
             tokens.insert(0, bos)
