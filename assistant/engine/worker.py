@@ -162,7 +162,8 @@ class Worker:
     def prepare(self, key: str, ahead: ChatRequest | None) -> bool:
         """Make the context hold conversation `key` (its snapshot put back, if one is kept); with
         `ahead` (its history up to the last reply), read what the next prompt will have that the
-        cache does not. Returns whether a snapshot was put back."""
+        cache does not, and copy the state out ahead of a switch. Returns whether a snapshot was
+        put back."""
         model = self.model
         if model is None:
             return False
@@ -173,6 +174,7 @@ class Worker:
                 if len(tokens) < model.n_ctx() - memory.reply_reserve(model.n_ctx(), ahead.settings.max_tokens):
                     read = model.read_ahead(tokens)
                     log.info("read %d tokens of the conversation ahead of its next turn", read)
+                self.snapshots.refresh(model)  # switching away later need not copy the state out
             except Exception:  # only a head start: the next turn reads what is missing anyway
                 log.exception("reading ahead failed")
                 model.forget_cache()

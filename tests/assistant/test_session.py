@@ -215,6 +215,23 @@ def test_opening_a_conversation_puts_its_kv_state_back_before_the_next_turn(stor
     assert ChatSession(store, FakeEngineWithoutSnapshots()).prepare(first) is False
 
 
+def test_going_back_and_forth_between_conversations_reuses_the_copies_made_after_each_turn(store, engine):
+    """The real model: after each turn the engine copies the KV state out while the person reads
+    (after_turn), so switching away copies nothing; a state put back stays kept, and putting it
+    back a second time (the person only looked at the other chat) still gives the whole cache."""
+    chat = ChatSession(store, engine)
+    first, other = store.create_conversation()["id"], store.create_conversation()["id"]
+    for cid, text in ((first, "Tell me about rivers."), (other, "Tell me about mountains.")):
+        chat.send(cid, text, GEN).consume()
+        chat.after_turn(cid, GEN)
+    assert chat.prepare(first) is True
+    assert chat.prepare(other) is True
+    assert chat.prepare(first) is True  # the same copy of first's state, put back again
+    back = chat.send(first, "And lakes?", GEN).consume()
+    assert back.status == "complete"
+    assert back.stats.prompt_eval_tokens <= engine.count_text("And lakes?") + 10  # + the turn markers
+
+
 def test_after_a_reply_the_engine_reads_it_as_the_next_prompt_will_so_the_next_turn_reads_only_the_new(store, engine):
     """The real model, two conversations alike: in one the app lets the engine read the reply ahead
     (after_turn, while the person reads), in the other not. The next turn then processes fewer

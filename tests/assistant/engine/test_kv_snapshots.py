@@ -63,3 +63,43 @@ def test_the_count_limit_holds():
         _use(snapshots, model, f"k{i}", [i])
     snapshots.switch_to(None, model)
     assert len(snapshots) == 2 and "k5" in snapshots and "k4" in snapshots
+
+
+def test_a_state_copied_out_while_the_person_reads_makes_the_switch_copy_nothing():
+    snapshots = KVSnapshots(budget_bytes=1000)
+    model = Model(size=100)
+    _use(snapshots, model, "a", [1, 2])
+    assert snapshots.refresh(model) is True and model.copies == 1
+    assert snapshots.refresh(model) is False  # nothing changed since
+    snapshots.switch_to("b", model)  # a's state was copied out already
+    assert model.copies == 1 and "a" in snapshots
+    model.tokens = [7]
+    snapshots.switch_to("a", model)  # b's state is copied out, a's put back and kept as a spare
+    assert model.copies == 2 and model.restored == [[1, 2]] and "a" in snapshots
+    snapshots.switch_to("b", model)  # the person only looked at a: nothing to copy out
+    assert model.copies == 2 and model.restored == [[1, 2], [7]]
+
+
+def test_a_spare_copy_that_no_longer_matches_is_replaced():
+    snapshots = KVSnapshots(budget_bytes=1000)
+    model = Model(size=100)
+    _use(snapshots, model, "a", [1, 2])
+    snapshots.refresh(model)
+    model.tokens = [1, 2, 3, 4]  # a turn later
+    snapshots.switch_to("b", model)
+    assert model.copies == 2
+    snapshots.switch_to("a", model)
+    assert model.restored == [[1, 2, 3, 4]]
+
+
+def test_a_spare_copy_never_pushes_another_conversation_out():
+    snapshots = KVSnapshots(budget_bytes=250)
+    model = Model(size=100)
+    _use(snapshots, model, "a", [1])
+    _use(snapshots, model, "b", [2])
+    _use(snapshots, model, "c", [3])  # a and b are kept: 200 of 250 bytes
+    assert snapshots.refresh(model) is False and model.copies == 2
+    assert "a" in snapshots and "b" in snapshots and "c" not in snapshots
+    snapshots.switch_to("a", model)  # c must be copied out now; a goes back into the context
+    assert model.restored == [[1]] and "c" in snapshots and "b" in snapshots
+    assert "a" not in snapshots  # no room for a spare copy of it beside b and c
