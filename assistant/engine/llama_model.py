@@ -90,11 +90,11 @@ class LlamaModel:
         (prompt_tokens.py): none takes whitespace from the text before it, nor overlaps another."""
         llama_cpp = self._llama_cpp
         vocab = self.llm._model.vocab
+        attrs = {token: llama_cpp.llama_vocab_get_attr(vocab, token) for token in set(tokens)}
         candidates = {
             self._special_text(token)
-            for token in set(tokens)
-            if llama_cpp.llama_vocab_get_attr(vocab, token) & _SPECIAL
-            and not llama_cpp.llama_vocab_get_attr(vocab, token) & llama_cpp.LLAMA_TOKEN_ATTR_LSTRIP
+            for token, attr in attrs.items()
+            if attr & _SPECIAL and not attr & llama_cpp.LLAMA_TOKEN_ATTR_LSTRIP
         }
         return safe_cut_points(candidates, self._special_texts())
 

@@ -1,4 +1,4 @@
-"""Tokenizing prompts that repeat: a turn's prompt is the last one with a few messages added.
+r"""Tokenizing prompts that repeat: a turn's prompt is the last one with a few messages added.
 
 Tokenizing the whole prompt again each turn costs time that grows with the conversation (3.4 ms
 for 1,500 tokens with the starter model, done twice a turn: to plan the window and to answer).
@@ -28,7 +28,7 @@ MAX_CACHED_CHARS = 4_000_000  # the pieces kept (a few MB): far more than a cont
 
 
 def safe_cut_points(candidates: Iterable[str], specials: Iterable[str]) -> set[str]:
-    """Those of `candidates` (special tokens' texts) that no other special token llama.cpp looks for
+    r"""Those of `candidates` (special tokens' texts) that no other special token llama.cpp looks for
     first (one at least as long) overlaps: contains, begins inside or ends inside. Overlapping
     itself is fine ("\n\n" in "\n\n\n\n" is found left to right, as the pieces are cut)."""
     specials = [s for s in specials if s]
@@ -82,7 +82,7 @@ class PromptTokens:
         return out.tolist()
 
     def split(self, text: str) -> list[str]:
-        """The pieces `text` is tokenized in ([text] when prompts are tokenized whole): cut before
+        r"""The pieces `text` is tokenized in ([text] when prompts are tokenized whole): cut before
         each special token, found left to right, the longest where several start at one place
         ("\n\n\n" is "\n\n" then "\n", as llama.cpp reads it, not three cuts)."""
         if self._splitter is None:
