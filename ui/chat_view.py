@@ -34,6 +34,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from ui import markdown
 from ui.chat_marks import ChatMarks
 from ui.chat_scrolling import MAX_WIDGETS, ChatScrolling
 from ui.context_marker import MarkerWidget, is_mark
@@ -43,6 +44,7 @@ from ui.theme import Colors
 WINDOW = 50
 FLUSH_MS = 30
 COLUMN_WIDTH = 860
+WARM_UP_MS = 1500  # after the window is up: start-up is measured, and this would slow it
 
 
 class ChatView(ChatMarks, ChatScrolling, QScrollArea):
@@ -70,6 +72,9 @@ class ChatView(ChatMarks, ChatScrolling, QScrollArea):
         self.layout_.addStretch(1)  # keeps messages at the top of a short conversation
         self.setWidget(self.column)
         self.setAccessibleName(self.tr("Conversation"))
+        # The first reply's Markdown would load markdown-it and pygments (60 ms): load them while
+        # the person reads the window, once it is up (ui/markdown.py).
+        QTimer.singleShot(WARM_UP_MS, self, self._warm_up_markdown)
 
         self.empty = QWidget(self.column)
         el = QVBoxLayout(self.empty)
@@ -206,6 +211,10 @@ class ChatView(ChatMarks, ChatScrolling, QScrollArea):
     def _show_tail(self) -> None:
         if self.stop < len(self.messages) or len(self.widgets) > MAX_WIDGETS:
             self.set_conversation(self.conversation_id, self.messages)
+
+    @Slot()
+    def _warm_up_markdown(self) -> None:
+        markdown.warm_up_in_background(self.colors.pygments_style)
 
     def begin_turn(self, turn) -> None:
         """Show a turn that starts (ui.turn_controller.ActiveTurn): its rows are added as they are."""

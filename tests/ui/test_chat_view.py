@@ -62,3 +62,24 @@ def test_streaming_follows_the_end_until_the_user_scrolls_up(qtbot):
     append_text("\n\nthe end")
     qtbot.wait(FLUSH_MS * 3)
     qtbot.waitUntil(lambda: bar.value() == bar.maximum())
+
+
+def test_markdown_and_pygments_are_loaded_on_a_thread_once_the_window_is_up(qtbot, monkeypatch):
+    """The first reply's render would build the Markdown parser and load pygments on the window's
+    thread; a moment after the chat view is up they are loaded on a thread of their own."""
+    from ui import chat_view, markdown
+
+    markdown._parser.cache_clear()
+    markdown._highlight.cache_clear()
+    monkeypatch.setattr(markdown, "_warming", None)
+    monkeypatch.setattr(chat_view, "WARM_UP_MS", 50)
+    view = ChatView(LIGHT)
+    qtbot.addWidget(view)
+    assert markdown._warming is None  # not while the window starts
+    qtbot.waitUntil(lambda: markdown._warming is not None)
+    markdown._warming.join(timeout=30)
+    assert markdown._warming.name == "markdown-warm-up"
+    assert markdown._parser.cache_info().currsize == 1
+    assert markdown._highlight.cache_info().currsize == 1
+    rendered = markdown.render("```python\nx = 1\n```", LIGHT)
+    assert markdown._highlight.cache_info().hits == 1 and rendered.code_blocks == ["x = 1"]
