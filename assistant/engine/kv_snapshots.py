@@ -15,8 +15,8 @@ others: it never pushes another conversation's snapshot out.
 Why not one KV cache with a sequence per conversation, which would switch without copying:
 llama.cpp gives each sequence its own share of the cache (n_ctx / n_seq_max) unless the cache is
 unified, and a unified cache makes every token attend over all the conversations' cells. Four
-conversations of 8,192 tokens would need four times the KV memory (1 GB for the starter model,
-4 GB for a 7B model), where snapshots take only the cells in use, under a budget.
+conversations of 8,192 tokens would need four times the KV memory (750 MB for the starter model,
+4 GB for an 8B model with grouped-query attention), where snapshots take only the cells in use.
 """
 
 from __future__ import annotations
