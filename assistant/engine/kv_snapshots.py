@@ -103,7 +103,7 @@ class KVSnapshots:
         if not self._fits(size):
             return False
         buffer, used = model.save_state(size)
-        self._keep_spare(key, _Snapshot(buffer, used, tokens))
+        self._snapshots[key] = _Snapshot(buffer, used, tokens)
         return True
 
     def _holds(self, key: str, tokens: list[int]) -> bool:

@@ -19,7 +19,6 @@ from assistant.engine.sampler import Sampler
 from assistant.engine.types import BackendInfo, GenerationSettings
 
 GGML_TYPES = {"f16": 1, "q4_0": 2, "q8_0": 8}
-_SPECIAL = (1 << 3) | (1 << 4)  # LLAMA_TOKEN_ATTR_CONTROL | LLAMA_TOKEN_ATTR_USER_DEFINED: cut at when parsing
 _GPU_BACKENDS = ("CUDA", "Metal", "Vulkan", "ROCm", "HIP", "SYCL", "OpenCL", "CANN", "MUSA")
 
 
@@ -90,11 +89,12 @@ class LlamaModel:
         (prompt_tokens.py): none takes whitespace from the text before it, nor overlaps another."""
         llama_cpp = self._llama_cpp
         vocab = self.llm._model.vocab
+        special = self._special_attrs()
         attrs = {token: llama_cpp.llama_vocab_get_attr(vocab, token) for token in set(tokens)}
         candidates = {
             self._special_text(token)
             for token, attr in attrs.items()
-            if attr & _SPECIAL and not attr & llama_cpp.LLAMA_TOKEN_ATTR_LSTRIP
+            if attr & special and not attr & llama_cpp.LLAMA_TOKEN_ATTR_LSTRIP
         }
         return safe_cut_points(candidates, self._special_texts())
 
@@ -104,10 +104,14 @@ class LlamaModel:
         if self._specials is None:
             llama_cpp = self._llama_cpp
             vocab = self.llm._model.vocab
-            attr = llama_cpp.llama_vocab_get_attr
+            attr, special = llama_cpp.llama_vocab_get_attr, self._special_attrs()
             n = llama_cpp.llama_vocab_n_tokens(vocab)
-            self._specials = [self._special_text(token) for token in range(n) if attr(vocab, token) & _SPECIAL]
+            self._specials = [self._special_text(token) for token in range(n) if attr(vocab, token) & special]
         return self._specials
+
+    def _special_attrs(self) -> int:
+        """The token attributes llama.cpp's tokenizer cuts a text at (special tokens parsed)."""
+        return self._llama_cpp.LLAMA_TOKEN_ATTR_CONTROL | self._llama_cpp.LLAMA_TOKEN_ATTR_USER_DEFINED
 
     def _special_text(self, token: int) -> str:
         return self.special_bytes([token]).decode("utf-8", errors="replace")
