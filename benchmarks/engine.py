@@ -166,6 +166,13 @@ def _rate(n: int, first: float | None, end: float) -> float:
     return (n - 1) / (end - first) if first is not None and n > 1 and end > first else 0.0
 
 
+def _decode_share(stats) -> float:
+    """Of the engine's time from a reply's first token to its last, the share llama_decode took."""
+    if stats.generated_tokens < 2 or not stats.tokens_per_s:
+        return 0.0
+    return stats.decode_ms / 1000 / ((stats.generated_tokens - 1) / stats.tokens_per_s)
+
+
 def attended_cells(tokens: int) -> int:
     """The KV cells llama.cpp attends over with `tokens` in the cache: rounded up to 256
     (llama_kv_cache::get_n_kv; it also caps them at the context's size, which these runs stay within)."""
@@ -239,6 +246,7 @@ def _overhead(setup: Setup, *, quick: bool, llama_bench=None, rounds=None, max_t
         setups = {"bothy": setup, "bothy, llama-bench's context": matched}
         samples = {p: [] for p in paths}
         counts = {p: [] for p in paths}
+        shares = {p: [] for p in setups}  # of Bothy's time after the first token, llama_decode's
         prompt_tokens = None
         raw.generate(tokens, 1, 8)  # warm up every side once
         for each in filter(None, setups.values()):
@@ -257,6 +265,7 @@ def _overhead(setup: Setup, *, quick: bool, llama_bench=None, rounds=None, max_t
                 elif path in setups:  # Bothy, then the same reply (same seed) at another context size
                     rate, _, turn = bothy_turn(setups[path], STORY, seed=seed, max_tokens=max_tokens)
                     n = turn.stats.reply_tokens
+                    shares[path].append(_decode_share(turn.stats))
                     if path == "bothy":
                         length = max(2, min(max_tokens, n))
                         prompt_tokens = turn.context.prompt_tokens
@@ -286,6 +295,17 @@ def _overhead(setup: Setup, *, quick: bool, llama_bench=None, rounds=None, max_t
             ratios,
         ),
     ]
+    own = [share for path in setups for share in shares[path]]
+    figures.append(
+        Figure(
+            item,
+            "Bothy's time after the first token spent inside llama_decode (the rest: sampling, text, the pipe)",
+            median(own),
+            "ratio",
+            note=f"min {min(own):.4f}, the engine's own clock, every Bothy run",
+            samples=own,
+        )
+    )
     for path in ("bothy", "generate", "completion"):
         note = f"tokens per run {sorted(set(counts[path]))}"
         figures.append(

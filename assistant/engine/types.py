@@ -191,6 +191,7 @@ class ReplyStats:
     finish_reason: str = "stop"  # stop, length, cancelled, error
     seed: int | None = None
     memory_tokens: int = 0  # of prompt_eval_tokens, those processed for memory (summaries) since the last turn
+    decode_ms: float = 0.0  # local engine: of the time after the first token, how much llama_decode took
 
     def to_dict(self) -> dict:
         return asdict(self)

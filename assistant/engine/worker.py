@@ -215,9 +215,10 @@ class Worker:
         finish = "length"
         # The abort callback lets a stop interrupt prompt processing; generate() removes it before
         # the first token, where the per-token check suffices.
-        model.set_abort(lambda: stopping.value >= request_id)
+        stopped = lambda: stopping.value >= request_id  # noqa: E731
+        model.set_abort(stopped)
         generator = model.generate(
-            tokens, dataclasses.replace(gen, seed=seed), limit=max_tokens, may_end=self._may_end()
+            tokens, dataclasses.replace(gen, seed=seed), limit=max_tokens, may_end=self._may_end(), should_stop=stopped
         )
         generated = 0
         try:
@@ -259,6 +260,7 @@ class Worker:
         stats.generated_tokens = generated
         stats.finish_reason = finish
         stats.total_ms = (end - started) * 1000
+        stats.decode_ms = model.last_decode_seconds * 1000
         if first_at is not None:
             stats.ttft_ms = (first_at - started) * 1000
             if generated > 1 and end > first_at:

@@ -3,10 +3,13 @@ window's logits, each token decoded while the caller handles it) against llama-c
 `Llama.generate`, on the real starter model: the same settings and seed give the same tokens, and
 the token cache says what the KV cache holds."""
 
+import time
+
 import llama_cpp
 import numpy as np
 import pytest
 
+from assistant.engine import llama_model
 from assistant.engine.llama_model import LlamaModel
 from assistant.engine.sampler import PENALTY_WINDOW
 from assistant.engine.types import GenerationSettings
@@ -76,11 +79,12 @@ def test_a_strong_penalty_changes_the_reply(model):
 
 
 def test_the_token_cache_holds_what_was_decoded(model):
-    """Stopping early keeps the token the caller stopped at (it was decoded meanwhile); the last
-    token of a limit is not decoded. Either way the next prompt reuses the cache and samples as
-    a fresh context would."""
+    """Stopping early keeps the token the caller stopped at (it was decoded meanwhile) and those the
+    loop went on to decode before it stopped (the same reply, further on); the last token of a limit
+    is not decoded. Either way the next prompt reuses the cache and samples as a fresh context would."""
     tokens = _prompt(model, "Name three rivers.")
     s = GenerationSettings(temperature=0.7, repeat_penalty=1.1, seed=7)
+    whole = _ours(model, tokens, s, 30)
     model.forget_cache()
     reply = []
     generator = model.generate(tokens, s, limit=30)
@@ -89,7 +93,9 @@ def test_the_token_cache_holds_what_was_decoded(model):
         if len(reply) == 5:
             break
     generator.close()
-    assert model.cached_tokens() == tokens + reply
+    cached = model.cached_tokens()
+    assert cached[: len(tokens) + 5] == tokens + reply
+    assert cached[len(tokens) :] == whole[: len(cached) - len(tokens)]
 
     model.forget_cache()
     limited = list(model.generate(tokens, s, limit=6))
@@ -129,3 +135,57 @@ def test_a_token_that_may_end_the_reply_waits_to_be_decoded(model):
     generator.close()
     assert reply == plain[: len(reply)]
     assert model.cached_tokens() == tokens + reply[:-1]
+
+
+def test_tokens_reach_the_caller_in_batches_the_first_at_once(model, monkeypatch):
+    """With a handoff interval longer than the reply, the first token comes at once (before the
+    rest are decoded) and the others together at the end; the tokens are the same either way."""
+    tokens = _prompt(model, "Write a long poem about the sea.")
+    s = GenerationSettings(temperature=0.7, repeat_penalty=1.1, seed=13)
+    at_once = _ours(model, tokens, s, 20)
+    monkeypatch.setattr(llama_model, "HANDOFF_INTERVAL", 3600.0)
+    model.forget_cache()
+    decoded_at_read = []
+    reply = []
+    for token in model.generate(tokens, s, limit=20):
+        reply.append(token)
+        decoded_at_read.append(model.llm.n_tokens - len(tokens))
+    assert reply == at_once
+    assert len(reply) == 20
+    assert decoded_at_read[0] <= 1  # the first token was handed over before the others were decoded
+    assert decoded_at_read[1:] == [19] * 19  # the rest came after the last decode
+
+
+def test_a_stop_ends_the_loop_before_the_next_decode(model):
+    """`should_stop` is asked before each decode: once it says stop, the caller gets the tokens
+    sampled so far and nothing more is decoded."""
+    tokens = _prompt(model, "Write a long poem about the sea.")
+    s = GenerationSettings(temperature=0.7, repeat_penalty=1.1, seed=17)
+    whole = _ours(model, tokens, s, 30)
+    asked = []
+
+    def should_stop() -> bool:
+        asked.append(True)
+        return len(asked) > 4  # four decodes, then stop
+
+    model.forget_cache()
+    reply = list(model.generate(tokens, s, limit=30, should_stop=should_stop))
+    assert reply == whole[:5]
+    assert model.cached_tokens() == tokens + whole[:4]
+    assert model.last_decode_seconds > 0
+
+
+def test_the_time_in_llama_decode_is_counted_within_the_reply(model):
+    """last_decode_seconds counts the decodes after the first token, which lie within the time
+    from the first token to the last (what the benchmark compares it with)."""
+    tokens = _prompt(model, "Write a long poem about the sea.")
+    s = GenerationSettings(temperature=0.7, repeat_penalty=1.1, seed=19)
+    model.forget_cache()
+    first, n = None, 0
+    for _ in model.generate(tokens, s, limit=40):
+        n += 1
+        if first is None:
+            first = time.perf_counter()
+    elapsed = time.perf_counter() - first
+    assert n == 40
+    assert 0 < model.last_decode_seconds <= elapsed
