@@ -214,7 +214,7 @@ class Worker:
         n = 0
         finish = "length"
         # The abort callback lets a stop interrupt prompt processing; generate() removes it before
-        # the first token, where the per-token check suffices.
+        # the first token, and its token loop asks the same question before each decode.
         stopped = lambda: stopping.value >= request_id  # noqa: E731
         model.set_abort(stopped)
         generator = model.generate(
