@@ -21,6 +21,7 @@ from assistant.engine.types import BackendInfo, GenerationSettings
 
 GGML_TYPES = {"f16": 1, "q4_0": 2, "q8_0": 8}
 HANDOFF_INTERVAL = 0.02  # seconds between batches of tokens handed to the caller (TextSender's interval)
+EAGER_TOKENS = 8  # a reply's first tokens, handed over one by one (its first text may need several)
 _GPU_BACKENDS = ("CUDA", "Metal", "Vulkan", "ROCm", "HIP", "SYCL", "OpenCL", "CANN", "MUSA")
 
 
@@ -248,11 +249,13 @@ class _TokenLoop:
 
     llama_decode lets go of the GIL, so the caller handles each token while the next is computed,
     instead of between tokens. Tokens are handed over in batches, at most every HANDOFF_INTERVAL
-    seconds: waking the caller's thread cost the loop 35-80 us a token on a 2-core host (0.3-0.6% of
-    the starter model's 14 ms token; far more of a GPU's 2-3 ms one), and the text goes to the
-    window no faster than that anyway (TextSender). The first token, a token `may_end` flags and the
-    last are handed over at once; a token `may_end` flags waits for the caller's go-ahead (its next
-    read) before it is decoded, so a reply that ends there waits for no decode.
+    seconds: waking the caller's thread cost the loop 35-80 us a token on a 2-core host (0.3-0.6%
+    of the starter model's 14 ms token, and would be 1.5-4% of a GPU's 2-3 ms one), and the text
+    goes to the window no faster than that anyway (TextSender). Handed over at once: a reply's first
+    EAGER_TOKENS tokens (its first text can need several, as the start of what may be a stop string
+    is held back until it is told apart), the last, and a token `may_end` flags, which then waits
+    for the caller's go-ahead (its next read) before it is decoded, so that a reply ending there
+    waits for no decode.
 
     The thread stops after `limit` tokens, at an end of generation (neither decoded: nothing
     follows them), when `should_stop()` says so (the batch so far is handed over first) or when the
@@ -305,14 +308,14 @@ class _TokenLoop:
     def _loop(self, limit: int) -> None:
         model, llm, batch, clock = self._model, self._model.llm, self._batch, time.perf_counter
         decode = model._llama_cpp.llama_decode
-        handed = None  # when the last batch was handed over
+        handed = 0.0  # when the last batch was handed over
         for n in range(1, limit + 1):
             token = self._sampler.sample()
             waits = self._may_end is not None and self._may_end(token)
             self._pending.append(token)
             if n == limit or self._halt or model.is_end_of_generation(token):
                 return
-            if waits or handed is None or clock() - handed >= HANDOFF_INTERVAL:
+            if waits or n <= EAGER_TOKENS or clock() - handed >= HANDOFF_INTERVAL:
                 self._hand_over(waits)
                 handed = clock()
             if waits and not self._go.get():
