@@ -213,9 +213,12 @@ class Worker:
         first_at = None
         n = 0
         finish = "length"
+
         # The abort callback lets a stop interrupt prompt processing; generate() removes it before
         # the first token, and its token loop asks the same question before each decode.
-        stopped = lambda: stopping.value >= request_id  # noqa: E731
+        def stopped() -> bool:
+            return stopping.value >= request_id
+
         model.set_abort(stopped)
         generator = model.generate(
             tokens, dataclasses.replace(gen, seed=seed), limit=max_tokens, may_end=self._may_end(), should_stop=stopped
