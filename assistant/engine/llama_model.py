@@ -315,9 +315,10 @@ class _TokenLoop:
             self._pending.append(token)
             if n == limit or self._halt or model.is_end_of_generation(token):
                 return
-            if waits or n <= EAGER_TOKENS or clock() - handed >= HANDOFF_INTERVAL:
+            now = clock()
+            if waits or n <= EAGER_TOKENS or now - handed >= HANDOFF_INTERVAL:
                 self._hand_over(waits)
-                handed = clock()
+                handed = now
             if waits and not self._go.get():
                 return
             if self._should_stop():
