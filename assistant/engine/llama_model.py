@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 
 from assistant.engine.kv_reuse import common_prefix
 from assistant.engine.prompt_tokens import PromptTokens, safe_cut_points
-from assistant.engine.sampler import Sampler
+from assistant.engine.sampler import Sampler, sample_in_graph_asked
 from assistant.engine.types import BackendInfo, GenerationSettings
 
 GGML_TYPES = {"f16": 1, "q4_0": 2, "q8_0": 8}
@@ -53,6 +53,7 @@ class LlamaModel:
         self._bytes: dict[int, bytes] = {}
         self._specials: list[str] | None = None
         self.last_decode_seconds = 0.0  # the last reply's time in llama_decode after its first token
+        self.sample_in_graph = sample_in_graph_asked()  # sampler.py: llama_decode picks the candidates
         self._prompts = PromptTokens(self.tokenize, self._cut_points)
 
     # -- facts -----------------------------------------------------------------------------------
@@ -273,7 +274,7 @@ class _TokenLoop:
         llama_cpp = model._llama_cpp
         self._model = model
         self._ctx = model.llm._ctx.ctx
-        self._sampler = Sampler(llama_cpp, self._ctx, settings)
+        self._sampler = Sampler(llama_cpp, self._ctx, settings, in_graph=model.sample_in_graph)
         self._batch = llama_cpp.llama_batch_init(1, 0, 1)
         batch = self._batch
         batch.n_tokens = 1

@@ -17,11 +17,21 @@ tight loop it took 0.07 ms; in the token loop, right after `llama_decode` has st
 through the caches, it took 0.43 ms a token against this module's 0.19 (starter) and 0.64 against
 0.48 (Gemma 3's 262,144 tokens): there every numpy call's code and data come from memory, and even
 the pure-Python `_remember` took 15 us. Fewer calls beat cheaper arithmetic here.
+
+Sampling in the graph (llama.cpp's backend sampling, `llama_set_sampler`), off unless
+BOTHY_SAMPLE_IN_GRAPH=1: llama_decode itself picks the best top_k + 64 candidates (the 64 tokens the
+penalty may lower cannot push a token outside them into the top k), so only those come back from
+the device and the chain runs over them; the same tokens come out (test_sampler.py). On CPU
+(2026-12-02, 200-token replies, interleaved) sampling went from 0.18 to 0.14 ms a token on the
+starter model and from 0.52 to 0.15 on Gemma 3, but llama_decode from 26.6 to 36.3 ms and from
+32.3 to 34.9: slower overall, so it is off. On a GPU it would save copying the whole vocabulary's
+logits to the host and sorting them there each token; benchmarks/gpu measures both ways.
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
 from collections import Counter, deque
 
 from assistant.engine.types import GenerationSettings
@@ -29,11 +39,16 @@ from assistant.engine.types import GenerationSettings
 PENALTY_WINDOW = 64  # llama-cpp-python's last_n_tokens_size, which it passes as penalty_last_n
 
 
+def sample_in_graph_asked() -> bool:
+    """Whether BOTHY_SAMPLE_IN_GRAPH=1 asks for the candidates to be picked inside llama_decode."""
+    return os.environ.get("BOTHY_SAMPLE_IN_GRAPH") == "1"
+
+
 class Sampler:
     """One reply's sampler: `sample()` picks the next token from the context's last logits.
     `settings.seed` must be set (the worker picks one when the request leaves it to chance)."""
 
-    def __init__(self, llama_cpp, ctx, settings: GenerationSettings):
+    def __init__(self, llama_cpp, ctx, settings: GenerationSettings, *, in_graph: bool = False):
         self._llama_cpp = llama_cpp
         self._context = ctx
         self._penalty = float(ctypes.c_float(settings.repeat_penalty).value)  # llama.cpp keeps a float
@@ -42,6 +57,26 @@ class Sampler:
         self._chain = llama_cpp.llama_sampler_chain_init(llama_cpp.llama_sampler_chain_default_params())
         for sampler in self._links(llama_cpp, settings):
             llama_cpp.llama_sampler_chain_add(self._chain, sampler)
+        self._front = self._attach_front(settings) if in_graph else None
+
+    def _attach_front(self, s: GenerationSettings):
+        """A top-k chain for llama_decode to run on sequence 0; None where the settings keep every
+        token (no top-k) or llama.cpp cannot run it there."""
+        if s.temperature < 0 or (s.temperature > 0 and s.top_k <= 0):
+            return None
+        k = (1 if s.temperature == 0 else s.top_k) + PENALTY_WINDOW
+        llama_cpp = self._llama_cpp
+        front = llama_cpp.llama_sampler_chain_init(llama_cpp.llama_sampler_chain_default_params())
+        llama_cpp.llama_sampler_chain_add(front, llama_cpp.llama_sampler_init_top_k(k))
+        if not llama_cpp.llama_set_sampler(self._context, 0, front):
+            llama_cpp.llama_sampler_free(front)
+            return None
+        return front
+
+    @property
+    def in_graph(self) -> bool:
+        """Whether llama_decode picks the candidates (the first token still comes from the prompt's logits)."""
+        return self._front is not None
 
     @staticmethod
     def _links(llama_cpp, s: GenerationSettings) -> list:
@@ -72,8 +107,20 @@ class Sampler:
         double precision and ctypes stores float32: a product of two float32 values is exact in a
         double, and a quotient rounded to double and then to float32 is the float32 quotient
         (53 >= 2 * 24 + 2 bits), so the logits are the ones llama.cpp's float arithmetic makes."""
-        logits = self._llama_cpp.llama_get_logits_ith(self._context, -1)
-        penalty = self._penalty
+        llama_cpp, ctx, penalty = self._llama_cpp, self._context, self._penalty
+        # The candidates llama_decode picked, which the chain will read (the count is 0, and the
+        # logits NULL, after a decode without the front chain: the prompt's).
+        picked = llama_cpp.llama_get_sampled_candidates_count_ith(ctx, -1) if self._front is not None else 0
+        if picked:
+            logits = llama_cpp.llama_get_sampled_logits_ith(ctx, -1)
+            ids = llama_cpp.llama_get_sampled_candidates_ith(ctx, -1)
+            counts = self._counts
+            for i, token in enumerate(ctypes.cast(ids, ctypes.POINTER(ctypes.c_int32 * picked)).contents):
+                if token in counts:
+                    value = logits[i]
+                    logits[i] = value * penalty if value <= 0 else value / penalty
+            return
+        logits = llama_cpp.llama_get_logits_ith(ctx, -1)
         for token in self._counts:
             value = logits[token]
             logits[token] = value * penalty if value <= 0 else value / penalty
@@ -89,6 +136,10 @@ class Sampler:
         self._counts[token] += 1
 
     def close(self) -> None:
+        if self._front is not None:
+            self._llama_cpp.llama_set_sampler(self._context, 0, None)
+            self._llama_cpp.llama_sampler_free(self._front)
+            self._front = None
         if self._chain is not None:
             self._llama_cpp.llama_sampler_free(self._chain)
             self._chain = None

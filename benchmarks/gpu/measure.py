@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -38,11 +39,20 @@ def llama_bench(bench: Path, model: Path, loaded, prompt_tokens: int, gpu: bool)
     return {"pp_tok_s": pp, "tg_tok_s": tg, "backends": rows[0].get("backends"), "gpu_info": rows[0].get("gpu_info")}
 
 
-def bothy(model: Path, gpu: bool) -> dict:
+def decode_share(stats) -> float:
+    if stats.generated_tokens < 2 or not stats.tokens_per_s:
+        return 0.0
+    return stats.decode_ms / 1000 / ((stats.generated_tokens - 1) / stats.tokens_per_s)
+
+
+def bothy(model: Path, gpu: bool, *, in_graph: bool = False) -> dict:
+    """The engine's figures; `in_graph`: llama_decode picks the candidates (assistant/engine/sampler.py),
+    asked for through the environment the engine process starts with."""
     from assistant.engine import LoadSettings, LocalEngine, ModelRef
     from assistant.engine.types import ChatRequest, GenerationSettings
 
     before = vram_used_mib() if gpu else None
+    os.environ["BOTHY_SAMPLE_IN_GRAPH"] = "1" if in_graph else "0"
     engine = LocalEngine()
     try:
         loaded = engine.load(ModelRef.local(model), LoadSettings(n_ctx=4096, n_gpu_layers=-1 if gpu else 0))
@@ -60,6 +70,8 @@ def bothy(model: Path, gpu: bool) -> dict:
             "loaded": loaded,
             "tg_tok_s": statistics.median(s.tokens_per_s for s in runs),
             "ttft_ms": statistics.median(s.ttft_ms for s in runs),
+            # of the time from the first token to the last, llama_decode's (the rest: sampling, text, the pipe)
+            "decode_share": statistics.median(decode_share(s) for s in runs),
             "prompt_tokens": runs[0].prompt_tokens,
             "reply_tokens": [s.reply_tokens for s in runs],
             "vram_mib": (after - before) if gpu and after is not None and before is not None else None,
@@ -84,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     backend = backend_info(llama_cpp)
     ours = bothy(args.model, gpu)
     loaded = ours.pop("loaded")
+    graph = bothy(args.model, gpu, in_graph=True)
+    graph.pop("loaded")
     problems = []
     if gpu and loaded.backend.backend != "CUDA":
         problems.append(f"the engine reports the {loaded.backend.backend} backend, not CUDA")
@@ -99,6 +113,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{ref_ttft:.1f} (pp)",
             ref_ttft / ours["ttft_ms"],
         ),
+        (
+            "generation, Bothy sampling in the graph (tok/s)",
+            f"{graph['tg_tok_s']:.1f}",
+            f"{ref['tg_tok_s']:.1f}",
+            graph["tg_tok_s"] / ref["tg_tok_s"],
+        ),
     ]
     where = f"{args.gpu_name}, all {loaded.n_gpu_layers} of {loaded.n_layers} layers" if gpu else "CPU only"
     print(f"\nBothy's engine vs llama-bench: {args.model.name} on {where}; backend {loaded.backend.backend}")
@@ -106,6 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     print("| | Bothy | llama-bench | ratio (≥ 1 is as fast) |\n|---|---|---|---|")
     for name, a, b, ratio in rows:
         print(f"| {name} | {a} | {b} | {ratio:.2f} |")
+    print(
+        f"| Bothy's time in llama_decode after the first token: sampling on the CPU; in the graph "
+        f"| {ours['decode_share']:.3f}; {graph['decode_share']:.3f} | | |"
+    )
     if ours["vram_mib"] is not None:
         print(f"| GPU memory used by the engine (model + {loaded.n_ctx}-token KV cache) | {ours['vram_mib']} MiB | | |")
     if args.started:
@@ -118,8 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         "backend": loaded.backend.backend,
         "layers_on_gpu": [loaded.n_gpu_layers, loaded.n_layers],
         "bothy": ours,
+        "bothy_sampling_in_graph": graph,
         "llama_bench": ref,
-        "ratios": {"tg": rows[0][3], "ttft": rows[1][3]},
+        "ratios": {"tg": rows[0][3], "ttft": rows[1][3], "tg_sampling_in_graph": rows[2][3]},
         "problems": problems,
         "system_info": backend.system_info,
     }

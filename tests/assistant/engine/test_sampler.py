@@ -11,7 +11,7 @@ import pytest
 
 from assistant.engine import llama_model
 from assistant.engine.llama_model import LlamaModel
-from assistant.engine.sampler import PENALTY_WINDOW
+from assistant.engine.sampler import PENALTY_WINDOW, Sampler
 from assistant.engine.types import GenerationSettings
 from tests.starter import starter_path
 
@@ -67,6 +67,44 @@ def test_the_same_settings_and_seed_give_llama_cpp_pythons_tokens(model, samplin
     ours = _ours(model, tokens, sampling)
     assert len(theirs) > PENALTY_WINDOW or model.is_end_of_generation(theirs[-1])
     assert ours == theirs
+
+
+@pytest.mark.parametrize("sampling", SETTINGS, ids=lambda s: f"temp{s.temperature}-pen{s.repeat_penalty}-seed{s.seed}")
+def test_sampling_in_the_graph_gives_the_same_tokens(model, sampling, monkeypatch):
+    """With llama_decode picking the top_k + 64 candidates (BOTHY_SAMPLE_IN_GRAPH=1), the penalty
+    lands on those and the chain runs over them: the tokens are llama-cpp-python's still."""
+    tokens = _prompt(model, "Write a long poem about the sea, the wind and the old harbour.")
+    theirs = _theirs(model, tokens, sampling)
+    monkeypatch.setattr(model, "sample_in_graph", True)
+    ours = _ours(model, tokens, sampling)
+    assert ours == theirs
+
+
+def test_in_the_graph_llama_decode_hands_back_only_the_candidates(model):
+    """The front chain is attached for the reply: after a decode the context holds top_k + 64
+    candidate logits, not a choice over the whole vocabulary; closing the sampler detaches it, and
+    settings that keep every token (no top-k) leave sampling to the CPU."""
+    s = GenerationSettings(temperature=0.7, top_k=40, repeat_penalty=1.1, seed=23)
+    tokens = _prompt(model, "Name three rivers.")
+    model.forget_cache()
+    model.llm.eval(tokens)
+    ctx = model.llm._ctx.ctx
+    sampler = Sampler(llama_cpp, ctx, s, in_graph=True)
+    try:
+        assert sampler.in_graph
+        assert llama_cpp.llama_get_sampled_candidates_count_ith(ctx, -1) == 0  # the prompt's logits: whole
+        token = sampler.sample()
+        model.llm.eval([token])
+        assert llama_cpp.llama_get_sampled_logits_count_ith(ctx, -1) == 40 + PENALTY_WINDOW
+        assert llama_cpp.llama_get_sampled_candidates_count_ith(ctx, -1) == 40 + PENALTY_WINDOW
+        assert 0 <= sampler.sample() < model.llm.n_vocab()
+    finally:
+        sampler.close()
+    model.llm.eval([token])
+    assert llama_cpp.llama_get_sampled_candidates_count_ith(ctx, -1) == 0
+    wide = Sampler(llama_cpp, ctx, GenerationSettings(temperature=1.0, top_k=0, seed=1), in_graph=True)
+    assert not wide.in_graph
+    wide.close()
 
 
 def test_a_strong_penalty_changes_the_reply(model):
