@@ -331,6 +331,13 @@ def _overhead(setup: Setup, *, quick: bool, llama_bench=None, rounds=None, max_t
             ),
             Figure(
                 item,
+                "the same, fastest run / fastest run (a busy host only slows a run down)",
+                max(samples[same]) / max(samples["llama-bench"]),
+                "ratio",
+                note=f"{max(samples[same]):.1f} / {max(samples['llama-bench']):.1f} tok/s",
+            ),
+            Figure(
+                item,
                 f"the same, Bothy with the app's {n_ctx:,}-token context",
                 median(at_app),
                 "ratio",
