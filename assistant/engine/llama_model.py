@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 
 from assistant.engine.kv_reuse import common_prefix
 from assistant.engine.prompt_tokens import PromptTokens, safe_cut_points
-from assistant.engine.sampler import Sampler, sample_in_graph_asked
+from assistant.engine.sampler import GraphFront, Sampler, sample_in_graph_asked
 from assistant.engine.types import BackendInfo, GenerationSettings
 
 GGML_TYPES = {"f16": 1, "q4_0": 2, "q8_0": 8}
@@ -53,7 +53,10 @@ class LlamaModel:
         self._bytes: dict[int, bytes] = {}
         self._specials: list[str] | None = None
         self.last_decode_seconds = 0.0  # the last reply's time in llama_decode after its first token
-        self.sample_in_graph = sample_in_graph_asked()  # sampler.py: llama_decode picks the candidates
+        # sampler.py: llama_decode picks the candidates. While its front chain is attached, decodes
+        # leave only those: llama-cpp-python's own generate() must not run on this context then.
+        self.sample_in_graph = sample_in_graph_asked()
+        self._front: GraphFront | None = None
         self._prompts = PromptTokens(self.tokenize, self._cut_points)
 
     # -- facts -----------------------------------------------------------------------------------
@@ -154,14 +157,25 @@ class LlamaModel:
         llm = self.llm
         self.last_decode_seconds = 0.0
         llm.n_tokens = min(common_prefix(self.cached_tokens(), tokens), len(tokens) - 1)
+        in_graph = self._graph_front(settings)  # before the prompt: its last token's candidates too
         llm.eval(tokens[llm.n_tokens :])  # drops the cells after n_tokens first
         self.set_abort(None)
-        loop = _TokenLoop(self, settings, limit, may_end, should_stop)
+        loop = _TokenLoop(self, settings, limit, may_end, should_stop, in_graph)
         try:
             yield from loop.tokens()
         finally:
             loop.close()
             self.last_decode_seconds = loop.decode_seconds
+
+    def _graph_front(self, settings: GenerationSettings) -> bool:
+        """Whether llama_decode picks this reply's candidates (sampler.py's GraphFront)."""
+        if not self.sample_in_graph:
+            if self._front is not None:
+                self._front.drop()
+            return False
+        if self._front is None:
+            self._front = GraphFront(self._llama_cpp, self.llm._ctx.ctx)
+        return self._front.want(settings)
 
     # -- the token cache and KV state -------------------------------------------------------------
     def cached_tokens(self) -> list[int]:
@@ -242,6 +256,8 @@ class LlamaModel:
         self._abort = callback
 
     def close(self) -> None:
+        if self._front is not None:
+            self._front.drop()
         self.llm.close()
 
 
@@ -270,11 +286,12 @@ class _TokenLoop:
         limit: int,
         may_end: Callable[[int], bool] | None,
         should_stop: Callable[[], bool] | None = None,
+        in_graph: bool = False,
     ):
         llama_cpp = model._llama_cpp
         self._model = model
         self._ctx = model.llm._ctx.ctx
-        self._sampler = Sampler(llama_cpp, self._ctx, settings, in_graph=model.sample_in_graph)
+        self._sampler = Sampler(llama_cpp, self._ctx, settings, in_graph=in_graph)
         self._batch = llama_cpp.llama_batch_init(1, 0, 1)
         batch = self._batch
         batch.n_tokens = 1

@@ -19,13 +19,15 @@ through the caches, it took 0.43 ms a token against this module's 0.19 (starter)
 the pure-Python `_remember` took 15 us. Fewer calls beat cheaper arithmetic here.
 
 Sampling in the graph (llama.cpp's backend sampling, `llama_set_sampler`), off unless
-BOTHY_SAMPLE_IN_GRAPH=1: llama_decode itself picks the best top_k + 64 candidates (the 64 tokens the
-penalty may lower cannot push a token outside them into the top k), so only those come back from
-the device and the chain runs over them; the same tokens come out (test_sampler.py). On CPU
-(2026-12-02, 200-token replies, interleaved) sampling went from 0.18 to 0.14 ms a token on the
-starter model and from 0.52 to 0.15 on Gemma 3, but llama_decode from 26.6 to 36.3 ms and from
-32.3 to 34.9: slower overall, so it is off. On a GPU it would save copying the whole vocabulary's
-logits to the host and sorting them there each token; benchmarks/gpu measures both ways.
+BOTHY_SAMPLE_IN_GRAPH=1 (GraphFront): llama_decode itself picks the best top_k + 64 candidates (the
+64 tokens the penalty may lower cannot push a token outside them into the top k), so only those come
+back from the device and the chain runs over them; the same tokens come out (test_sampler.py). On
+this CPU (2026-12-02, 256-token replies, 8,192-token context, six interleaved rounds, two runs)
+Bothy's time outside llama_decode fell from 0.23 to 0.20 ms a token on the starter model and from
+0.48 to 0.20 on Gemma 3, but llama_decode grew by about as much (its top-k runs on one thread):
+per token 23.56 -> 22.83 and 22.13 -> 22.25 ms on the starter, 22.45 -> 22.38 and 22.09 -> 22.73 on
+Gemma, no gain, so it is off. On a GPU it saves copying the whole vocabulary's logits to the host
+and sorting them there each token; benchmarks/gpu measures both ways.
 """
 
 from __future__ import annotations
@@ -44,39 +46,65 @@ def sample_in_graph_asked() -> bool:
     return os.environ.get("BOTHY_SAMPLE_IN_GRAPH") == "1"
 
 
+def front_k(s: GenerationSettings) -> int:
+    """How many candidates llama_decode must pick for these settings to sample as the whole
+    vocabulary would: top_k (1 for greedy) + the penalty window; 0 where they keep every token."""
+    if s.temperature < 0 or (s.temperature > 0 and s.top_k <= 0):
+        return 0
+    return (1 if s.temperature == 0 else s.top_k) + PENALTY_WINDOW
+
+
+class GraphFront:
+    """The top-k chain llama_decode runs for sequence 0 when sampling in the graph. It stays from
+    reply to reply while the settings want the same k: attaching or detaching one makes llama.cpp
+    plan its compute buffers again (3 ms on the starter model, 5 on Gemma 3, at 8,192 tokens), and
+    a chain can be attached only once (llama.cpp asserts)."""
+
+    def __init__(self, llama_cpp, ctx):
+        self._llama_cpp = llama_cpp
+        self._context = ctx
+        self._chain = None
+        self.k = 0
+        self.refused = False  # llama.cpp cannot run it on this model's output device: sample on the CPU
+
+    def want(self, settings: GenerationSettings) -> bool:
+        """Attach the chain these settings want (none where they keep every token); True while one is."""
+        k = front_k(settings)
+        if k != self.k and not self.refused:
+            self.drop()
+            if k:
+                llama_cpp = self._llama_cpp
+                chain = llama_cpp.llama_sampler_chain_init(llama_cpp.llama_sampler_chain_default_params())
+                llama_cpp.llama_sampler_chain_add(chain, llama_cpp.llama_sampler_init_top_k(k))
+                if llama_cpp.llama_set_sampler(self._context, 0, chain):
+                    self._chain, self.k = chain, k
+                else:
+                    llama_cpp.llama_sampler_free(chain)
+                    self.refused = True
+        return self._chain is not None
+
+    def drop(self) -> None:
+        if self._chain is not None:
+            self._llama_cpp.llama_set_sampler(self._context, 0, None)
+            self._llama_cpp.llama_sampler_free(self._chain)
+            self._chain, self.k = None, 0
+
+
 class Sampler:
-    """One reply's sampler: `sample()` picks the next token from the context's last logits.
+    """One reply's sampler: `sample()` picks the next token from the context's last logits, or
+    from the candidates llama_decode picked (`in_graph`, a GraphFront attached).
     `settings.seed` must be set (the worker picks one when the request leaves it to chance)."""
 
     def __init__(self, llama_cpp, ctx, settings: GenerationSettings, *, in_graph: bool = False):
         self._llama_cpp = llama_cpp
         self._context = ctx
+        self._in_graph = in_graph
         self._penalty = float(ctypes.c_float(settings.repeat_penalty).value)  # llama.cpp keeps a float
         self._window: deque[int] = deque(maxlen=PENALTY_WINDOW)
         self._counts: Counter[int] = Counter()
         self._chain = llama_cpp.llama_sampler_chain_init(llama_cpp.llama_sampler_chain_default_params())
         for sampler in self._links(llama_cpp, settings):
             llama_cpp.llama_sampler_chain_add(self._chain, sampler)
-        self._front = self._attach_front(settings) if in_graph else None
-
-    def _attach_front(self, s: GenerationSettings):
-        """A top-k chain for llama_decode to run on sequence 0; None where the settings keep every
-        token (no top-k) or llama.cpp cannot run it there."""
-        if s.temperature < 0 or (s.temperature > 0 and s.top_k <= 0):
-            return None
-        k = (1 if s.temperature == 0 else s.top_k) + PENALTY_WINDOW
-        llama_cpp = self._llama_cpp
-        front = llama_cpp.llama_sampler_chain_init(llama_cpp.llama_sampler_chain_default_params())
-        llama_cpp.llama_sampler_chain_add(front, llama_cpp.llama_sampler_init_top_k(k))
-        if not llama_cpp.llama_set_sampler(self._context, 0, front):
-            llama_cpp.llama_sampler_free(front)
-            return None
-        return front
-
-    @property
-    def in_graph(self) -> bool:
-        """Whether llama_decode picks the candidates (the first token still comes from the prompt's logits)."""
-        return self._front is not None
 
     @staticmethod
     def _links(llama_cpp, s: GenerationSettings) -> list:
@@ -109,8 +137,8 @@ class Sampler:
         (53 >= 2 * 24 + 2 bits), so the logits are the ones llama.cpp's float arithmetic makes."""
         llama_cpp, ctx, penalty = self._llama_cpp, self._context, self._penalty
         # The candidates llama_decode picked, which the chain will read (the count is 0, and the
-        # logits NULL, after a decode without the front chain: the prompt's).
-        picked = llama_cpp.llama_get_sampled_candidates_count_ith(ctx, -1) if self._front is not None else 0
+        # logits NULL, after a decode without a front chain).
+        picked = llama_cpp.llama_get_sampled_candidates_count_ith(ctx, -1) if self._in_graph else 0
         if picked:
             logits = llama_cpp.llama_get_sampled_logits_ith(ctx, -1)
             ids = llama_cpp.llama_get_sampled_candidates_ith(ctx, -1)
@@ -136,10 +164,6 @@ class Sampler:
         self._counts[token] += 1
 
     def close(self) -> None:
-        if self._front is not None:
-            self._llama_cpp.llama_set_sampler(self._context, 0, None)
-            self._llama_cpp.llama_sampler_free(self._front)
-            self._front = None
         if self._chain is not None:
             self._llama_cpp.llama_sampler_free(self._chain)
             self._chain = None

@@ -11,7 +11,7 @@ import pytest
 
 from assistant.engine import llama_model
 from assistant.engine.llama_model import LlamaModel
-from assistant.engine.sampler import PENALTY_WINDOW, Sampler
+from assistant.engine.sampler import PENALTY_WINDOW, GraphFront, Sampler
 from assistant.engine.types import GenerationSettings
 from tests.starter import starter_path
 
@@ -76,35 +76,49 @@ def test_sampling_in_the_graph_gives_the_same_tokens(model, sampling, monkeypatc
     tokens = _prompt(model, "Write a long poem about the sea, the wind and the old harbour.")
     theirs = _theirs(model, tokens, sampling)
     monkeypatch.setattr(model, "sample_in_graph", True)
-    ours = _ours(model, tokens, sampling)
+    try:
+        ours = _ours(model, tokens, sampling)
+    finally:
+        _sample_on_the_cpu(model)
     assert ours == theirs
 
 
+def _sample_on_the_cpu(model: LlamaModel) -> None:
+    """Drop the model's front chain: llama-cpp-python's own generate() reads the whole vocabulary's
+    logits, which llama_decode does not fill in while one is attached."""
+    model.sample_in_graph = False
+    model._graph_front(GenerationSettings())
+
+
 def test_in_the_graph_llama_decode_hands_back_only_the_candidates(model):
-    """The front chain is attached for the reply: after a decode the context holds top_k + 64
-    candidate logits, not a choice over the whole vocabulary; closing the sampler detaches it, and
-    settings that keep every token (no top-k) leave sampling to the CPU."""
+    """While the front chain is attached, every decode (the prompt's too) leaves top_k + 64
+    candidate logits, not the whole vocabulary, and the sampler reads those; the chain stays for
+    settings with the same k, is replaced for another k, and dropped for settings that keep every
+    token (no top-k), after which decodes leave the whole vocabulary's logits again."""
+    _sample_on_the_cpu(model)
+    ctx = model.llm._ctx.ctx
+    front = GraphFront(llama_cpp, ctx)
     s = GenerationSettings(temperature=0.7, top_k=40, repeat_penalty=1.1, seed=23)
     tokens = _prompt(model, "Name three rivers.")
-    model.forget_cache()
-    model.llm.eval(tokens)
-    ctx = model.llm._ctx.ctx
-    sampler = Sampler(llama_cpp, ctx, s, in_graph=True)
     try:
-        assert sampler.in_graph
-        assert llama_cpp.llama_get_sampled_candidates_count_ith(ctx, -1) == 0  # the prompt's logits: whole
+        assert front.want(s) and front.k == 40 + PENALTY_WINDOW
+        model.forget_cache()
+        model.llm.eval(tokens)
+        assert llama_cpp.llama_get_sampled_candidates_count_ith(ctx, -1) == 40 + PENALTY_WINDOW
+        sampler = Sampler(llama_cpp, ctx, s, in_graph=True)
         token = sampler.sample()
         model.llm.eval([token])
-        assert llama_cpp.llama_get_sampled_logits_count_ith(ctx, -1) == 40 + PENALTY_WINDOW
-        assert llama_cpp.llama_get_sampled_candidates_count_ith(ctx, -1) == 40 + PENALTY_WINDOW
         assert 0 <= sampler.sample() < model.llm.n_vocab()
-    finally:
         sampler.close()
-    model.llm.eval([token])
-    assert llama_cpp.llama_get_sampled_candidates_count_ith(ctx, -1) == 0
-    wide = Sampler(llama_cpp, ctx, GenerationSettings(temperature=1.0, top_k=0, seed=1), in_graph=True)
-    assert not wide.in_graph
-    wide.close()
+        assert front.want(GenerationSettings(temperature=0.9, top_k=40, seed=2)) and front.k == 40 + PENALTY_WINDOW
+        assert front.want(GenerationSettings(temperature=0.0)) and front.k == 1 + PENALTY_WINDOW
+        model.llm.eval([token])
+        assert llama_cpp.llama_get_sampled_candidates_count_ith(ctx, -1) == 1 + PENALTY_WINDOW
+        assert not front.want(GenerationSettings(temperature=1.0, top_k=0, seed=1))
+        model.llm.eval([token])
+        assert llama_cpp.llama_get_sampled_candidates_count_ith(ctx, -1) == 0
+    finally:
+        front.drop()
 
 
 def test_a_strong_penalty_changes_the_reply(model):
