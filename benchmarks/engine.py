@@ -166,7 +166,7 @@ def _rate(n: int, first: float | None, end: float) -> float:
     return (n - 1) / (end - first) if first is not None and n > 1 and end > first else 0.0
 
 
-def _decode_share(stats) -> float:
+def decode_share(stats) -> float:
     """Of the engine's time from a reply's first token to its last, the share llama_decode took."""
     if stats.generated_tokens < 2 or not stats.tokens_per_s:
         return 0.0
@@ -265,7 +265,7 @@ def _overhead(setup: Setup, *, quick: bool, llama_bench=None, rounds=None, max_t
                 elif path in setups:  # Bothy, then the same reply (same seed) at another context size
                     rate, _, turn = bothy_turn(setups[path], STORY, seed=seed, max_tokens=max_tokens)
                     n = turn.stats.reply_tokens
-                    shares[path].append(_decode_share(turn.stats))
+                    shares[path].append(decode_share(turn.stats))
                     if path == "bothy":
                         length = max(2, min(max_tokens, n))
                         prompt_tokens = turn.context.prompt_tokens

@@ -17,6 +17,9 @@ from pathlib import Path
 N_GEN = 128
 PROMPT_WORDS = 250  # about 510 tokens with the Llama 3 vocabulary
 REPEATS = 3
+# The prompt and the reply fit, and llama.cpp attends over about as many cells as llama-bench's
+# context (prompt + reply) holds: a larger KV cache costs llama.cpp speed (benchmark item 1).
+N_CTX = 1024
 
 
 def vram_used_mib() -> int | None:
@@ -27,22 +30,25 @@ def vram_used_mib() -> int | None:
 
 
 def llama_bench(bench: Path, model: Path, loaded, prompt_tokens: int, gpu: bool) -> dict:
-    command = [str(bench / "llama-bench"), "-m", str(model), "-p", str(prompt_tokens), "-n", str(N_GEN)]
-    command += ["-t", str(loaded.n_threads), "-r", str(REPEATS), "-o", "json", "-ngl", "99" if gpu else "0"]
-    command += ["-fa", "on" if loaded.flash_attn else "off", "-b", "512", "-ub", "512"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    """llama-bench's prompt processing of the prompt from an empty cache, and its generation after
+    it (`-d`: at the depth Bothy's reply starts at, so both attend over as many cells)."""
+    common = ["-m", str(model), "-t", str(loaded.n_threads), "-r", str(REPEATS), "-o", "json"]
+    common += ["-ngl", "99" if gpu else "0", "-fa", "on" if loaded.flash_attn else "off", "-b", "512", "-ub", "512"]
+    pp = _llama_bench(bench, [*common, "-p", str(prompt_tokens), "-n", "0"])
+    tg = _llama_bench(bench, [*common, "-p", "0", "-n", str(N_GEN), "-d", str(prompt_tokens)])
+    return {
+        "pp_tok_s": pp["avg_ts"],
+        "tg_tok_s": tg["avg_ts"],
+        "backends": pp.get("backends"),
+        "gpu_info": pp.get("gpu_info"),
+    }
+
+
+def _llama_bench(bench: Path, arguments: list[str]) -> dict:
+    done = subprocess.run([str(bench / "llama-bench"), *arguments], capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
         raise RuntimeError(f"llama-bench failed: {done.stderr[-800:]}")
-    rows = json.loads(done.stdout)
-    pp = next(r["avg_ts"] for r in rows if r["n_prompt"] > 0)
-    tg = next(r["avg_ts"] for r in rows if r["n_gen"] > 0)
-    return {"pp_tok_s": pp, "tg_tok_s": tg, "backends": rows[0].get("backends"), "gpu_info": rows[0].get("gpu_info")}
-
-
-def decode_share(stats) -> float:
-    if stats.generated_tokens < 2 or not stats.tokens_per_s:
-        return 0.0
-    return stats.decode_ms / 1000 / ((stats.generated_tokens - 1) / stats.tokens_per_s)
+    return json.loads(done.stdout)[0]
 
 
 def bothy(model: Path, gpu: bool, *, in_graph: bool = False) -> dict:
@@ -50,12 +56,13 @@ def bothy(model: Path, gpu: bool, *, in_graph: bool = False) -> dict:
     asked for through the environment the engine process starts with."""
     from assistant.engine import LoadSettings, LocalEngine, ModelRef
     from assistant.engine.types import ChatRequest, GenerationSettings
+    from benchmarks.engine import decode_share
 
     before = vram_used_mib() if gpu else None
     os.environ["BOTHY_SAMPLE_IN_GRAPH"] = "1" if in_graph else "0"
     engine = LocalEngine()
     try:
-        loaded = engine.load(ModelRef.local(model), LoadSettings(n_ctx=4096, n_gpu_layers=-1 if gpu else 0))
+        loaded = engine.load(ModelRef.local(model), LoadSettings(n_ctx=N_CTX, n_gpu_layers=-1 if gpu else 0))
         after = vram_used_mib() if gpu else None
         runs = []
         for i in range(REPEATS + 1):  # the first warms up
