@@ -26,7 +26,8 @@ this CPU (2026-12-02, 256-token replies, 8,192-token context, six interleaved ro
 Bothy's time outside llama_decode fell from 0.23 to 0.20 ms a token on the starter model and from
 0.48 to 0.20 on Gemma 3, but llama_decode grew by about as much (its top-k runs on one thread):
 per token 23.56 -> 22.83 and 22.13 -> 22.25 ms on the starter, 22.45 -> 22.38 and 22.09 -> 22.73 on
-Gemma, no gain, so it is off. On a GPU it saves copying the whole vocabulary's logits to the host
+Gemma, and 40.21 -> 41.98 on the synthetic 1B model of benchmark item 1 (1 thread): no gain, so it
+is off. On a GPU it saves copying the whole vocabulary's logits to the host
 and sorting them there each token; benchmarks/gpu measures both ways.
 """
 
