@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from ui import markdown
 from ui.branch_switcher import BranchSwitcher
+from ui.elided_label import ElidedLabel
 from ui.message_memory import MessageMemoryButtons
 from ui.message_sources import PassageDialog, SourceChips
 from ui.message_text import MessageText, mono_family
@@ -111,7 +112,7 @@ class MessageWidget(QWidget):
         footer = QHBoxLayout()
         footer.setContentsMargins(0, 0, 0, 0)
         footer.setSpacing(2)
-        self.stats_label = QLabel(self)
+        self.stats_label = ElidedLabel(self)  # never widens the reply past a narrow window
         self.stats_label.setObjectName("StatsLabel")
         self.copy_button = _action(self.tr("Copy"), self, self.copy_message)
         self.copy_button.setToolTip(self.tr("Copy the whole message"))
@@ -277,8 +278,9 @@ class MessageWidget(QWidget):
         self.memory_buttons.show_message(self.message)
         self._update_branches()
         if self.role == "assistant":
-            self.stats_label.setText(self.stats_text())
-            self.stats_label.setToolTip(self.stats_tooltip())
+            stats = self.stats_text()
+            self.stats_label.setText(stats)
+            self.stats_label.setToolTip("\n".join(filter(None, [stats, self.stats_tooltip()])))  # when it is cut
 
     def _update_branches(self) -> None:
         siblings = self.message.get("siblings") or []

@@ -30,7 +30,7 @@ def test_restart_finds_everything_again(qtbot, windows):
     assert abs(second.splitter.sizes()[0] - 300) <= 2
     second.open_conversation(cid)
     assert [w.message["content"] for w in second.chat.widgets] == [m["content"] for m in before]
-    assert second.chat.widgets[-1].stats_label.text()
+    assert second.chat.widgets[-1].stats_label.full_text()
     qtbot.keyClick(second, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     second.sidebar.search_field.insert("apricot")
     second.sidebar.run_search()

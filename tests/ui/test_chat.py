@@ -38,7 +38,7 @@ def test_send_streams_the_reply_and_stores_it(qtbot, real_window):
     widget = window.chat.widgets[-1]
     assert widget.message_id == reply["id"]
     assert widget.text_view.toPlainText().strip()
-    assert "tokens/s" in widget.stats_label.text() and "SmolLM2" in widget.stats_label.text()
+    assert "tokens/s" in widget.stats_label.full_text() and "SmolLM2" in widget.stats_label.full_text()
     assert widget.regenerate_button.isVisible()
     assert not window.composer.stop_button.isVisible() and window.composer.send_button.isVisible()
     # The sidebar lists the conversation, titled after the first message.

@@ -64,6 +64,37 @@ def test_streaming_follows_the_end_until_the_user_scrolls_up(qtbot):
     qtbot.waitUntil(lambda: bar.value() == bar.maximum())
 
 
+def test_a_finished_reply_fits_a_narrow_chat_its_statistics_cut_short(qtbot):
+    """A reply's footer of statistics used to ask for its whole width: in a narrow chat column the
+    reply grew wider than the view once it ended (its right edge clipped, its text laid out again).
+    The statistics give way instead, cut with "…", whole in the tooltip and once there is room."""
+    view = ChatView(LIGHT)
+    qtbot.addWidget(view)
+    view.resize(420, 400)
+    view.show()
+    reply = {
+        "id": 2,
+        "role": "assistant",
+        "content": "The keeper climbed the steps again and trimmed the wick before the storm.",
+        "status": "complete",
+        "reply_tokens": 4000,
+        "tokens_per_s": 512.3,
+        "ttft_ms": 1234,
+        "prompt_tokens": 812,
+        "model_file": "/models/SmolLM2-135M-Instruct.Q4_1.gguf",
+    }
+    view.set_conversation(1, [{"id": 1, "role": "user", "content": "hello", "status": "complete"}, reply])
+    widget = view.message_widget(2)
+    stats = widget.stats_label
+    qtbot.waitUntil(lambda: widget.width() > 0)
+    assert widget.width() <= view.viewport().width()
+    assert stats.full_text().endswith("SmolLM2-135M-Instruct.Q4_1")
+    assert stats.text().endswith("…") and len(stats.text()) < len(stats.full_text())
+    assert stats.full_text() in stats.toolTip() and "812" in stats.toolTip()
+    view.resize(1400, 400)
+    qtbot.waitUntil(lambda: stats.text() == stats.full_text())
+
+
 def test_markdown_and_pygments_are_loaded_on_a_thread_once_the_window_is_up(qtbot, monkeypatch):
     """The first reply's render would build the Markdown parser and load pygments on the window's
     thread; a moment after the chat view is up they are loaded on a thread of their own."""
