@@ -34,6 +34,7 @@ def llama_bench(bench: Path, model: Path, loaded, prompt_tokens: int, gpu: bool)
     it (`-d`: at the depth Bothy's reply starts at, so both attend over as many cells)."""
     common = ["-m", str(model), "-t", str(loaded.n_threads), "-r", str(REPEATS), "-o", "json"]
     common += ["-ngl", "99" if gpu else "0", "-fa", "on" if loaded.flash_attn else "off", "-b", "512", "-ub", "512"]
+    common += ["-ctk", loaded.kv_cache_type, "-ctv", loaded.kv_cache_type]
     pp = _llama_bench(bench, [*common, "-p", str(prompt_tokens), "-n", "0"])
     tg = _llama_bench(bench, [*common, "-p", "0", "-n", str(N_GEN), "-d", str(prompt_tokens)])
     return {
