@@ -138,21 +138,19 @@ class Sampler:
         (53 >= 2 * 24 + 2 bits), so the logits are the ones llama.cpp's float arithmetic makes."""
         llama_cpp, ctx, penalty = self._llama_cpp, self._context, self._penalty
         # The candidates llama_decode picked, which the chain will read (the count is 0, and the
-        # logits NULL, after a decode without a front chain).
+        # logits NULL, after a decode without a front chain): the window's tokens among them.
         picked = llama_cpp.llama_get_sampled_candidates_count_ith(ctx, -1) if self._in_graph else 0
         if picked:
             logits = llama_cpp.llama_get_sampled_logits_ith(ctx, -1)
             ids = llama_cpp.llama_get_sampled_candidates_ith(ctx, -1)
-            counts = self._counts
-            for i, token in enumerate(ctypes.cast(ids, ctypes.POINTER(ctypes.c_int32 * picked)).contents):
-                if token in counts:
-                    value = logits[i]
-                    logits[i] = value * penalty if value <= 0 else value / penalty
-            return
-        logits = llama_cpp.llama_get_logits_ith(ctx, -1)
-        for token in self._counts:
-            value = logits[token]
-            logits[token] = value * penalty if value <= 0 else value / penalty
+            ids = ctypes.cast(ids, ctypes.POINTER(ctypes.c_int32 * picked)).contents
+            places = [i for i, token in enumerate(ids) if token in self._counts]
+        else:  # the whole vocabulary's logits, where a token's id is its place
+            logits = llama_cpp.llama_get_logits_ith(ctx, -1)
+            places = self._counts
+        for i in places:
+            value = logits[i]
+            logits[i] = value * penalty if value <= 0 else value / penalty
 
     def _remember(self, token: int) -> None:
         """The window of the last 64 tokens, as llama.cpp's penalties sampler keeps it."""
